@@ -1,0 +1,64 @@
+# reportgen: `make report` and `make test` do all set-up on a fresh machine.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+OUT    ?= output
+ARGS   ?=
+# Debian packages: hb-subset makes PDF font subsetting fast and byte-stable; poppler-utils and
+# qpdf let the tests read the PDF as a user would (pdftotext, pdffonts, qpdf --check).
+DEBS   := libharfbuzz-subset0 poppler-utils qpdf
+MNIST_DIR ?= $(abspath ../shared/data/mnist)
+
+.PHONY: all install sysdeps report render test test-full lint format bench update-golden \
+        check-determinism clean
+
+all: report
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP) sysdeps
+
+# Best effort: installs the Debian packages when missing and we may (root with apt-get);
+# otherwise says what to install and carries on (tests needing them skip with a reason).
+sysdeps:
+	@missing=""; for p in $(DEBS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing Debian packages:$$missing"; \
+	    (apt-get install -y -qq $$missing >/dev/null 2>&1 || \
+	     (apt-get update -qq >/dev/null && apt-get install -y -qq $$missing >/dev/null)) || \
+	    echo "warning: could not install$$missing"; \
+	  else echo "note: please install the Debian packages:$$missing"; fi; \
+	fi
+
+report: install
+	$(BIN)/reportgen build --out $(OUT) $(ARGS)
+
+render: install
+	$(BIN)/reportgen render $(OUT) $(ARGS)
+
+test: install
+	$(BIN)/pytest -q $(ARGS)
+
+test-full: install
+	MNIST_DIR=$(MNIST_DIR) $(BIN)/pytest -q -m full $(ARGS)
+
+lint: install
+	$(BIN)/ruff check reportgen tests
+	$(BIN)/ruff format --check reportgen tests
+
+format: install
+	$(BIN)/ruff format reportgen tests
+	$(BIN)/ruff check --fix reportgen tests
+
+update-golden: install
+	UPDATE_GOLDEN=1 $(BIN)/pytest -q tests/test_render.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache
+	find $(OUT) -mindepth 1 ! -name .gitkeep -exec rm -rf {} +

@@ -1,0 +1,107 @@
+"""The command line: flags become a Config, then one library call per command."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from .config import DEFAULT_CONFIG, load_config
+from .errors import ReportgenError
+
+
+class Console:
+    """Progress for people: transient lines overwrite each other on a terminal, vanish in logs."""
+
+    def __init__(self, stream=None) -> None:
+        self.stream = stream or sys.stdout
+        self.tty = self.stream.isatty()
+        self.width = 0
+
+    def __call__(self, message: str, transient: bool = False) -> None:
+        if transient and not self.tty:
+            return
+        pad = " " * max(self.width - len(message), 0)
+        end = "\r" if transient else "\n"
+        self.stream.write(("\r" if self.tty else "") + message + pad + end)
+        self.stream.flush()
+        self.width = len(message) if transient else 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="reportgen", description=__doc__)
+    p.add_argument("--debug", action="store_true", help="show tracebacks")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    b = sub.add_parser("build", help="run the analysis, then render HTML and PDF")
+    b.add_argument("--config", help=f"TOML config (default: ./{DEFAULT_CONFIG} if present)")
+    b.add_argument("--dataset", help="auto | sample | openml | idx:DIR")
+    b.add_argument("--limit", type=int, help="a stratified subset of N digits")
+    b.add_argument("--seed", type=int, help="seed of the split and the models")
+    b.add_argument("--cv", type=int, help="0: tune on the validation split; k>=2: k-fold CV")
+    b.add_argument("--n-jobs", type=int, help="parallel candidate fits (-1: all cores)")
+    b.add_argument("--out", default="output", help="output directory (default: output/)")
+    b.add_argument("--no-render", action="store_true", help="stop after results and figures")
+
+    r = sub.add_parser("render", help="re-render HTML and PDF from a stored run; fits nothing")
+    r.add_argument("run_dir", help="a directory holding results.json")
+    r.add_argument("--config", help="TOML config for report metadata and templates")
+    return p
+
+
+def _config(args: argparse.Namespace):
+    path = args.config
+    if path is None and Path(DEFAULT_CONFIG).is_file():
+        path = DEFAULT_CONFIG
+    overrides = {
+        "data.dataset": getattr(args, "dataset", None),
+        "data.n_samples": getattr(args, "limit", None),
+        "data.seed": getattr(args, "seed", None),
+        "tuning.cv": getattr(args, "cv", None),
+        "tuning.n_jobs": getattr(args, "n_jobs", None),
+    }
+    return load_config(path, overrides)
+
+
+def build(args: argparse.Namespace) -> int:
+    """`reportgen build`: analysis, results, figures, then the report."""
+    from .pipeline import analyse, render_run, summary_table, write_run
+
+    cfg = _config(args)
+    out = Path(args.out)
+    t0 = time.perf_counter()
+    results, run = analyse(cfg, Console())
+    write_run(out, results, run)
+    print(summary_table(results, run))
+    if not args.no_render:
+        for path in render_run(out):
+            print(f"wrote {path}")
+    print(f"done in {time.perf_counter() - t0:.1f}s: {out}/")
+    return 0
+
+
+def render(args: argparse.Namespace) -> int:
+    """`reportgen render RUN_DIR`: HTML and PDF from stored results."""
+    from .pipeline import render_run
+
+    cfg = load_config(args.config) if args.config else None
+    for path in render_run(Path(args.run_dir), cfg):
+        print(f"wrote {path}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `reportgen` command; returns the exit code."""
+    args = _parser().parse_args(argv)
+    commands = {"build": build, "render": render}
+    try:
+        return commands[args.command](args)
+    except ReportgenError as exc:
+        if args.debug:
+            raise
+        print(f"reportgen: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("reportgen: interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,222 @@
+"""The build's configuration: defaults, then a TOML file, then flags, validated at once."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import difflib
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+from .models import MODELS, estimator_grid
+
+DEFAULT_CONFIG = "report.toml"
+
+
+@dataclass(frozen=True)
+class ReportConfig:
+    """What the title page says, and where the student's own text lives."""
+
+    title: str = "Machine Learning: MNIST, regression eller klassifikation?"
+    author: str = "Namn Efternamnsson"
+    course: str = "Kunskapskontroll 2"
+    date: str = ""  # YYYY-MM-DD; empty: SOURCE_DATE_EPOCH's date
+    self_evaluation: str = ""  # a .md or .txt file; empty: a marked placeholder
+    templates_dir: str = ""  # a folder searched before the shipped templates
+
+
+@dataclass(frozen=True)
+class DataConfig:
+    """Which digits, how many, and how they are split."""
+
+    dataset: str = "auto"  # auto | sample | openml | idx:DIR
+    mnist_dir: str = ""  # the IDX folder for `auto` and `idx` (MNIST_DIR overrides it)
+    n_samples: int = 0  # 0: all; otherwise a stratified subset of that size
+    seed: int = 42
+    split: tuple[float, float, float] = (0.8, 0.1, 0.1)
+
+
+@dataclass(frozen=True)
+class TuningConfig:
+    """How GridSearchCV tunes each model."""
+
+    cv: int = 0  # 0: the validation split is the single fold; k >= 2: k-fold CV on train
+    n_jobs: int = 1
+
+
+@dataclass(frozen=True)
+class Config:
+    """The whole build: report metadata, data, tuning and the grid of every model."""
+
+    report: ReportConfig = field(default_factory=ReportConfig)
+    data: DataConfig = field(default_factory=DataConfig)
+    tuning: TuningConfig = field(default_factory=TuningConfig)
+    grids: dict[str, dict[str, list[Any]]] = field(
+        default_factory=lambda: {k: dict(m.grid) for k, m in MODELS.items()}
+    )
+
+    def report_date(self) -> str:
+        """The report's date: the config's, else SOURCE_DATE_EPOCH's; never the clock."""
+        if self.report.date:
+            return self.report.date
+        epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+        if epoch.strip().isdigit():
+            return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date().isoformat()
+        raise ConfigError(["report.date is empty: set it (YYYY-MM-DD) or SOURCE_DATE_EPOCH"])
+
+    def to_dict(self) -> dict[str, Any]:
+        """The config as plain JSON-ready data (recorded in results.json)."""
+        d = dataclasses.asdict(self)
+        d["data"]["split"] = list(self.data.split)
+        return d
+
+
+SECTIONS = {"report": ReportConfig, "data": DataConfig, "tuning": TuningConfig}
+
+
+def _closest(word: str, options: list[str]) -> str:
+    match = difflib.get_close_matches(word, options, n=1)
+    return f" (did you mean '{match[0]}'?)" if match else f" (known: {', '.join(options)})"
+
+
+def _check_type(where: str, value: Any, default: Any, problems: list[str]) -> Any:
+    if isinstance(default, bool) or isinstance(value, bool):
+        ok = type(value) is type(default)
+    elif isinstance(default, float):
+        ok = isinstance(value, int | float)
+    elif isinstance(default, tuple):
+        ok = isinstance(value, list | tuple) and all(
+            isinstance(v, int | float) and not isinstance(v, bool) for v in value
+        )
+        value = tuple(float(v) for v in value) if ok else value
+    else:
+        ok = isinstance(value, type(default))
+    if not ok:
+        problems.append(f"{where} must be {type(default).__name__}, got {value!r}")
+        return default  # keep validating the rest against a sane value
+    return value
+
+
+def _merge_section(name: str, table: Any, base: Any, problems: list[str]) -> Any:
+    if not isinstance(table, dict):
+        problems.append(f"[{name}] must be a table, got {table!r}")
+        return base
+    fields = {f.name for f in dataclasses.fields(base)}
+    values = {}
+    for key, value in table.items():
+        if key not in fields:
+            problems.append(f"unknown key {name}.{key}{_closest(key, sorted(fields))}")
+            continue
+        values[key] = _check_type(f"{name}.{key}", value, getattr(base, key), problems)
+    return dataclasses.replace(base, **values)
+
+
+def _merge_grids(table: Any, base: dict, problems: list[str]) -> dict:
+    grids = {k: dict(v) for k, v in base.items()}
+    if not isinstance(table, dict):
+        problems.append(f"[grids] must be a table, got {table!r}")
+        return grids
+    for model, grid in table.items():
+        if model not in MODELS:
+            problems.append(f"unknown model grids.{model}{_closest(model, sorted(MODELS))}")
+            continue
+        if not isinstance(grid, dict):
+            problems.append(f"grids.{model} must be a table of lists")
+            continue
+        for key, values in grid.items():
+            if not isinstance(values, list):
+                problems.append(f"grids.{model}.{key} must be a list, got {values!r}")
+            else:
+                grids[model][key] = values
+    return grids
+
+
+def _validate(cfg: Config, problems: list[str]) -> None:
+    d, t = cfg.data, cfg.tuning
+    if d.dataset not in ("auto", "sample", "openml") and not d.dataset.startswith("idx:"):
+        problems.append(f"data.dataset must be auto, sample, openml or idx:DIR, got {d.dataset!r}")
+    if d.n_samples < 0:
+        problems.append(f"data.n_samples must be 0 (all) or positive, got {d.n_samples}")
+    if len(d.split) != 3 or any(not 0 < s < 1 for s in d.split) or abs(sum(d.split) - 1) > 1e-9:
+        problems.append(f"data.split must be three fractions in (0, 1) summing to 1, got {d.split}")
+    if t.cv == 1 or t.cv < 0:
+        problems.append(f"tuning.cv must be 0 (validation split) or at least 2, got {t.cv}")
+    if t.n_jobs == 0 or t.n_jobs < -1:
+        problems.append(f"tuning.n_jobs must be -1 or positive, got {t.n_jobs}")
+    if not cfg.report.date and not os.environ.get("SOURCE_DATE_EPOCH", "").strip().isdigit():
+        problems.append("report.date is empty: set it (YYYY-MM-DD) or SOURCE_DATE_EPOCH")
+    if cfg.report.date:
+        try:
+            dt.date.fromisoformat(cfg.report.date)
+        except ValueError:
+            problems.append(f"report.date must be YYYY-MM-DD, got {cfg.report.date!r}")
+    for model, grid in cfg.grids.items():
+        _validate_grid(model, grid, problems)
+
+
+def _validate_grid(model: str, grid: dict[str, list[Any]], problems: list[str]) -> None:
+    spec = MODELS[model]
+    estimator = spec.build(0)
+    known = sorted(estimator.get_params())
+    for key, values in grid.items():
+        where = f"grids.{model}.{key}"
+        if key not in known:
+            problems.append(f"{where}: {spec.name} has no parameter '{key}'{_closest(key, known)}")
+        elif not values:
+            problems.append(f"{where} is empty: give at least one value")
+        else:
+            for value in estimator_grid({key: values})[key]:
+                try:
+                    spec.build(0, **{key: value})._validate_params()
+                except Exception as exc:  # sklearn's InvalidParameterError, TypeError, ...
+                    problems.append(f"{where}: {str(exc).splitlines()[0]}")
+
+
+def load_config(path: str | Path | None = None, overrides: dict[str, Any] | None = None) -> Config:
+    """Defaults, then the TOML file (if any), then `overrides` ('section.key' -> value, None skips).
+
+    Raises ConfigError listing every problem found, before any work starts.
+    """
+    problems: list[str] = []
+    cfg = Config()
+    raw: dict[str, Any] = {}
+    if path is not None:
+        p = Path(path)
+        try:
+            raw = tomllib.loads(p.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError([f"config file {p} not found: pass --config FILE"]) from None
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError([f"{p} is not valid TOML: {exc}"]) from None
+        base_dir = p.resolve().parent
+    else:
+        base_dir = Path.cwd()
+    for name, table in raw.items():
+        if name in SECTIONS:
+            cfg = dataclasses.replace(
+                cfg, **{name: _merge_section(name, table, getattr(cfg, name), problems)}
+            )
+        elif name == "grids":
+            cfg = dataclasses.replace(cfg, grids=_merge_grids(table, cfg.grids, problems))
+        else:
+            problems.append(f"unknown section [{name}]{_closest(name, [*SECTIONS, 'grids'])}")
+    for dotted, value in (overrides or {}).items():
+        if value is None:
+            continue
+        section, key = dotted.split(".")
+        cfg = dataclasses.replace(
+            cfg, **{section: _merge_section(section, {key: value}, getattr(cfg, section), problems)}
+        )
+    if cfg.report.self_evaluation and not Path(cfg.report.self_evaluation).is_absolute():
+        resolved = str(base_dir / cfg.report.self_evaluation)
+        cfg = dataclasses.replace(
+            cfg, report=dataclasses.replace(cfg.report, self_evaluation=resolved)
+        )
+    _validate(cfg, problems)
+    if problems:
+        raise ConfigError(problems)
+    return cfg

@@ -1,0 +1,25 @@
+"""reportgen's own exceptions: each carries one line naming the problem and the fix."""
+
+
+class ReportgenError(Exception):
+    """A problem the user can fix; the CLI prints it as one line and exits 2."""
+
+
+class ConfigError(ReportgenError):
+    """The config file or flags are invalid; the message lists every problem."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = list(problems)
+        if len(self.problems) == 1:
+            text = f"invalid config: {self.problems[0]}"
+        else:
+            text = f"invalid config ({len(self.problems)} problems): " + "; ".join(self.problems)
+        super().__init__(text)
+
+
+class DataError(ReportgenError):
+    """A data source is missing, unreadable or malformed."""
+
+
+class RenderError(ReportgenError):
+    """A template or the PDF export failed."""

@@ -1,0 +1,332 @@
+"""The analysis: split, scale, fit every model with default and with tuned parameters, score."""
+
+from __future__ import annotations
+
+import time
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from sklearn.metrics import (
+    accuracy_score,
+    confusion_matrix,
+    precision_recall_fscore_support,
+    root_mean_squared_error,
+)
+from sklearn.model_selection import (
+    GridSearchCV,
+    KFold,
+    PredefinedSplit,
+    StratifiedKFold,
+    train_test_split,
+)
+from sklearn.preprocessing import StandardScaler
+
+from .config import Config
+from .data import Dataset
+from .errors import DataError
+from .models import CLASSIFICATION, MODELS, ModelSpec, estimator_grid
+
+Progress = Callable[..., None]  # progress(message, transient=False)
+DIGITS = list(range(10))
+
+
+@dataclass(frozen=True)
+class SplitData:
+    """Row indices of the three splits and their standardised features."""
+
+    idx: dict[str, np.ndarray]
+    X: dict[str, np.ndarray]
+    y: dict[str, np.ndarray]
+    scaler: StandardScaler
+
+
+def split_and_scale(ds: Dataset, fractions: tuple[float, float, float], seed: int) -> SplitData:
+    """Stratified, seeded train/validation/test split; StandardScaler fitted on train only."""
+    n = len(ds.y)
+    _, val_frac, test_frac = fractions
+    n_val, n_test = round(n * val_frac), round(n * test_frac)  # exact sizes: 70,000 -> 7,000
+    rows = np.arange(n)
+    try:
+        rest, test = train_test_split(rows, test_size=n_test, stratify=ds.y, random_state=seed)
+        train, val = train_test_split(rest, test_size=n_val, stratify=ds.y[rest], random_state=seed)
+    except ValueError as exc:
+        raise DataError(
+            f"{n} digits are too few for a stratified {fractions} split ({exc}): "
+            "use more data (raise --limit)"
+        ) from None
+    idx = {"train": train, "validation": val, "test": test}
+    scaler = StandardScaler().fit(ds.X[train].astype(np.float64))
+    X = {k: scaler.transform(ds.X[v].astype(np.float64)) for k, v in idx.items()}
+    y = {k: ds.y[v].astype(np.int64) for k, v in idx.items()}
+    return SplitData(idx, X, y, scaler)
+
+
+def data_facts(ds: Dataset, data: SplitData) -> dict[str, Any]:
+    """What the report's data study shows: shape, types, ranges, class counts, previews."""
+    X, y = ds.X, ds.y
+    n = len(y)
+    head, tail = list(range(min(5, n))), list(range(max(n - 5, 5), n))
+
+    def rows(which: list[int]) -> list[dict[str, Any]]:
+        return [{"index": i, "values": X[i, :10].tolist()} for i in which]
+
+    return {
+        "n_samples": n,
+        "n_features": int(X.shape[1]),
+        "image_shape": [28, 28],
+        "pixel_dtype": str(X.dtype),
+        "label_dtype": str(y.dtype),
+        "pixel_min": int(X.min()),
+        "pixel_max": int(X.max()),
+        "pixel_mean": float(X.mean()),
+        "pixels_zero_everywhere": int((X.max(axis=0) == 0).sum()),
+        "split_sizes": {k: int(len(v)) for k, v in data.idx.items()},
+        "class_counts": {
+            "all": np.bincount(y, minlength=10).tolist(),
+            **{k: np.bincount(y[v], minlength=10).tolist() for k, v in data.idx.items()},
+        },
+        "preview": {
+            "columns": [f"pixel{i}" for i in range(1, 11)],
+            "head": rows(head),
+            "tail": rows(tail),
+        },
+        "target_summary": {
+            "head": [[i, int(y[i])] for i in head],
+            "tail": [[i, int(y[i])] for i in tail],
+            "length": n,
+            "categories": sorted(int(c) for c in np.unique(y)),
+        },
+        "first_digits": {
+            "labels": y[:9].tolist(),
+            "pixels": X[:9].tolist(),
+        },
+    }
+
+
+def scaling_facts(ds: Dataset, data: SplitData) -> dict[str, Any]:
+    """Why plain linear regression may blow up: constant pixels and extreme z-scores."""
+    zero_var = data.scaler.var_ == 0
+    return {
+        "zero_variance_pixels_train": int(zero_var.sum()),
+        "max_abs_z": {k: float(np.abs(v).max()) for k, v in data.X.items() if k != "train"},
+        "pixels_nonzero_outside_train": {
+            k: int(((ds.X[data.idx[k]] > 0).any(axis=0) & zero_var).sum())
+            for k in ("validation", "test")
+        },
+    }
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, tuple | list):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def score(spec: ModelSpec, estimator: Any, data: SplitData) -> dict[str, Any]:
+    """Validation and test metrics; classifiers add the confusion matrix and per-class scores."""
+    out: dict[str, Any] = {}
+    for split in ("validation", "test"):
+        pred = estimator.predict(data.X[split])
+        truth = data.y[split]
+        if spec.family == CLASSIFICATION:
+            out[split] = {"accuracy": float(accuracy_score(truth, pred))}
+        else:
+            rounded = np.clip(np.rint(pred), 0, 9)
+            out[split] = {
+                "rmse": float(root_mean_squared_error(truth, pred)),
+                "rounded_accuracy": float(accuracy_score(truth, rounded)),
+            }
+        if split == "test" and spec.family == CLASSIFICATION:
+            p, r, f, s = precision_recall_fscore_support(
+                truth, pred, labels=DIGITS, zero_division=0
+            )
+            out["confusion_matrix"] = confusion_matrix(truth, pred, labels=DIGITS).tolist()
+            out["per_class"] = {
+                "precision": p.tolist(),
+                "recall": r.tolist(),
+                "f1": f.tolist(),
+                "support": s.tolist(),
+            }
+    if spec.family != CLASSIFICATION and hasattr(estimator, "coef_"):
+        out["max_abs_coef"] = float(np.abs(estimator.coef_).max())
+    return out
+
+
+class WarningLog:
+    """Warnings met while fitting, deduplicated, with the model and phase they came from."""
+
+    def __init__(self) -> None:
+        self.entries: list[dict[str, Any]] = []
+
+    def add(self, model: str, phase: str, caught: list[warnings.WarningMessage]) -> None:
+        for w in caught:
+            message = str(w.message).strip().splitlines()[0]
+            for e in self.entries:
+                if (e["model"], e["phase"], e["message"]) == (model, phase, message):
+                    e["count"] += 1
+                    break
+            else:
+                self.entries.append(
+                    {
+                        "model": model,
+                        "phase": phase,
+                        "category": w.category.__name__,
+                        "message": message,
+                        "count": 1,
+                    }
+                )
+
+
+def _fit(estimator: Any, X: np.ndarray, y: np.ndarray, log: WarningLog, key: str, phase: str):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        estimator.fit(X, y)
+    log.add(key, phase, caught)
+    return estimator
+
+
+def fit_default(spec: ModelSpec, data: SplitData, seed: int, log: WarningLog) -> tuple[dict, float]:
+    """Fit with scikit-learn's default parameters on train; return scores and fit seconds."""
+    estimator = spec.build(seed)
+    t0 = time.perf_counter()
+    _fit(estimator, data.X["train"], data.y["train"], log, spec.key, "default")
+    seconds = time.perf_counter() - t0
+    result = score(spec, estimator, data)
+    return result, seconds
+
+
+class _CountingScorer:
+    """A scorer that reports progress after each candidate fit (in-process searches only)."""
+
+    def __init__(self, spec: ModelSpec, total: int, progress: Progress) -> None:
+        self.scoring = (
+            "accuracy" if spec.family == CLASSIFICATION else "neg_root_mean_squared_error"
+        )
+        self.spec, self.total, self.progress = spec, total, progress
+        self.done, self.t0 = 0, time.perf_counter()
+
+    def __call__(self, estimator: Any, X: np.ndarray, y: np.ndarray) -> float:
+        from sklearn.metrics import get_scorer
+
+        value = get_scorer(self.scoring)(estimator, X, y)
+        self.done += 1
+        elapsed = time.perf_counter() - self.t0
+        self.progress(
+            f"  {self.spec.name:<21} tuned    {self.done:>3}/{self.total} fits {elapsed:7.1f}s",
+            transient=True,
+        )
+        return value
+
+
+def fit_tuned(
+    spec: ModelSpec,
+    grid: dict[str, list[Any]],
+    data: SplitData,
+    cfg: Config,
+    log: WarningLog,
+    progress: Progress,
+) -> tuple[dict, dict]:
+    """GridSearchCV over `grid`, then the best parameters fitted on train and scored."""
+    seed, k = cfg.data.seed, cfg.tuning.cv
+    X_tr, y_tr = data.X["train"], data.y["train"]
+    if k == 0:  # the validation split is the search's single fold
+        X_search = np.concatenate([X_tr, data.X["validation"]])
+        y_search = np.concatenate([y_tr, data.y["validation"]])
+        fold = np.r_[np.full(len(y_tr), -1), np.zeros(len(data.y["validation"]), dtype=int)]
+        cv: Any = PredefinedSplit(fold)
+        n_folds = 1
+    else:
+        X_search, y_search, n_folds = X_tr, y_tr, k
+        splitter = StratifiedKFold if spec.family == CLASSIFICATION else KFold
+        cv = splitter(n_splits=k, shuffle=True, random_state=seed)
+    est_grid = estimator_grid(grid)
+    n_candidates = int(np.prod([len(v) for v in est_grid.values()]))
+    scorer = _CountingScorer(spec, n_candidates * n_folds, progress)
+    search = GridSearchCV(
+        spec.build(seed),
+        est_grid,
+        scoring=scorer,
+        cv=cv,
+        refit=False,
+        n_jobs=cfg.tuning.n_jobs,
+        error_score="raise",
+    )
+    t0 = time.perf_counter()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        search.fit(X_search, y_search)
+    log.add(spec.key, "tuned", caught)
+    search_seconds = time.perf_counter() - t0
+    best = search.best_params_
+    default = spec.build(seed)
+    t0 = time.perf_counter()
+    final = _fit(spec.build(seed, **best), X_tr, y_tr, log, spec.key, "tuned")
+    refit_seconds = time.perf_counter() - t0
+    sign = 1.0 if spec.family == CLASSIFICATION else -1.0
+    res = search.cv_results_
+    candidates = [
+        {
+            "params": {p: _jsonable(v) for p, v in params.items()},
+            "score": sign * float(res["mean_test_score"][i]),
+            "rank": int(res["rank_test_score"][i]),
+        }
+        for i, params in enumerate(res["params"])
+    ]
+    result = {
+        "scheme": "validation" if k == 0 else f"{k}-fold",
+        "default_params": {p: _jsonable(default.get_params()[p]) for p in est_grid},
+        "best_params": {p: _jsonable(v) for p, v in best.items()},
+        "best_search_score": sign * float(search.best_score_),
+        "candidates": candidates,
+        **score(spec, final, data),
+    }
+    timing = {
+        "search_seconds": search_seconds,
+        "refit_seconds": refit_seconds,
+        "candidate_fit_seconds": [float(t) for t in res["mean_fit_time"]],
+    }
+    return result, timing
+
+
+def run_experiment(
+    cfg: Config, ds: Dataset, progress: Progress = print
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Every registered model, default and tuned: (results, timings)."""
+    data = split_and_scale(ds, cfg.data.split, cfg.data.seed)
+    log = WarningLog()
+    models: dict[str, Any] = {}
+    timings: dict[str, Any] = {}
+    for key, spec in MODELS.items():
+        t0 = time.perf_counter()
+        default, default_seconds = fit_default(spec, data, cfg.data.seed, log)
+        progress(f"  {spec.name:<21} default  {'':>13} {default_seconds:7.1f}s")
+        tuned, tuned_timing = fit_tuned(spec, cfg.grids[key], data, cfg, log, progress)
+        n_fits = len(tuned_timing["candidate_fit_seconds"]) * max(cfg.tuning.cv, 1)
+        progress(
+            f"  {spec.name:<21} tuned    {n_fits:>4}/{n_fits} fits "
+            f"{tuned_timing['search_seconds'] + tuned_timing['refit_seconds']:7.1f}s"
+        )
+        models[key] = {
+            "name": spec.name,
+            "family": spec.family,
+            "metric": spec.metric,
+            "default": default,
+            "tuned": tuned,
+        }
+        timings[key] = {
+            "default_seconds": default_seconds,
+            **tuned_timing,
+            "total_seconds": time.perf_counter() - t0,
+        }
+    results = {
+        "data": data_facts(ds, data),
+        "scaling": scaling_facts(ds, data),
+        "models": models,
+        "warnings": log.entries,
+    }
+    return results, timings

@@ -1,0 +1,149 @@
+"""Figures drawn from results: small functions that return a matplotlib Figure, and one saver."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+from .results import write_atomic  # noqa: E402
+
+# Fixed ids, no date, text as paths: the same results give the same SVG bytes.
+STYLE = {
+    "svg.hashsalt": "reportgen",
+    "svg.fonttype": "path",
+    "font.family": "DejaVu Sans",
+    "font.size": 9,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+}
+ACCENT, MUTED = "#1f5f8b", "#9bbcd6"
+DIGITS = [str(d) for d in range(10)]
+
+
+def digits_figure(first_digits: dict[str, Any]) -> Figure:
+    """The first nine digits of the data set with their labels (3 x 3)."""
+    fig, axes = plt.subplots(3, 3, figsize=(4.2, 4.4))
+    for ax, pixels, label in zip(
+        axes.flat, first_digits["pixels"], first_digits["labels"], strict=False
+    ):
+        ax.imshow(np.asarray(pixels).reshape(28, 28), cmap="gray_r", interpolation="nearest")
+        ax.set_title(f"y = {label}", fontsize=9)
+        ax.set_xticks([])
+        ax.set_yticks([])
+    fig.tight_layout()
+    return fig
+
+
+def class_distribution_figure(class_counts: dict[str, list[int]]) -> Figure:
+    """Digits per class in train, validation and test, stacked."""
+    fig, ax = plt.subplots(figsize=(6.2, 2.8))
+    bottom = np.zeros(10)
+    labels = {"train": "Träning", "validation": "Validering", "test": "Test"}
+    for (split, label), color in zip(labels.items(), [ACCENT, MUTED, "#d9a441"], strict=True):
+        counts = np.asarray(class_counts[split])
+        ax.bar(DIGITS, counts, bottom=bottom, color=color, label=label, width=0.7)
+        bottom += counts
+    ax.set_xlabel("Siffra")
+    ax.set_ylabel("Antal bilder")
+    ax.legend(frameon=False, ncols=3, loc="upper center", bbox_to_anchor=(0.5, 1.15))
+    fig.tight_layout()
+    return fig
+
+
+def _draw_confusion(ax: Any, matrix: list[list[int]], title: str) -> None:
+    cm = np.asarray(matrix)
+    ax.imshow(cm, cmap="Blues", interpolation="nearest")
+    threshold = cm.max() / 2
+    for (i, j), value in np.ndenumerate(cm):
+        color = "white" if value > threshold else "#222222"
+        ax.text(j, i, str(value), ha="center", va="center", color=color, fontsize=6.5)
+    ax.set_xticks(range(10), DIGITS)
+    ax.set_yticks(range(10), DIGITS)
+    ax.set_xlabel("Predikterad siffra")
+    ax.set_ylabel("Sann siffra")
+    ax.set_title(title, fontsize=9)
+    ax.spines[:].set_visible(False)
+
+
+def confusion_figure(matrix: list[list[int]], title: str) -> Figure:
+    """One 10 x 10 confusion matrix with counts in every cell."""
+    fig, ax = plt.subplots(figsize=(4.4, 4.2))
+    _draw_confusion(ax, matrix, title)
+    fig.tight_layout()
+    return fig
+
+
+def before_after_figure(before: list[list[int]], after: list[list[int]]) -> Figure:
+    """Two confusion matrices side by side: default (left) and tuned (right)."""
+    fig, axes = plt.subplots(1, 2, figsize=(8.2, 4.1))
+    _draw_confusion(axes[0], before, "Standardparametrar")
+    _draw_confusion(axes[1], after, "Optimerade parametrar")
+    fig.tight_layout()
+    return fig
+
+
+def rmse_figure(models: dict[str, Any]) -> Figure:
+    """Test RMSE of each regression model, default and tuned; log scale when one explodes."""
+    regs = [m for m in models.values() if m["metric"] == "rmse"]
+    names = [m["name"] for m in regs]
+    default = np.array([m["default"]["test"]["rmse"] for m in regs])
+    tuned = np.array([m["tuned"]["test"]["rmse"] for m in regs])
+    fig, ax = plt.subplots(figsize=(6.2, 2.9))
+    x = np.arange(len(regs))
+    ax.bar(x - 0.2, default, 0.4, color=MUTED, label="Standardparametrar")
+    ax.bar(x + 0.2, tuned, 0.4, color=ACCENT, label="Optimerade parametrar")
+    both = np.concatenate([default, tuned])
+    if both.max() > 100 * both.min():
+        ax.set_yscale("log")
+        ax.set_ylabel("RMSE på testdata (log-skala)")
+    else:
+        ax.set_ylabel("RMSE på testdata")
+    ax.set_xticks(x, names)
+    ax.legend(frameon=False, ncols=2, loc="upper center", bbox_to_anchor=(0.5, 1.18))
+    fig.tight_layout()
+    return fig
+
+
+def all_figures(results: dict[str, Any]) -> dict[str, Figure]:
+    """Every figure of the report, by file stem."""
+    data, models = results["data"], results["models"]
+    mlp, logreg = models["mlp"], models["logreg"]
+    return {
+        "digits": digits_figure(data["first_digits"]),
+        "class_distribution": class_distribution_figure(data["class_counts"]),
+        "confusion_mlp_default": confusion_figure(
+            mlp["default"]["confusion_matrix"], "MLPClassifier, standardparametrar"
+        ),
+        "confusion_logreg_default": confusion_figure(
+            logreg["default"]["confusion_matrix"], "Logistisk regression, standardparametrar"
+        ),
+        "confusion_mlp_tuned": confusion_figure(
+            mlp["tuned"]["confusion_matrix"], "MLPClassifier, optimerade parametrar"
+        ),
+        "mlp_before_after": before_after_figure(
+            mlp["default"]["confusion_matrix"], mlp["tuned"]["confusion_matrix"]
+        ),
+        "regression_rmse": rmse_figure(models),
+    }
+
+
+def save_figures(results: dict[str, Any], folder: Path) -> dict[str, str]:
+    """Write every figure as SVG into `folder`; return stem -> file name."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = {}
+    with plt.rc_context(STYLE):
+        for stem, fig in all_figures(results).items():
+            buf = io.StringIO()
+            fig.savefig(buf, format="svg", metadata={"Date": None})
+            plt.close(fig)
+            write_atomic(folder / f"{stem}.svg", buf.getvalue())
+            written[stem] = f"{stem}.svg"
+    return written

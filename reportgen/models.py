@@ -1,0 +1,113 @@
+"""The model registry: every model the report compares, its family, factory and default grid.
+
+Adding a model is adding one ModelSpec; tests run the same checks over every entry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sklearn.base import BaseEstimator
+from sklearn.linear_model import ElasticNet, Lasso, LinearRegression, LogisticRegression, Ridge
+from sklearn.neural_network import MLPClassifier
+
+REGRESSION = "regression"
+CLASSIFICATION = "classification"
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """One model of the report: display name, family, how to build it, what to tune."""
+
+    key: str
+    name: str
+    family: str
+    factory: Callable[[int], BaseEstimator]
+    grid: dict[str, list[Any]]
+
+    def build(self, seed: int, **params: Any) -> BaseEstimator:
+        """A fresh estimator with scikit-learn's defaults, the seed, and `params` on top."""
+        return self.factory(seed).set_params(**params)
+
+    @property
+    def metric(self) -> str:
+        """The headline metric: RMSE for regressors, accuracy for classifiers."""
+        return "rmse" if self.family == REGRESSION else "accuracy"
+
+
+def _seeded(cls: type[BaseEstimator]) -> Callable[[int], BaseEstimator]:
+    return lambda seed: cls(random_state=seed)
+
+
+def _unseeded(cls: type[BaseEstimator]) -> Callable[[int], BaseEstimator]:
+    return lambda seed: cls()
+
+
+# Default grids cover the hyperparameters the report discusses; a config's [grids.KEY]
+# table overrides them key by key.
+MODELS: dict[str, ModelSpec] = {
+    spec.key: spec
+    for spec in [
+        ModelSpec(
+            "linear",
+            "Linjär regression",
+            REGRESSION,
+            _unseeded(LinearRegression),
+            {"fit_intercept": [True, False]},
+        ),
+        ModelSpec(
+            "lasso",
+            "Lasso",
+            REGRESSION,
+            _seeded(Lasso),
+            {"alpha": [0.01, 0.1, 1.0]},
+        ),
+        ModelSpec(
+            "ridge",
+            "Ridge",
+            REGRESSION,
+            _seeded(Ridge),
+            {"alpha": [1.0, 10.0, 100.0, 1000.0]},
+        ),
+        ModelSpec(
+            "elasticnet",
+            "Elastic Net",
+            REGRESSION,
+            _seeded(ElasticNet),
+            {"alpha": [0.01, 0.1, 1.0], "l1_ratio": [0.2, 0.5, 0.8]},
+        ),
+        ModelSpec(
+            "logreg",
+            "Logistisk regression",
+            CLASSIFICATION,
+            _seeded(LogisticRegression),
+            {"C": [0.01, 0.1, 1.0], "max_iter": [100, 300]},
+        ),
+        ModelSpec(
+            "mlp",
+            "MLPClassifier",
+            CLASSIFICATION,
+            _seeded(MLPClassifier),
+            {
+                "hidden_layer_sizes": [[100], [256]],
+                "activation": ["relu", "tanh"],
+                "alpha": [0.0001, 0.01],
+                "max_iter": [200],
+            },
+        ),
+    ]
+}
+
+
+def to_estimator_value(key: str, value: Any) -> Any:
+    """TOML has no tuples: hidden_layer_sizes arrive as lists and become tuples here."""
+    if key == "hidden_layer_sizes" and isinstance(value, list):
+        return tuple(value)
+    return value
+
+
+def estimator_grid(grid: dict[str, list[Any]]) -> dict[str, list[Any]]:
+    """The grid as scikit-learn wants it (tuples where the estimator expects them)."""
+    return {k: [to_estimator_value(k, v) for v in vs] for k, vs in grid.items()}

@@ -1,0 +1,135 @@
+"""The build as stages: load data, run the analysis, write results, draw figures, render."""
+
+from __future__ import annotations
+
+import datetime as dt
+import platform
+import time
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .config import Config
+from .data import load_dataset, stratified_subset
+from .errors import ReportgenError
+from .experiment import Progress, run_experiment
+from .results import RESULTS_FILE, RUN_FILE, SCHEMA_VERSION, dumps, read_results, write_atomic
+
+FIGURES_DIR = "figures"
+LIBRARIES = ("numpy", "scipy", "scikit-learn", "matplotlib", "jinja2", "weasyprint")
+
+
+def environment() -> dict[str, str]:
+    """Versions of Python and of every library that shapes the results or the report."""
+    env = {"python": platform.python_version()}
+    for lib in LIBRARIES:
+        try:
+            env[lib] = metadata.version(lib)
+        except metadata.PackageNotFoundError:
+            env[lib] = "not installed"
+    return env
+
+
+def read_self_evaluation(cfg: Config) -> dict[str, str] | None:
+    """The student's own text from the file the config names (Markdown or plain), or None."""
+    name = cfg.report.self_evaluation
+    if not name:
+        return None
+    path = Path(name)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ReportgenError(
+            f"cannot read report.self_evaluation {path} ({exc.__class__.__name__}): "
+            "fix the path or leave it empty for a placeholder"
+        ) from None
+    fmt = "markdown" if path.suffix.lower() in (".md", ".markdown") else "text"
+    return {"source": path.name, "format": fmt, "text": text}
+
+
+def apply_report_config(results: dict[str, Any], cfg: Config) -> dict[str, Any]:
+    """The report's words from `cfg` (title, author, date, self-evaluation); numbers untouched."""
+    updated = dict(results)
+    updated["config"] = {**results["config"], "report": cfg.to_dict()["report"]}
+    updated["report_date"] = cfg.report_date()
+    updated["self_evaluation"] = read_self_evaluation(cfg)
+    return updated
+
+
+def analyse(cfg: Config, progress: Progress = print) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Load the data and run every model: (results, run facts). Fits; writes nothing."""
+    t0 = time.perf_counter()
+    ds = load_dataset(cfg.data.dataset, cfg.data.mnist_dir)
+    if cfg.data.n_samples:
+        ds = stratified_subset(ds, cfg.data.n_samples, cfg.data.seed)
+    progress(f"data: {ds.source}, {len(ds.y):,} digits ({ds.reason})")
+    progress(f"fingerprint: {ds.fingerprint[:16]}")
+    analysis, timings = run_experiment(cfg, ds, progress)
+    results = {
+        "schema_version": SCHEMA_VERSION,
+        "reportgen_version": __version__,
+        "config": cfg.to_dict(),
+        "report_date": cfg.report_date(),
+        "self_evaluation": read_self_evaluation(cfg),
+        "dataset": ds.describe(),
+        "environment": environment(),
+        **analysis,
+    }
+    run = {
+        "finished_utc": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "wall_seconds": time.perf_counter() - t0,
+        "machine": {"cpus": _cpu_count(), "platform": platform.platform()},
+        "fit_seconds": timings,
+    }
+    return results, run
+
+
+def _cpu_count() -> int:
+    import os
+
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+
+
+def write_run(out_dir: Path, results: dict[str, Any], run: dict[str, Any]) -> None:
+    """results.json, run.json and the figures into `out_dir`."""
+    from .figures import save_figures
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    write_atomic(out_dir / RESULTS_FILE, dumps(results))
+    write_atomic(out_dir / RUN_FILE, dumps(run))
+    save_figures(results, out_dir / FIGURES_DIR)
+
+
+def render_run(run_dir: Path, cfg: Config | None = None, progress: Progress = print) -> list[Path]:
+    """HTML and PDF from a stored run's results.json and figures; fits nothing.
+
+    With `cfg`, the report's words (title, author, date, self-evaluation) are refreshed from it
+    first and results.json is rewritten; the numbers never change here.
+    """
+    from .figures import save_figures
+    from .render import write_report
+
+    run_dir = Path(run_dir)
+    results = read_results(run_dir)
+    if cfg is not None:
+        results = apply_report_config(results, cfg)
+        write_atomic(run_dir / RESULTS_FILE, dumps(results))
+    if not (run_dir / FIGURES_DIR).is_dir():
+        save_figures(results, run_dir / FIGURES_DIR)
+    return write_report(results, run_dir, progress)
+
+
+def summary_table(results: dict[str, Any], run: dict[str, Any]) -> str:
+    """The console's closing table: each model's default and tuned score and fit time."""
+    lines = [
+        f"{'model':<22}{'metric':<10}{'default':>10}{'tuned':>10}{'fit s':>9}  best parameters"
+    ]
+    for key, m in results["models"].items():
+        metric = m["metric"]
+        d, t = m["default"]["test"][metric], m["tuned"]["test"][metric]
+        fmt = (lambda v: f"{v:.2%}") if metric == "accuracy" else (lambda v: f"{v:.4g}")
+        secs = run["fit_seconds"][key]["total_seconds"]
+        best = ", ".join(f"{k}={v}" for k, v in m["tuned"]["best_params"].items())
+        lines.append(f"{m['name']:<22}{metric:<10}{fmt(d):>10}{fmt(t):>10}{secs:>9.1f}  {best}")
+    return "\n".join(lines)

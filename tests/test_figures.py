@@ -1,0 +1,65 @@
+"""Figures: what was drawn (titles, tick labels, cell texts, image data), and stable SVG bytes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from reportgen.figures import (
+    class_distribution_figure,
+    confusion_figure,
+    digits_figure,
+    rmse_figure,
+    save_figures,
+)
+
+from .test_results import results  # noqa: F401  (fixture)
+
+
+def test_digits_figure_shows_the_first_nine_with_labels(results):  # noqa: F811
+    first = results["data"]["first_digits"]
+    fig = digits_figure(first)
+    titles = [ax.get_title() for ax in fig.axes]
+    assert titles == [f"y = {label}" for label in first["labels"]]
+    image = fig.axes[0].images[0].get_array()
+    assert np.array_equal(np.asarray(image), np.asarray(first["pixels"][0]).reshape(28, 28))
+
+
+def test_confusion_figure_writes_every_count():
+    cm = np.arange(100).reshape(10, 10).tolist()
+    fig = confusion_figure(cm, "titel")
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert texts == [str(v) for v in range(100)]
+    assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == [str(d) for d in range(10)]
+
+
+def test_class_distribution_stacks_the_splits():
+    counts = {"train": [8] * 10, "validation": [1] * 10, "test": [1] * 10}
+    fig = class_distribution_figure(counts)
+    heights = [p.get_height() for p in fig.axes[0].patches]
+    assert heights == [8] * 10 + [1] * 20
+
+
+@pytest.mark.parametrize("linear_rmse, log", [(2.5, False), (7.9e9, True)])
+def test_rmse_figure_goes_log_when_a_model_explodes(results, linear_rmse, log):  # noqa: F811
+    results["models"]["linear"]["default"]["test"]["rmse"] = linear_rmse
+    results["models"]["linear"]["tuned"]["test"]["rmse"] = linear_rmse
+    ax = rmse_figure(results["models"]).axes[0]
+    assert (ax.get_yscale() == "log") is log
+    assert [t.get_text() for t in ax.get_xticklabels()] == [
+        "Linjär regression",
+        "Lasso",
+        "Ridge",
+        "Elastic Net",
+    ]
+
+
+def test_svg_bytes_are_stable(tmp_path, results):  # noqa: F811
+    save_figures(results, tmp_path / "a")
+    save_figures(results, tmp_path / "b")
+    names = sorted(p.name for p in (tmp_path / "a").iterdir())
+    assert len(names) == 7
+    for name in names:
+        a, b = (tmp_path / "a" / name).read_bytes(), (tmp_path / "b" / name).read_bytes()
+        assert a == b, name
+        assert b"<dc:date>" not in a
