@@ -43,10 +43,32 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--n-jobs", type=int, help="parallel candidate fits (-1: all cores)")
     b.add_argument("--out", default="output", help="output directory (default: output/)")
     b.add_argument("--no-render", action="store_true", help="stop after results and figures")
+    b.add_argument("--no-cache", action="store_true", help="fit every model, ignore the cache")
 
     r = sub.add_parser("render", help="re-render HTML and PDF from a stored run; fits nothing")
     r.add_argument("run_dir", help="a directory holding results.json")
     r.add_argument("--config", help="TOML config for report metadata and templates")
+
+    d = sub.add_parser("diff", help="compare two runs (run dirs, results.json files or PDFs)")
+    d.add_argument("a", help="the earlier run: a run directory, results.json or report PDF")
+    d.add_argument("b", help="the later run")
+    d.add_argument("--format", choices=["text", "markdown", "json", "html"], default="text")
+    d.add_argument(
+        "--tolerance",
+        type=float,
+        default=0.0,
+        help="ignore metric changes up to this size (accuracy as a fraction)",
+    )
+    d.add_argument(
+        "--fail-on",
+        choices=["any", "worse"],
+        default="any",
+        help="exit 1 on any difference (default) or only when a metric got worse",
+    )
+    d.add_argument("--output", help="write the diff to this file instead of stdout")
+
+    c = sub.add_parser("cache", help="manage the model-results cache")
+    c.add_argument("action", choices=["clear"], help="clear: remove every cached result")
     return p
 
 
@@ -65,19 +87,54 @@ def _config(args: argparse.Namespace):
 
 
 def build(args: argparse.Namespace) -> int:
-    """`reportgen build`: analysis, results, figures, then the report."""
-    from .pipeline import analyse, render_run, summary_table, write_run
+    """`reportgen build`: analysis (cached per model), results, figures, then the report."""
+    from .cache import ResultCache
+    from .pipeline import build as run_build
+    from .pipeline import summary_table
 
     cfg = _config(args)
     out = Path(args.out)
     t0 = time.perf_counter()
-    results, run = analyse(cfg, Console())
-    write_run(out, results, run)
+    cache = ResultCache(enabled=not args.no_cache)
+    run_dir, results, run = run_build(cfg, out, Console(), cache, render=not args.no_render)
     print(summary_table(results, run))
+    print(f"run kept in {run_dir}/")
     if not args.no_render:
-        for path in render_run(out):
-            print(f"wrote {path}")
-    print(f"done in {time.perf_counter() - t0:.1f}s: {out}/")
+        print(f"wrote {out / 'report.pdf'} and {out / 'report.html'}")
+    print(f"done in {time.perf_counter() - t0:.1f}s")
+    return 0
+
+
+def diff_command(args: argparse.Namespace) -> int:
+    """`reportgen diff A B`: what changed between two runs; exit 1 when something did."""
+    from . import diff_format
+    from .diff import compare, load_side, to_json
+
+    if args.tolerance < 0:
+        raise ReportgenError(f"--tolerance must be 0 or more, got {args.tolerance}")
+    diff = compare(load_side(args.a), load_side(args.b), args.tolerance)
+    formats = {
+        "text": diff_format.to_text,
+        "markdown": diff_format.to_markdown,
+        "json": to_json,
+        "html": diff_format.to_html,
+    }
+    text = formats[args.format](diff)
+    if args.output:
+        from .results import write_atomic
+
+        write_atomic(Path(args.output), text)
+    else:
+        sys.stdout.write(text)
+    return diff_format.exit_code(diff, args.fail_on)
+
+
+def cache_command(args: argparse.Namespace) -> int:
+    """`reportgen cache clear`: forget every cached model result."""
+    from .cache import ResultCache
+
+    cache = ResultCache()
+    print(f"removed {cache.clear()} cached model results from {cache.folder}")
     return 0
 
 
@@ -94,7 +151,7 @@ def render(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `reportgen` command; returns the exit code."""
     args = _parser().parse_args(argv)
-    commands = {"build": build, "render": render}
+    commands = {"build": build, "render": render, "diff": diff_command, "cache": cache_command}
     try:
         return commands[args.command](args)
     except ReportgenError as exc:

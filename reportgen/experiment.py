@@ -24,6 +24,7 @@ from sklearn.model_selection import (
 )
 from sklearn.preprocessing import StandardScaler
 
+from .cache import ResultCache, model_key
 from .config import Config
 from .data import Dataset
 from .errors import DataError
@@ -201,7 +202,12 @@ def fit_default(spec: ModelSpec, data: SplitData, seed: int, log: WarningLog) ->
 
 
 class _CountingScorer:
-    """A scorer that reports progress after each candidate fit (in-process searches only)."""
+    """Scores a candidate, reports progress, and keeps the fitted candidate.
+
+    With the validation split as the single fold, each candidate is fitted on exactly the train
+    split, so the best one is the final tuned model: it need not be fitted again. Kept only when
+    the search runs in this process (n_jobs=1); otherwise the best parameters are refitted.
+    """
 
     def __init__(self, spec: ModelSpec, total: int, progress: Progress) -> None:
         self.scoring = (
@@ -209,11 +215,13 @@ class _CountingScorer:
         )
         self.spec, self.total, self.progress = spec, total, progress
         self.done, self.t0 = 0, time.perf_counter()
+        self.fitted: list[Any] = []
 
     def __call__(self, estimator: Any, X: np.ndarray, y: np.ndarray) -> float:
         from sklearn.metrics import get_scorer
 
         value = get_scorer(self.scoring)(estimator, X, y)
+        self.fitted.append(estimator)
         self.done += 1
         elapsed = time.perf_counter() - self.t0
         self.progress(
@@ -265,7 +273,11 @@ def fit_tuned(
     best = search.best_params_
     default = spec.build(seed)
     t0 = time.perf_counter()
-    final = _fit(spec.build(seed, **best), X_tr, y_tr, log, spec.key, "tuned")
+    refitted = not (k == 0 and len(scorer.fitted) == n_candidates)
+    if not refitted:
+        final = scorer.fitted[search.best_index_]
+    else:
+        final = _fit(spec.build(seed, **best), X_tr, y_tr, log, spec.key, "tuned")
     refit_seconds = time.perf_counter() - t0
     sign = 1.0 if spec.family == CLASSIFICATION else -1.0
     res = search.cv_results_
@@ -288,45 +300,81 @@ def fit_tuned(
     timing = {
         "search_seconds": search_seconds,
         "refit_seconds": refit_seconds,
+        "refitted": refitted,
         "candidate_fit_seconds": [float(t) for t in res["mean_fit_time"]],
     }
     return result, timing
 
 
-def run_experiment(
-    cfg: Config, ds: Dataset, progress: Progress = print
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Every registered model, default and tuned: (results, timings)."""
-    data = split_and_scale(ds, cfg.data.split, cfg.data.seed)
+def cache_material(spec: ModelSpec, cfg: Config, ds: Dataset) -> dict[str, Any]:
+    """Everything that determines one model's fits and scores (the cache key's input)."""
+    from importlib.metadata import version
+
+    return {
+        "fingerprint": ds.fingerprint,
+        "split": list(cfg.data.split),
+        "seed": cfg.data.seed,
+        "cv": cfg.tuning.cv,
+        "model": spec.key,
+        "params": spec.build(cfg.data.seed).get_params(),
+        "grid": cfg.grids[spec.key],
+        "versions": {lib: version(lib) for lib in ("scikit-learn", "numpy", "scipy")},
+    }
+
+
+def fit_model(spec: ModelSpec, cfg: Config, data: SplitData, progress: Progress) -> dict[str, Any]:
+    """Default and tuned fits of one model: its results, timing and warnings."""
+    t0 = time.perf_counter()
     log = WarningLog()
+    default, default_seconds = fit_default(spec, data, cfg.data.seed, log)
+    progress(f"  {spec.name:<21} default  {'':>13} {default_seconds:7.1f}s")
+    tuned, tuned_timing = fit_tuned(spec, cfg.grids[spec.key], data, cfg, log, progress)
+    n_fits = len(tuned_timing["candidate_fit_seconds"]) * max(cfg.tuning.cv, 1)
+    progress(
+        f"  {spec.name:<21} tuned    {n_fits:>4}/{n_fits} fits "
+        f"{tuned_timing['search_seconds'] + tuned_timing['refit_seconds']:7.1f}s"
+    )
+    result = {
+        "name": spec.name,
+        "family": spec.family,
+        "metric": spec.metric,
+        "default": default,
+        "tuned": tuned,
+    }
+    timing = {
+        "default_seconds": default_seconds,
+        **tuned_timing,
+        "total_seconds": time.perf_counter() - t0,
+    }
+    return {"result": result, "timing": timing, "warnings": log.entries}
+
+
+def run_experiment(
+    cfg: Config, ds: Dataset, progress: Progress = print, cache: ResultCache | None = None
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Every registered model, default and tuned, from the cache where it can: (results, run)."""
+    data = split_and_scale(ds, cfg.data.split, cfg.data.seed)
+    cache = cache or ResultCache(enabled=False)
     models: dict[str, Any] = {}
     timings: dict[str, Any] = {}
+    warnings_seen: list[dict[str, Any]] = []
     for key, spec in MODELS.items():
-        t0 = time.perf_counter()
-        default, default_seconds = fit_default(spec, data, cfg.data.seed, log)
-        progress(f"  {spec.name:<21} default  {'':>13} {default_seconds:7.1f}s")
-        tuned, tuned_timing = fit_tuned(spec, cfg.grids[key], data, cfg, log, progress)
-        n_fits = len(tuned_timing["candidate_fit_seconds"]) * max(cfg.tuning.cv, 1)
-        progress(
-            f"  {spec.name:<21} tuned    {n_fits:>4}/{n_fits} fits "
-            f"{tuned_timing['search_seconds'] + tuned_timing['refit_seconds']:7.1f}s"
-        )
-        models[key] = {
-            "name": spec.name,
-            "family": spec.family,
-            "metric": spec.metric,
-            "default": default,
-            "tuned": tuned,
-        }
-        timings[key] = {
-            "default_seconds": default_seconds,
-            **tuned_timing,
-            "total_seconds": time.perf_counter() - t0,
-        }
+        cache_key = model_key(cache_material(spec, cfg, ds))
+        payload, why = cache.get(cache_key)
+        if payload is not None:
+            progress(f"  {spec.name:<21} cached   (fitted nothing)")
+            timings[key] = {"cached": True, "computed": payload["timing"]}
+        else:
+            progress(f"  {spec.name:<21} computing: {why}")
+            payload = fit_model(spec, cfg, data, progress)
+            cache.put(cache_key, payload)
+            timings[key] = {"cached": False, **payload["timing"]}
+        models[key] = payload["result"]
+        warnings_seen += payload["warnings"]
     results = {
         "data": data_facts(ds, data),
         "scaling": scaling_facts(ds, data),
         "models": models,
-        "warnings": log.entries,
+        "warnings": warnings_seen,
     }
     return results, timings

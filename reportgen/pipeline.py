@@ -10,11 +10,13 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .cache import ResultCache
 from .config import Config
 from .data import load_dataset, stratified_subset
 from .errors import ReportgenError
 from .experiment import Progress, run_experiment
 from .results import RESULTS_FILE, RUN_FILE, SCHEMA_VERSION, dumps, read_results, write_atomic
+from .runs import keep_run, output_lock, publish, run_id, staging_dir
 
 FIGURES_DIR = "figures"
 LIBRARIES = ("numpy", "scipy", "scikit-learn", "matplotlib", "jinja2", "weasyprint")
@@ -57,15 +59,17 @@ def apply_report_config(results: dict[str, Any], cfg: Config) -> dict[str, Any]:
     return updated
 
 
-def analyse(cfg: Config, progress: Progress = print) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Load the data and run every model: (results, run facts). Fits; writes nothing."""
+def analyse(
+    cfg: Config, progress: Progress = print, cache: ResultCache | None = None
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Load the data and run every model (cached where possible): (results, run facts)."""
     t0 = time.perf_counter()
     ds = load_dataset(cfg.data.dataset, cfg.data.mnist_dir)
     if cfg.data.n_samples:
         ds = stratified_subset(ds, cfg.data.n_samples, cfg.data.seed)
     progress(f"data: {ds.source}, {len(ds.y):,} digits ({ds.reason})")
     progress(f"fingerprint: {ds.fingerprint[:16]}")
-    analysis, timings = run_experiment(cfg, ds, progress)
+    analysis, timings = run_experiment(cfg, ds, progress, cache)
     results = {
         "schema_version": SCHEMA_VERSION,
         "reportgen_version": __version__,
@@ -120,6 +124,32 @@ def render_run(run_dir: Path, cfg: Config | None = None, progress: Progress = pr
     return write_report(results, run_dir, progress)
 
 
+def build(
+    cfg: Config,
+    out_root: Path,
+    progress: Progress = print,
+    cache: ResultCache | None = None,
+    render: bool = True,
+) -> tuple[Path, dict[str, Any], dict[str, Any]]:
+    """The whole build into OUT/runs/<run-id>/, then published as OUT/'s latest report.
+
+    Holds OUT's lock throughout; until the run is complete nothing outside a staging folder
+    changes, so a failed or interrupted build leaves the previous report as it was.
+    """
+    out_root = Path(out_root)
+    with output_lock(out_root):
+        results, run = analyse(cfg, progress, cache)
+        with staging_dir(out_root) as staging:
+            write_run(staging, results, run)
+            if render:
+                from .render import write_report
+
+                write_report(results, staging, lambda *a, **k: None)
+            run_dir = keep_run(staging, out_root, run_id(dumps(results)))
+        publish(run_dir, out_root)
+    return run_dir, results, run
+
+
 def summary_table(results: dict[str, Any], run: dict[str, Any]) -> str:
     """The console's closing table: each model's default and tuned score and fit time."""
     lines = [
@@ -129,7 +159,8 @@ def summary_table(results: dict[str, Any], run: dict[str, Any]) -> str:
         metric = m["metric"]
         d, t = m["default"]["test"][metric], m["tuned"]["test"][metric]
         fmt = (lambda v: f"{v:.2%}") if metric == "accuracy" else (lambda v: f"{v:.4g}")
-        secs = run["fit_seconds"][key]["total_seconds"]
+        timing = run["fit_seconds"][key]
+        secs = "cached" if timing["cached"] else f"{timing['total_seconds']:.1f}"
         best = ", ".join(f"{k}={v}" for k, v in m["tuned"]["best_params"].items())
-        lines.append(f"{m['name']:<22}{metric:<10}{fmt(d):>10}{fmt(t):>10}{secs:>9.1f}  {best}")
+        lines.append(f"{m['name']:<22}{metric:<10}{fmt(d):>10}{fmt(t):>10}{secs:>9}  {best}")
     return "\n".join(lines)

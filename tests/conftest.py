@@ -31,6 +31,15 @@ def mnist_dir() -> Path | None:
     return folder if (folder / "train-labels-idx1-ubyte.gz").exists() else None
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory):
+    """Tests never read or write the user's cache."""
+    mp = pytest.MonkeyPatch()
+    mp.setenv("REPORTGEN_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    yield
+    mp.undo()
+
+
 @pytest.fixture(scope="session")
 def sample():
     """The embedded 5,000-digit sample."""

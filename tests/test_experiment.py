@@ -88,3 +88,17 @@ def test_warnings_are_recorded_with_their_model(split):
     fit_default(tiny, split, 42, log)
     assert log.entries and log.entries[0]["model"] == "logreg"
     assert log.entries[0]["category"] == "ConvergenceWarning"
+
+
+@pytest.mark.parametrize("key", ["ridge", "mlp"])
+def test_kept_best_candidate_equals_a_fresh_fit_on_train(key, split, fast_config):
+    from reportgen.experiment import score
+
+    spec = MODELS[key]
+    tuned, timing = fit_tuned(
+        spec, FAST_GRIDS[key], split, fast_config, WarningLog(), lambda *a, **k: None
+    )
+    params = {k: tuple(v) if isinstance(v, list) else v for k, v in tuned["best_params"].items()}
+    fresh = spec.build(42, **params).fit(split.X["train"], split.y["train"])
+    assert score(spec, fresh, split)["test"] == tuned["test"]
+    assert timing["refitted"] is False

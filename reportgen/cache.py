@@ -1,0 +1,89 @@
+"""A disk cache of model results (metrics, confusion matrices, candidate scores), never models.
+
+Entries are JSON with a checksum, keyed by everything that determines a fit: data fingerprint,
+split, seed, model, its parameters and grid, tuning scheme, library versions and the version of
+reportgen's analysis code. Nothing is unpickled; a corrupt entry is reported and recomputed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from .results import dumps, write_atomic
+
+# Bump when experiment.py changes what a fit produces, so old entries stop matching.
+ANALYSIS_VERSION = 2
+
+
+def default_cache_dir() -> Path:
+    """REPORTGEN_CACHE_DIR, else $XDG_CACHE_HOME/reportgen, else ~/.cache/reportgen."""
+    if os.environ.get("REPORTGEN_CACHE_DIR"):
+        return Path(os.environ["REPORTGEN_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "reportgen"
+
+
+def _digest(obj: Any) -> str:
+    text = json.dumps(obj, sort_keys=True, ensure_ascii=True, default=repr)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def model_key(material: dict[str, Any]) -> str:
+    """The cache key of one model's fits: a hash of what determines them."""
+    return _digest({"analysis_version": ANALYSIS_VERSION, **material})
+
+
+class ResultCache:
+    """Model results by key, one checksummed JSON file each."""
+
+    def __init__(self, folder: Path | None = None, enabled: bool = True) -> None:
+        self.folder = Path(folder) if folder else default_cache_dir()
+        self.enabled = enabled
+
+    def _path(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key}.json"
+
+    def get(self, key: str) -> tuple[dict[str, Any] | None, str]:
+        """(payload, "") on a hit; (None, why) on a miss: disabled, no entry, or corrupt."""
+        if not self.enabled:
+            return None, "cache off"
+        path = self._path(key)
+        try:
+            entry = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None, "not in cache"
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            return None, f"corrupt cache entry {path.name} ({type(exc).__name__}), recomputed"
+        ok = (
+            isinstance(entry, dict)
+            and entry.get("key") == key
+            and entry.get("checksum") == _digest(entry.get("payload"))
+        )
+        if not ok:
+            return None, f"corrupt cache entry {path.name} (checksum), recomputed"
+        return entry["payload"], ""
+
+    def put(self, key: str, payload: dict[str, Any]) -> None:
+        """Store a payload; a cache that cannot be written is skipped, never fatal."""
+        if not self.enabled:
+            return
+        path = self._path(key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            entry = {"key": key, "checksum": _digest(payload), "payload": payload}
+            write_atomic(path, dumps(entry))
+        except OSError:
+            pass
+
+    def clear(self) -> int:
+        """Remove every entry; return how many there were."""
+        count = 0
+        if self.folder.is_dir():
+            for path in self.folder.glob("*/*.json"):
+                path.unlink(missing_ok=True)
+                count += 1
+        return count

@@ -1,0 +1,78 @@
+"""The model-results cache: hits fit nothing, keys follow the inputs, corruption is recomputed."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from reportgen.cache import ResultCache, model_key
+from reportgen.experiment import cache_material, run_experiment
+from reportgen.models import MODELS
+
+
+@pytest.fixture
+def tiny(small):
+    from reportgen.data import stratified_subset
+
+    return stratified_subset(small, 300, seed=0)
+
+
+def run(cfg, ds, cache):
+    lines = []
+    results, timings = run_experiment(cfg, ds, lambda m, transient=False: lines.append(m), cache)
+    return results, timings, lines
+
+
+def test_second_run_fits_nothing_and_gives_equal_results(tmp_path, fast_config, tiny):
+    cache = ResultCache(tmp_path)
+    first, t1, lines1 = run(fast_config, tiny, cache)
+    second, t2, lines2 = run(fast_config, tiny, cache)
+    assert all(not t["cached"] for t in t1.values())
+    assert all(t["cached"] for t in t2.values())
+    assert sum("cached" in line for line in lines2) == len(MODELS)
+    assert not any("default" in line for line in lines2)  # no fit line at all
+    assert first == second
+
+
+def test_corrupt_and_truncated_entries_are_recomputed(tmp_path, fast_config, tiny):
+    cache = ResultCache(tmp_path)
+    run(fast_config, tiny, cache)
+    files = sorted(tmp_path.glob("*/*.json"))
+    assert len(files) == len(MODELS)
+    files[0].write_bytes(files[0].read_bytes()[:100])  # truncated
+    text = files[1].read_text().replace('"accuracy": 0.', '"accuracy": 1.', 1)
+    files[1].write_text(text)  # edited: checksum no longer matches
+    _, timings, lines = run(fast_config, tiny, cache)
+    recomputed = [line for line in lines if "corrupt cache entry" in line]
+    assert len(recomputed) == 2
+    assert sum(not t["cached"] for t in timings.values()) == 2
+
+
+def test_key_follows_everything_that_determines_a_fit(fast_config, tiny, small):
+    spec = MODELS["ridge"]
+    base = model_key(cache_material(spec, fast_config, tiny))
+    seeded = dataclasses.replace(fast_config, data=dataclasses.replace(fast_config.data, seed=1))
+    grids = {**fast_config.grids, "ridge": {"alpha": [5.0]}}
+    regridded = dataclasses.replace(fast_config, grids=grids)
+    kfold = dataclasses.replace(fast_config, tuning=dataclasses.replace(fast_config.tuning, cv=3))
+    others = [
+        model_key(cache_material(spec, cfg, ds))
+        for cfg, ds in [(seeded, tiny), (regridded, tiny), (kfold, tiny), (fast_config, small)]
+    ]
+    others.append(model_key(cache_material(MODELS["lasso"], fast_config, tiny)))
+    assert len({base, *others}) == 6
+    n_jobs = dataclasses.replace(
+        fast_config, tuning=dataclasses.replace(fast_config.tuning, n_jobs=2)
+    )
+    assert model_key(cache_material(spec, n_jobs, tiny)) == base  # results do not depend on it
+
+
+def test_disabled_cache_and_clear(tmp_path, fast_config, tiny):
+    off = ResultCache(tmp_path, enabled=False)
+    run(fast_config, tiny, off)
+    assert not list(tmp_path.glob("*/*.json"))
+    on = ResultCache(tmp_path)
+    run(fast_config, tiny, on)
+    assert on.clear() == len(MODELS)
+    assert not list(tmp_path.glob("*/*.json"))
