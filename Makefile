@@ -59,6 +59,18 @@ format: install
 update-golden: install
 	UPDATE_GOLDEN=1 $(BIN)/pytest -q tests/test_render.py
 
+# Two cold builds on the embedded sample (cache off) must give byte-identical outputs.
+DET := .determinism
+check-determinism: install
+	rm -rf $(DET) && mkdir -p $(DET)
+	$(BIN)/reportgen build --dataset sample --no-cache --out $(DET)/a $(ARGS) >/dev/null
+	$(BIN)/reportgen build --dataset sample --no-cache --out $(DET)/b $(ARGS) >/dev/null
+	cd $(DET)/a && sha256sum results.json report.html report.pdf figures/*.svg > ../a.sha256
+	cd $(DET)/b && sha256sum results.json report.html report.pdf figures/*.svg > ../b.sha256
+	@cat $(DET)/a.sha256
+	@if cmp -s $(DET)/a.sha256 $(DET)/b.sha256; then echo "deterministic: both builds are byte-identical"; \
+	else echo "NOT deterministic:"; diff $(DET)/a.sha256 $(DET)/b.sha256; exit 1; fi
+
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache
 	find $(OUT) -mindepth 1 ! -name .gitkeep -exec rm -rf {} +

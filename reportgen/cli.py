@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import time
 from pathlib import Path
@@ -148,10 +149,15 @@ def render(args: argparse.Namespace) -> int:
     return 0
 
 
+def _terminate(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt  # unwinds like Ctrl-C: staging removed, outputs untouched
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `reportgen` command; returns the exit code."""
     args = _parser().parse_args(argv)
     commands = {"build": build, "render": render, "diff": diff_command, "cache": cache_command}
+    previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         return commands[args.command](args)
     except ReportgenError as exc:
@@ -159,6 +165,19 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(f"reportgen: error: {exc}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("reportgen: interrupted", file=sys.stderr)
+    except KeyboardInterrupt as exc:
+        done = getattr(exc, "completed", None)
+        what = f"; completed and cached: {', '.join(done)}" if done else ""
+        print(f"\nreportgen: interrupted, previous report kept{what}", file=sys.stderr)
         return 130
+    except OSError as exc:  # disk full, permissions: one line, not a traceback
+        if args.debug:
+            raise
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(
+            f"reportgen: error: {exc.strerror or exc}{where}: free space or fix permissions",
+            file=sys.stderr,
+        )
+        return 2
+    finally:
+        signal.signal(signal.SIGTERM, previous)

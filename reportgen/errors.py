@@ -23,3 +23,11 @@ class DataError(ReportgenError):
 
 class RenderError(ReportgenError):
     """A template or the PDF export failed."""
+
+
+class BuildInterrupted(KeyboardInterrupt):
+    """Ctrl-C or SIGTERM during a build; knows which models were completed (and cached)."""
+
+    def __init__(self, completed: list[str]):
+        self.completed = list(completed)
+        super().__init__(", ".join(completed))

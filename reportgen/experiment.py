@@ -27,7 +27,7 @@ from sklearn.preprocessing import StandardScaler
 from .cache import ResultCache, model_key
 from .config import Config
 from .data import Dataset
-from .errors import DataError
+from .errors import BuildInterrupted, DataError
 from .models import CLASSIFICATION, MODELS, ModelSpec, estimator_grid
 
 Progress = Callable[..., None]  # progress(message, transient=False)
@@ -366,7 +366,10 @@ def run_experiment(
             timings[key] = {"cached": True, "computed": payload["timing"]}
         else:
             progress(f"  {spec.name:<21} computing: {why}")
-            payload = fit_model(spec, cfg, data, progress)
+            try:
+                payload = fit_model(spec, cfg, data, progress)
+            except KeyboardInterrupt:
+                raise BuildInterrupted([MODELS[k].name for k in models]) from None
             cache.put(cache_key, payload)
             timings[key] = {"cached": False, **payload["timing"]}
         models[key] = payload["result"]
