@@ -57,7 +57,7 @@ format: install
 	$(BIN)/ruff check --fix reportgen tests
 
 update-golden: install
-	UPDATE_GOLDEN=1 $(BIN)/pytest -q tests/test_render.py
+	UPDATE_GOLDEN=1 $(BIN)/pytest -q tests/test_render.py -k golden
 
 # Two cold builds on the embedded sample (cache off) must give byte-identical outputs.
 DET := .determinism
@@ -74,3 +74,7 @@ check-determinism: install
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache
 	find $(OUT) -mindepth 1 ! -name .gitkeep -exec rm -rf {} +
+
+# The benchmark of issue "fast on full MNIST": never part of `make test`.
+bench: install
+	MNIST_DIR=$(MNIST_DIR) $(BIN)/python -m reportgen.bench --out $(OUT)/bench.json $(ARGS)

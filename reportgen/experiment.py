@@ -256,7 +256,7 @@ def fit_tuned(
     n_candidates = int(np.prod([len(v) for v in est_grid.values()]))
     scorer = _CountingScorer(spec, n_candidates * n_folds, progress)
     search = GridSearchCV(
-        spec.build(seed),
+        spec.build(seed, **spec.search_settings),
         est_grid,
         scoring=scorer,
         cv=cv,
@@ -277,7 +277,9 @@ def fit_tuned(
     if not refitted:
         final = scorer.fitted[search.best_index_]
     else:
-        final = _fit(spec.build(seed, **best), X_tr, y_tr, log, spec.key, "tuned")
+        final = _fit(
+            spec.build(seed, **spec.search_settings, **best), X_tr, y_tr, log, spec.key, "tuned"
+        )
     refit_seconds = time.perf_counter() - t0
     sign = 1.0 if spec.family == CLASSIFICATION else -1.0
     res = search.cv_results_
@@ -293,6 +295,7 @@ def fit_tuned(
         "scheme": "validation" if k == 0 else f"{k}-fold",
         "default_params": {p: _jsonable(default.get_params()[p]) for p in est_grid},
         "best_params": {p: _jsonable(v) for p, v in best.items()},
+        "search_settings": {p: _jsonable(v) for p, v in spec.search_settings.items()},
         "best_search_score": sign * float(search.best_score_),
         "candidates": candidates,
         **score(spec, final, data),
@@ -317,6 +320,7 @@ def cache_material(spec: ModelSpec, cfg: Config, ds: Dataset) -> dict[str, Any]:
         "cv": cfg.tuning.cv,
         "model": spec.key,
         "params": spec.build(cfg.data.seed).get_params(),
+        "search_settings": spec.search_settings,
         "grid": cfg.grids[spec.key],
         "versions": {lib: version(lib) for lib in ("scikit-learn", "numpy", "scipy")},
     }

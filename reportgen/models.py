@@ -6,7 +6,7 @@ Adding a model is adding one ModelSpec; tests run the same checks over every ent
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sklearn.base import BaseEstimator
@@ -26,6 +26,9 @@ class ModelSpec:
     family: str
     factory: Callable[[int], BaseEstimator]
     grid: dict[str, list[Any]]
+    # Settings of the tuned search that change speed, not the solution (e.g. a precomputed
+    # Gram matrix for coordinate descent when samples far outnumber features).
+    search_settings: dict[str, Any] = field(default_factory=dict)
 
     def build(self, seed: int, **params: Any) -> BaseEstimator:
         """A fresh estimator with scikit-learn's defaults, the seed, and `params` on top."""

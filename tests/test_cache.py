@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 
 import pytest
 
@@ -41,8 +42,9 @@ def test_corrupt_and_truncated_entries_are_recomputed(tmp_path, fast_config, tin
     files = sorted(tmp_path.glob("*/*.json"))
     assert len(files) == len(MODELS)
     files[0].write_bytes(files[0].read_bytes()[:100])  # truncated
-    text = files[1].read_text().replace('"accuracy": 0.', '"accuracy": 1.', 1)
-    files[1].write_text(text)  # edited: checksum no longer matches
+    entry = json.loads(files[1].read_text())
+    entry["payload"]["result"]["default"]["test"]["edited"] = 1.0
+    files[1].write_text(json.dumps(entry))  # edited: checksum no longer matches
     _, timings, lines = run(fast_config, tiny, cache)
     recomputed = [line for line in lines if "corrupt cache entry" in line]
     assert len(recomputed) == 2

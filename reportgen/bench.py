@@ -1,0 +1,210 @@
+"""`make bench`: the seed's method done plainly against reportgen's build, on the same data.
+
+Each stage runs in its own process so its wall time and peak memory (max RSS) are its own:
+
+- reference: every model with default parameters, then GridSearchCV with 3-fold CV on train,
+  serial, refit on train, no cache, float64, plain estimators;
+- cold: `reportgen build` (analysis, figures, HTML and PDF) with an empty cache;
+- floor: each model's tuned parameters fitted once on train, nothing else;
+- warm: `reportgen build` again with nothing changed; render: `reportgen render`.
+
+Prints a table and writes output/bench.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+QUICK_LIMIT = 10_000
+
+
+def _child(args: list[str], env: dict[str, str]) -> tuple[float, float, str]:
+    """Run a child process: (wall seconds, peak RSS in MB, stdout)."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, text=True)
+    out = proc.stdout.read() if proc.stdout else ""
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise SystemExit(f"bench: {' '.join(args[:4])} failed with exit {proc.returncode}")
+    return time.perf_counter() - t0, usage.ru_maxrss / 1024, out
+
+
+def _load(limit: int):
+    from .config import Config
+    from .data import load_dataset, stratified_subset
+    from .experiment import split_and_scale
+
+    cfg = Config()
+    ds = load_dataset("auto")
+    if limit:
+        ds = stratified_subset(ds, limit, cfg.data.seed)
+    return cfg, ds, split_and_scale(ds, cfg.data.split, cfg.data.seed)
+
+
+def _test_score(spec, estimator, data) -> float:
+    from .experiment import score
+
+    return score(spec, estimator, data)["test"][spec.metric]
+
+
+def reference(limit: int) -> dict[str, Any]:
+    """The seed's way: default fit, then 3-fold GridSearchCV on train, serial, refit."""
+    from sklearn.model_selection import GridSearchCV, KFold, StratifiedKFold
+
+    from .models import CLASSIFICATION, MODELS, estimator_grid
+
+    cfg, ds, data = _load(limit)
+    out: dict[str, Any] = {"n_samples": len(ds.y), "models": {}}
+    for key, spec in MODELS.items():
+        t0 = time.perf_counter()
+        default = spec.build(cfg.data.seed).fit(data.X["train"], data.y["train"])
+        splitter = StratifiedKFold if spec.family == CLASSIFICATION else KFold
+        scoring = "accuracy" if spec.family == CLASSIFICATION else "neg_root_mean_squared_error"
+        search = GridSearchCV(
+            spec.build(cfg.data.seed),
+            estimator_grid(cfg.grids[key]),
+            scoring=scoring,
+            cv=splitter(3, shuffle=True, random_state=cfg.data.seed),
+            n_jobs=None,
+            refit=True,
+        ).fit(data.X["train"], data.y["train"])
+        out["models"][key] = {
+            "default_test": _test_score(spec, default, data),
+            "tuned_test": _test_score(spec, search.best_estimator_, data),
+            "best_params": {k: str(v) for k, v in search.best_params_.items()},
+            "seconds": time.perf_counter() - t0,
+        }
+        print(f"  reference {spec.name:<21} {out['models'][key]['seconds']:7.1f}s", file=sys.stderr)
+    return out
+
+
+def floor(limit: int, results_path: str) -> dict[str, Any]:
+    """Each model's tuned parameters (from a reportgen run) fitted once on train."""
+    from .models import MODELS, to_estimator_value
+
+    cfg, _, data = _load(limit)
+    results = json.loads(Path(results_path).read_text())
+    seconds = {}
+    for key, spec in MODELS.items():
+        best = results["models"][key]["tuned"]["best_params"]
+        params = {k: to_estimator_value(k, v) for k, v in best.items()}
+        estimator = spec.build(cfg.data.seed, **params)
+        t0 = time.perf_counter()
+        estimator.fit(data.X["train"], data.y["train"])
+        seconds[key] = time.perf_counter() - t0
+    return {"seconds": seconds, "total": sum(seconds.values())}
+
+
+def _stage(name: str, *extra: str, env: dict[str, str]) -> tuple[float, float, str]:
+    return _child([sys.executable, "-m", "reportgen.bench", "--stage", name, *extra], env)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run every stage and print the comparison; --quick uses a 10,000-digit subset."""
+    p = argparse.ArgumentParser(prog="reportgen.bench")
+    p.add_argument("--quick", action="store_true", help=f"a stratified {QUICK_LIMIT:,} subset")
+    p.add_argument("--out", default="output/bench.json")
+    p.add_argument("--stage", help=argparse.SUPPRESS)
+    p.add_argument("--limit", type=int, default=0, help=argparse.SUPPRESS)
+    p.add_argument("--results", help=argparse.SUPPRESS)
+    args = p.parse_args(argv)
+    if args.stage == "reference":
+        print(json.dumps(reference(args.limit)))
+        return 0
+    if args.stage == "floor":
+        print(json.dumps(floor(args.limit, args.results)))
+        return 0
+    if "MNIST_DIR" not in os.environ:
+        default = Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist"
+        if not default.is_dir():
+            raise SystemExit("bench: set MNIST_DIR to the folder of the four MNIST IDX files")
+        os.environ["MNIST_DIR"] = str(default)
+    limit = QUICK_LIMIT if args.quick else 0
+    work = Path(tempfile.mkdtemp(prefix="reportgen-bench-"))
+    env = {**os.environ, "REPORTGEN_CACHE_DIR": str(work / "cache")}
+    run_out = work / "out"
+    build = [sys.executable, "-m", "reportgen", "build", "--out", str(run_out)]
+    if limit:
+        build += ["--limit", str(limit)]
+    print("bench: reference (seed's method)...", file=sys.stderr)
+    ref_s, ref_mb, ref_out = _stage("reference", "--limit", str(limit), env=env)
+    ref = json.loads(ref_out)
+    print("bench: reportgen cold build...", file=sys.stderr)
+    cold_s, cold_mb, _ = _child(build, env)
+    results = json.loads((run_out / "results.json").read_text())
+    print("bench: warm rebuild, render, floor...", file=sys.stderr)
+    warm_s, warm_mb, _ = _child(build, env)
+    render_s, render_mb, _ = _child(
+        [sys.executable, "-m", "reportgen", "render", str(run_out)], env
+    )
+    _, _, floor_out = _stage(
+        "floor", "--limit", str(limit), "--results", str(run_out / "results.json"), env=env
+    )
+    fl = json.loads(floor_out)
+    report = {
+        "n_samples": results["dataset"]["n_samples"],
+        "cpus": os.cpu_count(),
+        "reference": {"seconds": ref_s, "peak_mb": ref_mb, "models": ref["models"]},
+        "cold": {"seconds": cold_s, "peak_mb": cold_mb},
+        "ratio_cold_to_reference": cold_s / ref_s,
+        "floor": fl,
+        "warm": {"seconds": warm_s, "peak_mb": warm_mb},
+        "render": {"seconds": render_s, "peak_mb": render_mb},
+        "scores": {
+            key: {
+                "metric": m["metric"],
+                "reference": ref["models"][key]["tuned_test"],
+                "reportgen": m["tuned"]["test"][m["metric"]],
+                "reportgen_best": m["tuned"]["best_params"],
+                "reference_best": ref["models"][key]["best_params"],
+            }
+            for key, m in results["models"].items()
+        },
+    }
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2) + "\n")
+    print(format_report(report))
+    print(f"written to {out}")
+    return 0
+
+
+def format_report(r: dict[str, Any]) -> str:
+    """The benchmark as a readable table."""
+    lines = [
+        f"MNIST digits: {r['n_samples']:,}   cores: {r['cpus']}",
+        f"{'stage':<34}{'wall s':>10}{'peak MB':>10}",
+        f"{'reference (3-fold CV, serial)':<34}{r['reference']['seconds']:>10.1f}"
+        f"{r['reference']['peak_mb']:>10.0f}",
+        f"{'reportgen cold build (+PDF)':<34}{r['cold']['seconds']:>10.1f}"
+        f"{r['cold']['peak_mb']:>10.0f}",
+        f"{'floor (final models fitted once)':<34}{r['floor']['total']:>10.1f}{'':>10}",
+        f"{'warm rebuild':<34}{r['warm']['seconds']:>10.1f}{r['warm']['peak_mb']:>10.0f}",
+        f"{'render only':<34}{r['render']['seconds']:>10.1f}{r['render']['peak_mb']:>10.0f}",
+        f"ratio reportgen / reference: {r['ratio_cold_to_reference']:.3f}",
+        "",
+        f"{'tuned model, test':<24}{'metric':<10}{'reference':>11}{'reportgen':>11}{'diff':>10}",
+    ]
+    for key, s in r["scores"].items():
+        acc = s["metric"] == "accuracy"
+        fmt = (lambda v: f"{v:.2%}") if acc else (lambda v: f"{v:.4f}")
+        diff = (s["reportgen"] - s["reference"]) * (100 if acc else 1)
+        unit = " pp" if acc else ""
+        lines.append(
+            f"{key:<24}{s['metric']:<10}{fmt(s['reference']):>11}"
+            f"{fmt(s['reportgen']):>11}{diff:>+7.2f}{unit}"
+        )
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

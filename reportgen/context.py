@@ -1,0 +1,344 @@
+"""results.json -> the template context: every derived fact the report states, as plain data.
+
+Pure: no Jinja2, no I/O, no clock. Numbers stay raw (floats and ints); the templates format them
+with the filters of render.py. Prose that depends on the run is chosen by the flags made here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+# Plain linear regression "blew up" when its test RMSE exceeds Ridge's by this factor.
+BLOWUP_FACTOR = 100.0
+# ... and counts as "near Ridge" below this factor (between the two: clearly worse).
+NEAR_FACTOR = 1.5
+# Differences smaller than this are ties (floating noise, or one identical model).
+TIE = 1e-9
+
+MONTHS = (
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+PHASES = {"default": "standardparametrar", "tuned": "sökning och optimerad modell"}
+SPLITS = ("train", "validation", "test")
+
+
+def long_date(iso: str) -> str:
+    """'2026-11-24' -> '24 november 2026'; other text is returned unchanged."""
+    try:
+        year, month, day = (int(p) for p in iso.split("-"))
+        return f"{day} {MONTHS[month - 1]} {year}"
+    except (ValueError, IndexError):
+        return iso
+
+
+def _verdict(default: float, tuned: float, lower_is_better: bool) -> str:
+    """'better', 'worse' or 'same' for the tuned score against the default one."""
+    diff = tuned - default
+    if abs(diff) <= TIE * max(1.0, abs(default)):
+        return "same"
+    improved = diff < 0 if lower_is_better else diff > 0
+    return "better" if improved else "worse"
+
+
+def _grid(grid: dict[str, list[Any]]) -> dict[str, Any]:
+    """The searched grid: parameters with their values and the number of candidates."""
+    n = 1
+    for values in grid.values():
+        n *= len(values)
+    return {"params": [{"name": k, "values": list(v)} for k, v in grid.items()], "n_candidates": n}
+
+
+# Names that are common nouns in Swedish: lower case in the middle of a sentence.
+COMMON_NOUN_NAMES = {"linear", "logreg"}
+
+
+def _mid_sentence(key: str, name: str) -> str:
+    return name[:1].lower() + name[1:] if key in COMMON_NOUN_NAMES else name
+
+
+def _params(params: dict[str, Any]) -> list[dict[str, Any]]:
+    return [{"name": k, "value": v} for k, v in sorted(params.items())]
+
+
+def _regressor(key: str, m: dict[str, Any], grid: dict[str, list[Any]]) -> dict[str, Any]:
+    d, t = m["default"], m["tuned"]
+    delta = t["test"]["rmse"] - d["test"]["rmse"]
+    return {
+        "key": key,
+        "name": m["name"],
+        "name_mid": _mid_sentence(key, m["name"]),
+        "default": {
+            "val_rmse": d["validation"]["rmse"],
+            "test_rmse": d["test"]["rmse"],
+            "val_rounded": d["validation"]["rounded_accuracy"],
+            "test_rounded": d["test"]["rounded_accuracy"],
+            "max_abs_coef": d.get("max_abs_coef"),
+        },
+        "tuned": {
+            "val_rmse": t["validation"]["rmse"],
+            "test_rmse": t["test"]["rmse"],
+            "val_rounded": t["validation"]["rounded_accuracy"],
+            "test_rounded": t["test"]["rounded_accuracy"],
+            "max_abs_coef": t.get("max_abs_coef"),
+            "best_params": _params(t["best_params"]),
+            "default_params": _params(t["default_params"]),
+            "best_is_default": t["best_params"] == t["default_params"],
+            "search_score": t["best_search_score"],
+        },
+        "grid": _grid(grid),
+        "delta_test": delta,
+        "delta_test_abs": abs(delta),
+        "delta_test_rel": abs(delta) / d["test"]["rmse"] if d["test"]["rmse"] else 0.0,
+        "verdict": _verdict(d["test"]["rmse"], t["test"]["rmse"], lower_is_better=True),
+        "val_verdict": _verdict(d["validation"]["rmse"], t["validation"]["rmse"], True),
+    }
+
+
+def _most_confused(matrix: list[list[int]]) -> dict[str, int]:
+    """The largest off-diagonal cell: which true digit was most often taken for which."""
+    best = {"true": 0, "predicted": 0, "count": -1}
+    for i, row in enumerate(matrix):
+        for j, count in enumerate(row):
+            if i != j and count > best["count"]:
+                best = {"true": i, "predicted": j, "count": count}
+    return best
+
+
+def _classifier(key: str, m: dict[str, Any], grid: dict[str, list[Any]]) -> dict[str, Any]:
+    d, t = m["default"], m["tuned"]
+    delta = t["test"]["accuracy"] - d["test"]["accuracy"]
+    matrix = t["confusion_matrix"]
+    total = sum(sum(row) for row in matrix)
+    correct = sum(matrix[i][i] for i in range(len(matrix)))
+    pc = t["per_class"]
+    per_class = [
+        {
+            "digit": i,
+            "precision": pc["precision"][i],
+            "recall": pc["recall"][i],
+            "f1": pc["f1"][i],
+            "support": pc["support"][i],
+        }
+        for i in range(len(pc["f1"]))
+    ]
+    worst = min(per_class, key=lambda r: (r["f1"], r["digit"]))
+    return {
+        "key": key,
+        "name": m["name"],
+        "name_mid": _mid_sentence(key, m["name"]),
+        "default": {"val_acc": d["validation"]["accuracy"], "test_acc": d["test"]["accuracy"]},
+        "tuned": {
+            "val_acc": t["validation"]["accuracy"],
+            "test_acc": t["test"]["accuracy"],
+            "best_params": _params(t["best_params"]),
+            "default_params": _params(t["default_params"]),
+            "best_is_default": t["best_params"] == t["default_params"],
+            "search_score": t["best_search_score"],
+        },
+        "grid": _grid(grid),
+        "delta_test": delta,
+        "delta_test_abs": abs(delta),
+        "verdict": _verdict(d["test"]["accuracy"], t["test"]["accuracy"], lower_is_better=False),
+        "val_verdict": _verdict(d["validation"]["accuracy"], t["validation"]["accuracy"], False),
+        "confusion": {
+            "total": total,
+            "correct": correct,
+            "errors": total - correct,
+            "most_confused": _most_confused(matrix),
+        },
+        "per_class": per_class,
+        "worst_class": worst,
+    }
+
+
+def _linear_fate(regs: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Did plain linear regression blow up, fall clearly behind, or stay near Ridge?"""
+    linear, ridge = regs["linear"], regs["ridge"]
+    lin = max(linear["default"]["test_rmse"], linear["tuned"]["test_rmse"])
+    ridge_best = ridge["tuned"]["test_rmse"]
+    ratio = lin / ridge_best if ridge_best else float("inf")
+    state = "exploded" if ratio > BLOWUP_FACTOR else "worse" if ratio > NEAR_FACTOR else "near"
+    return {
+        "state": state,
+        "exploded": state == "exploded",
+        "rmse": lin,
+        "ridge_rmse": ridge_best,
+        "ridge_default_rmse": ridge["default"]["test_rmse"],
+        "ratio": ratio,
+        "max_abs_coef": linear["default"]["max_abs_coef"],
+        "factor": BLOWUP_FACTOR,
+    }
+
+
+def _warnings(results: dict[str, Any]) -> list[dict[str, Any]]:
+    names = {k: m["name"] for k, m in results["models"].items()}
+    return [
+        {
+            "model": w["model"],
+            "model_name": names.get(w["model"], w["model"]),
+            "model_name_mid": _mid_sentence(w["model"], names.get(w["model"], w["model"])),
+            "phase": w["phase"],
+            "phase_text": PHASES.get(w["phase"], w["phase"]),
+            "category": w["category"],
+            "message": w["message"],
+            "count": w["count"],
+        }
+        for w in results["warnings"]
+    ]
+
+
+def _tuning(results: dict[str, Any], models: list[dict[str, Any]]) -> dict[str, Any]:
+    cv = results["config"]["tuning"]["cv"]
+    folds = max(cv, 1)
+    return {
+        "cv": cv,
+        "by_validation": cv == 0,
+        "folds": folds,
+        "n_jobs": results["config"]["tuning"]["n_jobs"],
+        "total_candidates": sum(m["grid"]["n_candidates"] for m in models),
+        "total_fits": sum(m["grid"]["n_candidates"] for m in models) * folds,
+    }
+
+
+def _data(results: dict[str, Any]) -> dict[str, Any]:
+    data, ds = results["data"], results["dataset"]
+    sizes = data["split_sizes"]
+    total = sum(sizes.values())
+    counts = data["class_counts"]
+    class_rows = [
+        {"digit": c, "all": counts["all"][i], **{s: counts[s][i] for s in SPLITS}}
+        for i, c in enumerate(data["target_summary"]["categories"])
+    ]
+    full = ds["source"] != "sample" and ds["n_samples"] >= 70000
+    return {
+        "source": ds["source"],
+        "origin": ds["origin"],
+        "reason": ds["reason"],
+        "fingerprint": ds["fingerprint"],
+        "fingerprint_short": ds["fingerprint"][:16],
+        "n_samples": data["n_samples"],
+        "n_features": data["n_features"],
+        "is_full_mnist": full,
+        "is_sample": ds["source"] == "sample",
+        "image_shape": data["image_shape"],
+        "pixel_dtype": data["pixel_dtype"],
+        "label_dtype": data["label_dtype"],
+        "pixel_min": data["pixel_min"],
+        "pixel_max": data["pixel_max"],
+        "pixel_mean": data["pixel_mean"],
+        "pixels_zero_everywhere": data["pixels_zero_everywhere"],
+        "split": {
+            "sizes": sizes,
+            "total": total,
+            "fractions": {s: sizes[s] / total for s in SPLITS},
+            "configured": dict(zip(SPLITS, results["config"]["data"]["split"], strict=True)),
+            "seed": results["config"]["data"]["seed"],
+            "one_test_image": 1 / sizes["test"] if sizes["test"] else 0.0,
+        },
+        "class_rows": class_rows,
+        "class_min": min(counts["all"]),
+        "class_max": max(counts["all"]),
+        "preview": data["preview"],
+        "target": data["target_summary"],
+        "n_classes": len(data["target_summary"]["categories"]),
+    }
+
+
+def _largest_gain(regressors: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The regressor whose test RMSE tuning lowered the most (relative), or None."""
+    gains = [r for r in regressors if r["verdict"] == "better"]
+    return max(gains, key=lambda r: r["delta_test_rel"]) if gains else None
+
+
+def _best(items: list[dict[str, Any]], score: Any, lowest: bool) -> dict[str, Any]:
+    """The first item with the lowest (or highest) score: ties keep the registry order."""
+    pick = items[0]
+    for item in items[1:]:
+        better = score(item) < score(pick) if lowest else score(item) > score(pick)
+        if better:
+            pick = item
+    return pick
+
+
+def build_context(results: dict[str, Any]) -> dict[str, Any]:
+    """Every fact the templates show, derived from `results` (a parsed results.json)."""
+    report = results["config"]["report"]
+    grids = results["config"]["grids"]
+    regs = {
+        k: _regressor(k, m, grids.get(k, {}))
+        for k, m in results["models"].items()
+        if m["family"] == "regression"
+    }
+    clfs = {
+        k: _classifier(k, m, grids.get(k, {}))
+        for k, m in results["models"].items()
+        if m["family"] == "classification"
+    }
+    regressors, classifiers = list(regs.values()), list(clfs.values())
+    best_reg = _best(regressors, lambda r: r["tuned"]["test_rmse"], lowest=True)
+    best_clf = _best(classifiers, lambda c: c["tuned"]["test_acc"], lowest=False)
+    best_clf_default = _best(classifiers, lambda c: c["default"]["test_acc"], lowest=False)
+    best_reg_default = _best(regressors, lambda r: r["default"]["test_rmse"], lowest=True)
+    warnings = _warnings(results)
+    scaling = results["scaling"]
+    tuned_models = regressors + classifiers
+    selfeval = results.get("self_evaluation")
+    return {
+        "meta": {
+            "title": report["title"],
+            "author": report["author"],
+            "course": report["course"],
+            "date": results["report_date"],
+            "date_long": long_date(results["report_date"]),
+            "lang": "sv",
+            "reportgen_version": results["reportgen_version"],
+            "schema_version": results["schema_version"],
+        },
+        "data": _data(results),
+        "environment": results["environment"],
+        "scaling": {
+            "zero_variance": scaling["zero_variance_pixels_train"],
+            "max_z_val": scaling["max_abs_z"]["validation"],
+            "max_z_test": scaling["max_abs_z"]["test"],
+            "max_z": max(scaling["max_abs_z"].values()),
+            "nonzero_outside_val": scaling["pixels_nonzero_outside_train"]["validation"],
+            "nonzero_outside_test": scaling["pixels_nonzero_outside_train"]["test"],
+        },
+        "regressors": regressors,
+        "classifiers": classifiers,
+        "reg": regs,
+        "clf": clfs,
+        "best_regressor": best_reg,
+        "best_classifier": best_clf,
+        "best_default_classifier": best_clf_default,
+        "best_default_regressor": best_reg_default,
+        "comparison": {
+            "regressor_accuracy": best_reg["tuned"]["test_rounded"],
+            "classifier_accuracy": best_clf["tuned"]["test_acc"],
+            "gap": best_clf["tuned"]["test_acc"] - best_reg["tuned"]["test_rounded"],
+            "best_rounded": _best(regressors, lambda r: r["tuned"]["test_rounded"], False),
+        },
+        "linear": _linear_fate(regs),
+        "tuning": _tuning(results, tuned_models),
+        "tuning_summary": {
+            "better": [m["name"] for m in tuned_models if m["verdict"] == "better"],
+            "worse": [m["name"] for m in tuned_models if m["verdict"] == "worse"],
+            "same": [m["name"] for m in tuned_models if m["verdict"] == "same"],
+            "largest_regression_gain": _largest_gain(regressors),
+        },
+        "warnings": warnings,
+        "warned_models": sorted({w["model_name_mid"] for w in warnings}),
+        "convergence_warnings": [w for w in warnings if w["category"] == "ConvergenceWarning"],
+        "self_evaluation": selfeval,
+    }

@@ -1,0 +1,122 @@
+"""build_context as a plain dict: real values from the fixture, and prose flags that flip."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+
+from reportgen.context import build_context, long_date
+
+FIXTURE = Path(__file__).parent / "fixtures" / "results_small.json"
+
+
+@pytest.fixture
+def results() -> dict:
+    """A fresh copy of the frozen small run (safe to mutate)."""
+    return json.loads(FIXTURE.read_text(encoding="utf-8"))
+
+
+def test_best_models_and_comparison(results):
+    ctx = build_context(results)
+    assert ctx["best_regressor"]["key"] == "elasticnet"
+    assert ctx["best_regressor"]["tuned"]["test_rmse"] == pytest.approx(1.8289912094377365)
+    assert ctx["best_classifier"]["key"] == "mlp"
+    assert ctx["comparison"]["classifier_accuracy"] == pytest.approx(0.94)
+    assert ctx["comparison"]["regressor_accuracy"] == pytest.approx(0.202)
+    assert ctx["comparison"]["gap"] == pytest.approx(0.94 - 0.202)
+    assert ctx["best_default_regressor"]["key"] == "elasticnet"
+    assert ctx["best_default_classifier"]["key"] == "mlp"
+
+
+def test_best_regressor_follows_the_lowest_tuned_test_rmse(results):
+    results["models"]["ridge"]["tuned"]["test"]["rmse"] = 0.5
+    assert build_context(results)["best_regressor"]["key"] == "ridge"
+
+
+def test_linear_near_worse_and_exploded(results):
+    ctx = build_context(results)
+    assert ctx["linear"]["state"] == "worse"  # 6.32 vs Ridge's tuned 2.05
+    assert ctx["linear"]["ratio"] == pytest.approx(6.3241809556427455 / 2.0456709420306107)
+    assert not ctx["linear"]["exploded"]
+
+    huge = copy.deepcopy(results)
+    huge["models"]["linear"]["default"]["test"]["rmse"] = 7.9e9
+    ctx = build_context(huge)
+    assert ctx["linear"]["exploded"] and ctx["linear"]["state"] == "exploded"
+    assert ctx["linear"]["rmse"] == 7.9e9
+
+    near = copy.deepcopy(results)
+    for phase in ("default", "tuned"):
+        near["models"]["linear"][phase]["test"]["rmse"] = 2.1
+    assert build_context(near)["linear"]["state"] == "near"
+
+
+def test_tuning_verdicts_and_deltas(results):
+    ctx = build_context(results)
+    ridge, linear, mlp = ctx["reg"]["ridge"], ctx["reg"]["linear"], ctx["clf"]["mlp"]
+    assert ridge["verdict"] == "better"
+    assert ridge["delta_test"] == pytest.approx(2.0456709420306107 - 6.077400972105376)
+    assert linear["verdict"] == "same" and linear["tuned"]["best_is_default"]
+    assert mlp["verdict"] == "better"
+    assert mlp["delta_test"] == pytest.approx(0.94 - 0.932)
+    assert ctx["tuning_summary"]["same"] == ["Linjär regression"]
+    assert ctx["tuning_summary"]["worse"] == []
+    assert ctx["tuning_summary"]["largest_regression_gain"]["key"] == "ridge"
+
+
+def test_tuning_that_hurts_flips_the_verdict(results):
+    results["models"]["mlp"]["tuned"]["test"]["accuracy"] = 0.90
+    results["models"]["lasso"]["tuned"]["test"]["rmse"] = 3.5
+    ctx = build_context(results)
+    assert ctx["clf"]["mlp"]["verdict"] == "worse"
+    assert ctx["clf"]["mlp"]["delta_test"] == pytest.approx(0.90 - 0.932)
+    assert ctx["reg"]["lasso"]["verdict"] == "worse"
+    assert ctx["tuning_summary"]["worse"] == ["Lasso", "MLPClassifier"]
+
+
+def test_warnings_grids_and_split(results):
+    ctx = build_context(results)
+    assert [w["model_name"] for w in ctx["warnings"]] == ["Logistisk regression"]
+    assert ctx["warned_models"] == ["logistisk regression"]
+    assert len(ctx["convergence_warnings"]) == 1
+    assert ctx["reg"]["elasticnet"]["grid"]["n_candidates"] == 9
+    assert ctx["clf"]["mlp"]["grid"]["params"][0] == {
+        "name": "hidden_layer_sizes",
+        "values": [[100], [256]],
+    }
+    assert (
+        ctx["tuning"]["by_validation"]
+        and ctx["tuning"]["total_candidates"] == 2 + 3 + 4 + 9 + 6 + 8
+    )
+    split = ctx["data"]["split"]
+    assert split["sizes"] == {"train": 3999, "validation": 501, "test": 500}
+    assert split["fractions"]["test"] == pytest.approx(0.1)
+    results["warnings"] = []
+    assert build_context(results)["warnings"] == []
+
+
+def test_confusion_facts_and_data(results):
+    ctx = build_context(results)
+    mlp = ctx["clf"]["mlp"]
+    assert mlp["confusion"]["total"] == 500
+    assert mlp["confusion"]["correct"] == 470
+    assert mlp["worst_class"]["digit"] == 3
+    assert ctx["data"]["is_sample"] and not ctx["data"]["is_full_mnist"]
+    assert ctx["scaling"]["max_z"] == pytest.approx(822.1764020075808)
+    assert ctx["meta"]["date_long"] == "24 november 2026"
+    assert ctx["environment"]["scikit-learn"] == "1.9.1"
+
+
+def test_context_is_pure_data(results):
+    before = copy.deepcopy(results)
+    ctx = build_context(results)
+    assert results == before
+    json.dumps(ctx)  # plain JSON-able data: no Jinja2 objects, no markup
+
+
+def test_long_date():
+    assert long_date("2026-01-05") == "5 januari 2026"
+    assert long_date("not a date") == "not a date"

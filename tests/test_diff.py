@@ -1,0 +1,126 @@
+"""reportgen diff: directions, tolerance, exit codes, formats, and inputs of every kind."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+
+from reportgen.cli import main
+from reportgen.diff import Side, any_worse, compare, has_differences, html_text
+from reportgen.diff_format import to_html, to_markdown, to_text
+from reportgen.results import dumps
+
+from .test_results import results  # noqa: F401  (fixture)
+
+
+def side(r, label="x"):
+    return Side(label, r, ["same text"])
+
+
+@pytest.fixture
+def changed(results):  # noqa: F811
+    b = copy.deepcopy(results)
+    b["models"]["ridge"]["tuned"]["test"]["rmse"] -= 0.25  # better: lower RMSE
+    b["models"]["mlp"]["tuned"]["test"]["accuracy"] -= 0.02  # worse: lower accuracy
+    b["models"]["mlp"]["tuned"]["confusion_matrix"][3][5] += 2
+    b["models"]["ridge"]["tuned"]["best_params"] = {"alpha": 10.0}
+    b["config"]["data"]["seed"] = 7
+    b["warnings"].append(
+        {
+            "model": "mlp",
+            "phase": "tuned",
+            "category": "ConvergenceWarning",
+            "message": "Stochastic Optimizer: Maximum iterations reached",
+            "count": 1,
+        }
+    )
+    return b
+
+
+def test_identical_runs_have_no_differences(results):  # noqa: F811
+    diff = compare(side(results), side(copy.deepcopy(results)))
+    assert not has_differences(diff)
+    assert "no differences" in to_text(diff)
+
+
+def test_directions_know_rmse_is_lower_better(results, changed):  # noqa: F811
+    diff = compare(side(results, "a"), side(changed, "b"))
+    verdicts = {(m["model"], m["split"], m["metric"]): m["verdict"] for m in diff["metrics"]}
+    assert verdicts[("ridge", "test", "rmse")] == "better"
+    assert verdicts[("mlp", "test", "accuracy")] == "worse"
+    assert len(diff["metrics"]) == 2
+    assert any_worse(diff)
+    assert diff["best_params"][0]["new"] == {"alpha": 10.0}
+    assert diff["confusion"][0]["cells"] == [
+        {
+            "true": 3,
+            "pred": 5,
+            "old": results["models"]["mlp"]["tuned"]["confusion_matrix"][3][5],
+            "new": changed["models"]["mlp"]["tuned"]["confusion_matrix"][3][5],
+            "delta": 2,
+        }
+    ]
+    assert {"key": "data.seed", "old": 42, "new": 7} in diff["config"]
+    assert diff["warnings"]["added"][0]["model"] == "mlp"
+
+
+def test_tolerance_hides_noise(results, changed):  # noqa: F811
+    diff = compare(side(results), side(changed), tolerance=0.5)
+    assert diff["metrics"] == []
+
+
+def test_text_fits_100_columns_and_other_formats(results, changed):  # noqa: F811
+    diff = compare(side(results, "a" * 150), side(changed, "b"))
+    text = to_text(diff)
+    assert max(len(line) for line in text.splitlines()) <= 100
+    assert "better" in text and "worse" in text
+    assert "| MLPClassifier |" in to_markdown(diff)
+    page = to_html(diff)
+    assert "class='worse'" in page and "class='better'" in page
+
+
+def test_html_text_extracts_blocks():
+    html = (
+        "<html><head><style>p{}</style></head><body><h1>Rubrik</h1><p>Ett <b>två</b></p>"
+        "<table><tr><td>a</td><td>b</td></tr></table></body></html>"
+    )
+    assert html_text(html) == ["Rubrik", "Ett två", "a | b"]
+
+
+def write_run(folder, r):
+    folder.mkdir(parents=True)
+    (folder / "results.json").write_text(dumps(r), encoding="utf-8")
+    return str(folder)
+
+
+def test_cli_exit_codes_and_fail_on_worse(tmp_path, results, changed, capsys):  # noqa: F811
+    a = write_run(tmp_path / "a", results)
+    same = write_run(tmp_path / "same", results)
+    b = write_run(tmp_path / "b", changed)
+    assert main(["diff", a, same]) == 0
+    assert "no differences" in capsys.readouterr().out
+    assert main(["diff", a, b]) == 1
+    out = capsys.readouterr().out
+    assert "Metrics" in out and "Report text" in out  # the rendered text changed too
+    assert main(["diff", a, b, "--fail-on", "worse"]) == 1
+    better = copy.deepcopy(results)
+    better["models"]["ridge"]["tuned"]["test"]["rmse"] -= 0.1
+    c = write_run(tmp_path / "c", better)
+    assert main(["diff", a, c, "--fail-on", "worse"]) == 0
+    capsys.readouterr()
+    assert main(["diff", a, str(tmp_path / "c" / "results.json"), "--format", "json"]) == 1
+    assert json.loads(capsys.readouterr().out)["metrics"][0]["verdict"] == "better"
+
+
+def test_cli_errors_are_exit_2(tmp_path, results, capsys):  # noqa: F811
+    a = write_run(tmp_path / "a", results)
+    assert main(["diff", a, str(tmp_path / "missing")]) == 2
+    assert "does not exist" in capsys.readouterr().err
+    (tmp_path / "empty").mkdir()
+    assert main(["diff", a, str(tmp_path / "empty")]) == 2
+    fake = tmp_path / "plain.pdf"
+    fake.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    assert main(["diff", a, str(fake)]) == 2
+    assert "PDF" in capsys.readouterr().err

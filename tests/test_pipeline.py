@@ -1,0 +1,79 @@
+"""The build's run history, the published latest report, the lock, and failure safety."""
+
+from __future__ import annotations
+
+import dataclasses
+import fcntl
+
+import pytest
+
+from reportgen import pipeline
+from reportgen.cache import ResultCache
+from reportgen.errors import ReportgenError
+from reportgen.runs import LOCK_FILE, list_runs, run_id
+
+
+@pytest.fixture
+def cfg(fast_config):
+    data = dataclasses.replace(fast_config.data, dataset="sample", n_samples=300)
+    return dataclasses.replace(fast_config, data=data)
+
+
+def quiet(*args, **kwargs):
+    pass
+
+
+def test_runs_are_kept_and_the_latest_is_published(tmp_path, cfg):
+    out = tmp_path / "out"
+    cache = ResultCache(tmp_path / "cache")
+    first, results, _ = pipeline.build(cfg, out, quiet, cache, render=False)
+    second, _, _ = pipeline.build(cfg, out, quiet, cache, render=False)
+    assert list_runs(out) == sorted([first, second])
+    assert first.name.split("-")[1] == second.name.split("-")[1]  # same content hash
+    assert (out / "results.json").read_bytes() == (second / "results.json").read_bytes()
+    assert len(list((out / "figures").glob("*.svg"))) == 7
+    assert not [p for p in (out / "runs").iterdir() if p.name.startswith(".")]
+
+
+def test_failed_render_keeps_the_previous_report(tmp_path, cfg, monkeypatch):
+    out = tmp_path / "out"
+    cache = ResultCache(tmp_path / "cache")
+    pipeline.build(cfg, out, quiet, cache, render=False)
+    (out / "report.pdf").write_bytes(b"previous pdf")
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+
+    def broken(*args, **kwargs):
+        raise ReportgenError("template report.html line 3: 'x' is undefined")
+
+    import reportgen.render
+
+    monkeypatch.setattr(reportgen.render, "write_report", broken)
+    with pytest.raises(ReportgenError):
+        pipeline.build(cfg, out, quiet, cache, render=True)
+    after = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    assert after == before
+    assert len(list_runs(out)) == 1
+    assert not [p for p in (out / "runs").iterdir() if p.name.startswith(".")]
+
+
+def test_a_second_build_into_a_locked_output_refuses(tmp_path, cfg):
+    out = tmp_path / "out"
+    out.mkdir()
+    with open(out / LOCK_FILE, "a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        with pytest.raises(ReportgenError, match="another reportgen build"):
+            pipeline.build(cfg, out, quiet, ResultCache(enabled=False), render=False)
+
+
+def test_unwritable_output_is_a_clear_error(tmp_path, cfg):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with pytest.raises(ReportgenError, match="cannot write to output directory"):
+        pipeline.build(cfg, blocker / "out", quiet, ResultCache(enabled=False), render=False)
+
+
+def test_run_id_reads_as_time_and_hash():
+    import datetime as dt
+
+    rid = run_id("{}", dt.datetime(2026, 11, 24, 6, 15, tzinfo=dt.UTC))
+    assert rid.startswith("20261124T061500Z-") and len(rid) == 25

