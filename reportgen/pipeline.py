@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import platform
+import shutil
 import time
 from importlib import metadata
 from pathlib import Path
@@ -95,14 +98,17 @@ def _cpu_count() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
 
 
-def write_run(out_dir: Path, results: dict[str, Any], run: dict[str, Any]) -> None:
-    """results.json, run.json and the figures into `out_dir`."""
-    from .figures import save_figures
-
+def write_run(
+    out_dir: Path, results: dict[str, Any], run: dict[str, Any], figures: bool = True
+) -> None:
+    """results.json, run.json and (unless told not to) the figures into `out_dir`."""
     out_dir.mkdir(parents=True, exist_ok=True)
     write_atomic(out_dir / RESULTS_FILE, dumps(results))
     write_atomic(out_dir / RUN_FILE, dumps(run))
-    save_figures(results, out_dir / FIGURES_DIR)
+    if figures:
+        from .figures import save_figures
+
+        save_figures(results, out_dir / FIGURES_DIR)
 
 
 def render_run(run_dir: Path, cfg: Config | None = None, progress: Progress = print) -> list[Path]:
@@ -124,6 +130,37 @@ def render_run(run_dir: Path, cfg: Config | None = None, progress: Progress = pr
     return write_report(results, run_dir, progress)
 
 
+def render_key(results_text: str, templates_dir: str = "") -> str:
+    """What the report's bytes depend on: results, templates, reportgen's code, library versions."""
+    from . import render as render_module
+
+    h = hashlib.sha256(results_text.encode("utf-8"))
+    package = Path(__file__).resolve().parent
+    folders = [render_module.TEMPLATES_DIR] + ([Path(templates_dir)] if templates_dir else [])
+    files = [f for d in folders for f in sorted(d.rglob("*")) if f.is_file()]
+    files += sorted(package.glob("*.py"))
+    for f in files:
+        h.update(str(f.name).encode() + b"\0" + f.read_bytes())
+    h.update(json.dumps(environment(), sort_keys=True).encode())
+    return h.hexdigest()
+
+
+def _reuse_report(out_root: Path, key: str, staging: Path) -> bool:
+    """Copy OUT's latest figures and report into `staging` when their render key matches."""
+    try:
+        latest = json.loads((out_root / RUN_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    sources = [out_root / FIGURES_DIR, out_root / "report.html", out_root / "report.pdf"]
+    if latest.get("render_key") != key or not all(p.exists() for p in sources):
+        return False
+    shutil.rmtree(staging / FIGURES_DIR, ignore_errors=True)
+    shutil.copytree(out_root / FIGURES_DIR, staging / FIGURES_DIR)
+    for name in ("report.html", "report.pdf"):
+        shutil.copyfile(out_root / name, staging / name)
+    return True
+
+
 def build(
     cfg: Config,
     out_root: Path,
@@ -134,18 +171,27 @@ def build(
     """The whole build into OUT/runs/<run-id>/, then published as OUT/'s latest report.
 
     Holds OUT's lock throughout; until the run is complete nothing outside a staging folder
-    changes, so a failed or interrupted build leaves the previous report as it was.
+    changes, so a failed or interrupted build leaves the previous report as it was. When the
+    results, templates and code equal those of OUT's latest report, its files are reused.
     """
     out_root = Path(out_root)
     with output_lock(out_root):
         results, run = analyse(cfg, progress, cache)
+        text = dumps(results)
         with staging_dir(out_root) as staging:
-            write_run(staging, results, run)
             if render:
                 from .render import write_report
 
-                write_report(results, staging, lambda *a, **k: None)
-            run_dir = keep_run(staging, out_root, run_id(dumps(results)))
+                run["render_key"] = render_key(text, cfg.report.templates_dir)
+                if _reuse_report(out_root, run["render_key"], staging):
+                    progress("report: results and templates unchanged, previous report reused")
+                    write_run(staging, results, run, figures=False)
+                else:
+                    write_run(staging, results, run)
+                    write_report(results, staging, lambda *a, **k: None)
+            else:
+                write_run(staging, results, run)
+            run_dir = keep_run(staging, out_root, run_id(text))
         publish(run_dir, out_root)
     return run_dir, results, run
 

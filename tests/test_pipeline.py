@@ -10,6 +10,7 @@ import pytest
 from reportgen import pipeline
 from reportgen.cache import ResultCache
 from reportgen.errors import ReportgenError
+from reportgen.render import TEMPLATES_DIR
 from reportgen.runs import LOCK_FILE, list_runs, run_id
 
 
@@ -77,3 +78,30 @@ def test_run_id_reads_as_time_and_hash():
 
     rid = run_id("{}", dt.datetime(2026, 11, 24, 6, 15, tzinfo=dt.UTC))
     assert rid.startswith("20261124T061500Z-") and len(rid) == 25
+
+
+def test_unchanged_report_is_reused_and_a_template_change_rerenders(tmp_path, cfg):
+    out = tmp_path / "out"
+    cache = ResultCache(tmp_path / "cache")
+    lines = []
+    first, _, _ = pipeline.build(cfg, out, quiet, cache)
+    second, _, _ = pipeline.build(cfg, out, lambda m, transient=False: lines.append(m), cache)
+    assert any("previous report reused" in line for line in lines)
+    assert (first / "report.pdf").read_bytes() == (second / "report.pdf").read_bytes()
+    assert len(list((second / "figures").glob("*.svg"))) == 7
+
+    custom = tmp_path / "tpl"
+    custom.mkdir()
+    text = (TEMPLATES_DIR / "partials" / "inledning.html").read_text(encoding="utf-8")
+    (custom / "partials").mkdir()
+    (custom / "partials" / "inledning.html").write_text(text + "\n<p>Egen rad.</p>\n")
+    report = dataclasses.replace(cfg.report, templates_dir=str(custom))
+    lines.clear()
+    third, _, _ = pipeline.build(
+        dataclasses.replace(cfg, report=report),
+        out,
+        lambda m, transient=False: lines.append(m),
+        cache,
+    )
+    assert not any("reused" in line for line in lines)
+    assert "Egen rad." in (third / "report.html").read_text(encoding="utf-8")
