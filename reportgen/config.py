@@ -45,7 +45,7 @@ class TuningConfig:
     """How GridSearchCV tunes each model."""
 
     cv: int = 0  # 0: the validation split is the single fold; k >= 2: k-fold CV on train
-    n_jobs: int = 1
+    n_jobs: int = -1  # candidates fitted at once, in threads (-1: one per core)
 
 
 @dataclass(frozen=True)

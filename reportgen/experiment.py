@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import threading
 import time
 import warnings
 from collections.abc import Callable
@@ -201,12 +203,29 @@ def fit_default(spec: ModelSpec, data: SplitData, seed: int, log: WarningLog) ->
     return result, seconds
 
 
+@contextlib.contextmanager
+def _parallel(n_jobs: int):
+    """Candidates in threads, one BLAS thread each, so they share the cores instead of fighting.
+
+    Threads (not processes) keep the fitted candidates in this process and copy no data; the
+    heavy work (BLAS, Cython) releases the GIL. Results are identical to a serial search.
+    """
+    if n_jobs == 1:
+        yield
+        return
+    from joblib import parallel_config
+    from threadpoolctl import threadpool_limits
+
+    with parallel_config(backend="threading"), threadpool_limits(limits=1):
+        yield
+
+
 class _CountingScorer:
     """Scores a candidate, reports progress, and keeps the fitted candidate.
 
     With the validation split as the single fold, each candidate is fitted on exactly the train
-    split, so the best one is the final tuned model: it need not be fitted again. Kept only when
-    the search runs in this process (n_jobs=1); otherwise the best parameters are refitted.
+    split, so the best one is the final tuned model: it need not be fitted again. Candidates run
+    in threads of this process, so the fitted estimators are at hand here.
     """
 
     def __init__(self, spec: ModelSpec, total: int, progress: Progress) -> None:
@@ -216,19 +235,29 @@ class _CountingScorer:
         self.spec, self.total, self.progress = spec, total, progress
         self.done, self.t0 = 0, time.perf_counter()
         self.fitted: list[Any] = []
+        self.lock = threading.Lock()
 
     def __call__(self, estimator: Any, X: np.ndarray, y: np.ndarray) -> float:
         from sklearn.metrics import get_scorer
 
         value = get_scorer(self.scoring)(estimator, X, y)
-        self.fitted.append(estimator)
-        self.done += 1
-        elapsed = time.perf_counter() - self.t0
-        self.progress(
-            f"  {self.spec.name:<21} tuned    {self.done:>3}/{self.total} fits {elapsed:7.1f}s",
-            transient=True,
-        )
+        with self.lock:
+            self.fitted.append(estimator)
+            self.done += 1
+            elapsed = time.perf_counter() - self.t0
+            self.progress(
+                f"  {self.spec.name:<21} tuned    {self.done:>3}/{self.total} fits {elapsed:7.1f}s",
+                transient=True,
+            )
         return value
+
+    def kept(self, params: dict[str, Any]) -> Any | None:
+        """The fitted candidate with these parameters, if it was kept."""
+        for estimator in self.fitted:
+            current = estimator.get_params()
+            if all(current[k] == v for k, v in params.items()):
+                return estimator
+        return None
 
 
 def fit_tuned(
@@ -265,7 +294,7 @@ def fit_tuned(
         error_score="raise",
     )
     t0 = time.perf_counter()
-    with warnings.catch_warnings(record=True) as caught:
+    with warnings.catch_warnings(record=True) as caught, _parallel(cfg.tuning.n_jobs):
         warnings.simplefilter("always")
         search.fit(X_search, y_search)
     log.add(spec.key, "tuned", caught)
@@ -273,10 +302,9 @@ def fit_tuned(
     best = search.best_params_
     default = spec.build(seed)
     t0 = time.perf_counter()
-    refitted = not (k == 0 and len(scorer.fitted) == n_candidates)
-    if not refitted:
-        final = scorer.fitted[search.best_index_]
-    else:
+    final = scorer.kept(best) if k == 0 else None
+    refitted = final is None
+    if refitted:
         final = _fit(
             spec.build(seed, **spec.search_settings, **best), X_tr, y_tr, log, spec.key, "tuned"
         )
@@ -321,6 +349,7 @@ def cache_material(spec: ModelSpec, cfg: Config, ds: Dataset) -> dict[str, Any]:
         "model": spec.key,
         "params": spec.build(cfg.data.seed).get_params(),
         "search_settings": spec.search_settings,
+        "float32": spec.float32,
         "grid": cfg.grids[spec.key],
         "versions": {lib: version(lib) for lib in ("scikit-learn", "numpy", "scipy")},
     }

@@ -29,6 +29,9 @@ class ModelSpec:
     # Settings of the tuned search that change speed, not the solution (e.g. a precomputed
     # Gram matrix for coordinate descent when samples far outnumber features).
     search_settings: dict[str, Any] = field(default_factory=dict)
+    # Fit on float32 features: for estimators that keep float32 (MLPClassifier) this is ~2.5x
+    # faster with the same scores; others would upcast to float64 anyway.
+    float32: bool = False
 
     def build(self, seed: int, **params: Any) -> BaseEstimator:
         """A fresh estimator with scikit-learn's defaults, the seed, and `params` on top."""
@@ -99,6 +102,7 @@ MODELS: dict[str, ModelSpec] = {
                 "alpha": [0.0001, 0.01],
                 "max_iter": [200],
             },
+            float32=True,
         ),
     ]
 }
