@@ -271,6 +271,18 @@ def _best(items: list[dict[str, Any]], score: Any, lowest: bool) -> dict[str, An
     return pick
 
 
+def _speed(results: dict[str, Any]) -> dict[str, Any]:
+    """Settings that made the search faster without changing what it finds."""
+    models = results["models"].values()
+    return {
+        "n_jobs": results["config"]["tuning"]["n_jobs"],
+        "precomputed": [
+            m["name"] for m in models if m["tuned"].get("search_settings", {}).get("precompute")
+        ],
+        "float32": [m["name"] for m in models if m.get("float32")],
+    }
+
+
 def build_context(results: dict[str, Any]) -> dict[str, Any]:
     """Every fact the templates show, derived from `results` (a parsed results.json)."""
     report = results["config"]["report"]
@@ -337,6 +349,7 @@ def build_context(results: dict[str, Any]) -> dict[str, Any]:
             "same": [m["name"] for m in tuned_models if m["verdict"] == "same"],
             "largest_regression_gain": _largest_gain(regressors),
         },
+        "speed": _speed(results),
         "warnings": warnings,
         "warned_models": sorted({w["model_name_mid"] for w in warnings}),
         "convergence_warnings": [w for w in warnings if w["category"] == "ConvergenceWarning"],

@@ -371,6 +371,7 @@ def fit_model(spec: ModelSpec, cfg: Config, data: SplitData, progress: Progress)
         "name": spec.name,
         "family": spec.family,
         "metric": spec.metric,
+        "float32": spec.float32,
         "default": default,
         "tuned": tuned,
     }
