@@ -38,12 +38,35 @@ DIGITS = list(range(10))
 
 @dataclass(frozen=True)
 class SplitData:
-    """Row indices of the three splits and their standardised features."""
+    """Row indices of the three splits and their standardised features.
+
+    The features of all rows live in one array ordered train, validation, test; each split is a
+    view into it, so train + validation (the search's data) needs no copy.
+    """
 
     idx: dict[str, np.ndarray]
-    X: dict[str, np.ndarray]
-    y: dict[str, np.ndarray]
+    X_all: np.ndarray
+    y_all: np.ndarray
     scaler: StandardScaler
+
+    def _bounds(self) -> dict[str, slice]:
+        n_tr, n_val = len(self.idx["train"]), len(self.idx["validation"])
+        return {
+            "train": slice(0, n_tr),
+            "validation": slice(n_tr, n_tr + n_val),
+            "test": slice(n_tr + n_val, len(self.y_all)),
+            "search": slice(0, n_tr + n_val),
+        }
+
+    @property
+    def X(self) -> dict[str, np.ndarray]:
+        """Features by split (views): train, validation, test, and search (train + validation)."""
+        return {k: self.X_all[b] for k, b in self._bounds().items()}
+
+    @property
+    def y(self) -> dict[str, np.ndarray]:
+        """Labels by split, as X."""
+        return {k: self.y_all[b] for k, b in self._bounds().items()}
 
 
 def split_and_scale(ds: Dataset, fractions: tuple[float, float, float], seed: int) -> SplitData:
@@ -61,10 +84,11 @@ def split_and_scale(ds: Dataset, fractions: tuple[float, float, float], seed: in
             "use more data (raise --limit)"
         ) from None
     idx = {"train": train, "validation": val, "test": test}
-    scaler = StandardScaler().fit(ds.X[train].astype(np.float64))
-    X = {k: scaler.transform(ds.X[v].astype(np.float64)) for k, v in idx.items()}
-    y = {k: ds.y[v].astype(np.int64) for k, v in idx.items()}
-    return SplitData(idx, X, y, scaler)
+    order = np.concatenate([train, val, test])
+    X_all = ds.X[order].astype(np.float64)
+    scaler = StandardScaler().fit(X_all[: len(train)])
+    scaler.transform(X_all, copy=False)  # in place: no second 70,000 x 784 array
+    return SplitData(idx, X_all, ds.y[order].astype(np.int64), scaler)
 
 
 def data_facts(ds: Dataset, data: SplitData) -> dict[str, Any]:
@@ -114,7 +138,7 @@ def scaling_facts(ds: Dataset, data: SplitData) -> dict[str, Any]:
     zero_var = data.scaler.var_ == 0
     return {
         "zero_variance_pixels_train": int(zero_var.sum()),
-        "max_abs_z": {k: float(np.abs(v).max()) for k, v in data.X.items() if k != "train"},
+        "max_abs_z": {k: float(np.abs(data.X[k]).max()) for k in ("validation", "test")},
         "pixels_nonzero_outside_train": {
             k: int(((ds.X[data.idx[k]] > 0).any(axis=0) & zero_var).sum())
             for k in ("validation", "test")
@@ -272,8 +296,7 @@ def fit_tuned(
     seed, k = cfg.data.seed, cfg.tuning.cv
     X_tr, y_tr = data.X["train"], data.y["train"]
     if k == 0:  # the validation split is the search's single fold
-        X_search = np.concatenate([X_tr, data.X["validation"]])
-        y_search = np.concatenate([y_tr, data.y["validation"]])
+        X_search, y_search = data.X["search"], data.y["search"]
         fold = np.r_[np.full(len(y_tr), -1), np.zeros(len(data.y["validation"]), dtype=int)]
         cv: Any = PredefinedSplit(fold)
         n_folds = 1
@@ -284,17 +307,18 @@ def fit_tuned(
     est_grid = estimator_grid(grid)
     n_candidates = int(np.prod([len(v) for v in est_grid.values()]))
     scorer = _CountingScorer(spec, n_candidates * n_folds, progress)
+    n_jobs = cfg.tuning.n_jobs if spec.search_in_parallel else 1
     search = GridSearchCV(
         spec.build(seed, **spec.search_settings),
         est_grid,
         scoring=scorer,
         cv=cv,
         refit=False,
-        n_jobs=cfg.tuning.n_jobs,
+        n_jobs=n_jobs,
         error_score="raise",
     )
     t0 = time.perf_counter()
-    with warnings.catch_warnings(record=True) as caught, _parallel(cfg.tuning.n_jobs):
+    with warnings.catch_warnings(record=True) as caught, _parallel(n_jobs):
         warnings.simplefilter("always")
         search.fit(X_search, y_search)
     log.add(spec.key, "tuned", caught)
