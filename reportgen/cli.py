@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import signal
 import sys
 import time
@@ -10,6 +11,10 @@ from pathlib import Path
 
 from .config import DEFAULT_CONFIG, load_config
 from .errors import ReportgenError
+
+# Signals received by main(): scikit-learn's MLPClassifier catches KeyboardInterrupt and just
+# stops training early, so the next progress line re-raises it.
+_signalled: list[int] = []
 
 
 class Console:
@@ -21,6 +26,8 @@ class Console:
         self.width = 0
 
     def __call__(self, message: str, transient: bool = False) -> None:
+        if _signalled:  # a fit swallowed the KeyboardInterrupt (MLPClassifier does): stop here
+            raise KeyboardInterrupt
         if transient and not self.tty:
             return
         pad = " " * max(self.width - len(message), 0)
@@ -149,35 +156,66 @@ def render(args: argparse.Namespace) -> int:
     return 0
 
 
-def _terminate(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt  # unwinds like Ctrl-C: staging removed, outputs untouched
+def _interrupt(signum: int, frame: object) -> None:
+    """Ctrl-C and SIGTERM: remembered (see Console), then unwound like Ctrl-C."""
+    _signalled.append(signum)
+    raise KeyboardInterrupt  # staging removed, outputs untouched
+
+
+def _one_line(text: object) -> str:
+    return " ".join(str(text).split("\n")).strip()
+
+
+def _interrupted(exc: KeyboardInterrupt, cache_on: bool) -> str:
+    """What an interrupted command says: what was under way and what was completed."""
+    done = getattr(exc, "completed", [])
+    stage = getattr(exc, "stage", "")
+    if stage == "published":
+        return "reportgen: interrupted just after the new report was published (it is complete)"
+    message = f"reportgen: interrupted{f' while {stage}' if stage else ''}, previous report kept"
+    if done:
+        kept = "cached" if cache_on else "not cached (--no-cache)"
+        message += f"; completed ({kept}): {', '.join(done)}"
+    elif stage == "fitting":
+        message += "; no model was completed"
+    return message
+
+
+def _os_error(exc: OSError) -> str:
+    """A failed write or read as one line: what, where, and what to do."""
+    where = f" ({exc.filename})" if exc.filename else ""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        fix = "free space on that disk or choose another --out"
+    elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        fix = "fix its permissions or choose another --out"
+    else:
+        fix = "check the path, free space or fix permissions"
+    return f"reportgen: error: {exc.strerror or exc}{where}: {fix}"
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `reportgen` command; returns the exit code."""
     args = _parser().parse_args(argv)
     commands = {"build": build, "render": render, "diff": diff_command, "cache": cache_command}
-    previous = signal.signal(signal.SIGTERM, _terminate)
+    _signalled.clear()
+    held = (signal.SIGINT, signal.SIGTERM)
+    previous = {s: signal.signal(s, _interrupt) for s in held}
     try:
         return commands[args.command](args)
     except ReportgenError as exc:
         if args.debug:
             raise
-        print(f"reportgen: error: {exc}", file=sys.stderr)
+        print(f"reportgen: error: {_one_line(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt as exc:
-        done = getattr(exc, "completed", None)
-        what = f"; completed and cached: {', '.join(done)}" if done else ""
-        print(f"\nreportgen: interrupted, previous report kept{what}", file=sys.stderr)
+        message = _interrupted(exc, not getattr(args, "no_cache", False))
+        print(f"\n{message}", file=sys.stderr)
         return 130
     except OSError as exc:  # disk full, permissions: one line, not a traceback
         if args.debug:
             raise
-        where = f" ({exc.filename})" if exc.filename else ""
-        print(
-            f"reportgen: error: {exc.strerror or exc}{where}: free space or fix permissions",
-            file=sys.stderr,
-        )
+        print(_one_line(_os_error(exc)), file=sys.stderr)
         return 2
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for s, handler in previous.items():
+            signal.signal(s, handler)

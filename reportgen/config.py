@@ -154,6 +154,14 @@ def _validate(cfg: Config, problems: list[str]) -> None:
             dt.date.fromisoformat(cfg.report.date)
         except ValueError:
             problems.append(f"report.date must be YYYY-MM-DD, got {cfg.report.date!r}")
+    r = cfg.report
+    if r.self_evaluation and not Path(r.self_evaluation).is_file():
+        problems.append(
+            f"report.self_evaluation {r.self_evaluation} is not a file: fix the path "
+            "(relative to the config) or leave it empty"
+        )
+    if r.templates_dir and not Path(r.templates_dir).is_dir():
+        problems.append(f"report.templates_dir {r.templates_dir} is not a folder: fix the path")
     for model, grid in cfg.grids.items():
         _validate_grid(model, grid, problems)
 
@@ -190,8 +198,10 @@ def load_config(path: str | Path | None = None, overrides: dict[str, Any] | None
             raw = tomllib.loads(p.read_text(encoding="utf-8"))
         except FileNotFoundError:
             raise ConfigError([f"config file {p} not found: pass --config FILE"]) from None
+        except OSError as exc:
+            raise ConfigError([f"cannot read config file {p} ({exc.strerror})"]) from None
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise ConfigError([f"{p} is not valid TOML: {exc}"]) from None
+            raise ConfigError([f"{p} is not valid TOML: {exc}: fix it there"]) from None
         base_dir = p.resolve().parent
     else:
         base_dir = Path.cwd()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import math
 import os
 import zlib
 from dataclasses import dataclass
@@ -62,7 +63,10 @@ def _checked(X: np.ndarray, y: np.ndarray, what: str) -> tuple[np.ndarray, np.nd
     if len(y) == 0:
         raise DataError(f"{what}: the data set is empty: point to files that hold digits")
     if y.min() < 0 or y.max() > 9:
-        raise DataError(f"{what}: labels must be digits 0-9, found {int(y.min())}..{int(y.max())}")
+        raise DataError(
+            f"{what}: labels must be digits 0-9, found {int(y.min())}..{int(y.max())}: "
+            "use the original MNIST label files"
+        )
     return X, y
 
 
@@ -84,7 +88,9 @@ def read_idx(path: Path, ndim: int) -> np.ndarray:
                 f"{path} is a truncated or corrupt gzip file: download it again"
             ) from None
     if len(raw) < 4 + 4 * ndim:
-        raise DataError(f"{path} is too short for an IDX header: the file is truncated")
+        raise DataError(
+            f"{path} is too short for an IDX header: the file is truncated, download it again"
+        )
     if raw[0] != 0 or raw[1] != 0 or raw[2] != IDX_UBYTE or raw[3] != ndim:
         expected = f"00 00 08 {ndim:02x}"
         raise DataError(
@@ -93,11 +99,12 @@ def read_idx(path: Path, ndim: int) -> np.ndarray:
         )
     dims = tuple(int.from_bytes(raw[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim))
     body = memoryview(raw)[4 + 4 * ndim :]
-    expected_len = int(np.prod(dims))
+    expected_len = math.prod(dims)  # Python ints: no overflow on absurd headers
     if len(body) != expected_len:
         state = "truncated" if len(body) < expected_len else "longer than its header says"
         raise DataError(
-            f"{path} is {state}: header says {dims}, {expected_len} bytes, found {len(body)}"
+            f"{path} is {state}: header says {dims}, {expected_len} bytes, found {len(body)}: "
+            "download it again"
         )
     return np.frombuffer(body, dtype=np.uint8).reshape(dims)
 
@@ -124,7 +131,10 @@ def load_idx(folder: str | Path, reason: str = "asked for idx") -> Dataset:
         X = read_idx(_find(folder, images), 3)
         y = read_idx(_find(folder, labels), 1)
         if X.shape[1:] != (IMAGE_SIDE, IMAGE_SIDE):
-            raise DataError(f"{part} images are {X.shape[1]}x{X.shape[2]}, MNIST's are 28x28")
+            raise DataError(
+                f"{folder}: {part} images are {X.shape[1]}x{X.shape[2]}, MNIST's are 28x28: "
+                "use the original MNIST files"
+            )
         X, y = _checked(X.reshape(len(X), N_PIXELS), y, f"{folder} ({part})")
         parts_X.append(X)
         parts_y.append(y)

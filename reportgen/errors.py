@@ -26,8 +26,13 @@ class RenderError(ReportgenError):
 
 
 class BuildInterrupted(KeyboardInterrupt):
-    """Ctrl-C or SIGTERM during a build; knows which models were completed (and cached)."""
+    """Ctrl-C or SIGTERM during a build; knows which models were completed (and cached).
 
-    def __init__(self, completed: list[str]):
+    `stage` says what was under way: "fitting", "rendering", ... or "published" when the
+    signal came while the new report was being published (it was, completely).
+    """
+
+    def __init__(self, completed: list[str], stage: str = "fitting"):
         self.completed = list(completed)
+        self.stage = stage
         super().__init__(", ".join(completed))

@@ -193,6 +193,10 @@ class WarningLog:
     def add(self, model: str, phase: str, caught: list[warnings.WarningMessage]) -> None:
         for w in caught:
             message = str(w.message).strip().splitlines()[0]
+            if message.startswith("Training interrupted by user"):
+                # MLPClassifier swallows Ctrl-C and returns a half-trained model: pass it on,
+                # so the build stops and the unfinished fit is never cached.
+                raise KeyboardInterrupt
             for e in self.entries:
                 if (e["model"], e["phase"], e["message"]) == (model, phase, message):
                     e["count"] += 1

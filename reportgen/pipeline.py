@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import platform
 import shutil
 import time
@@ -16,10 +17,18 @@ from . import __version__
 from .cache import ResultCache
 from .config import Config
 from .data import load_dataset, stratified_subset
-from .errors import ReportgenError
+from .errors import BuildInterrupted, ReportgenError
 from .experiment import Progress, run_experiment
 from .results import RESULTS_FILE, RUN_FILE, SCHEMA_VERSION, dumps, read_results, write_atomic
-from .runs import keep_run, output_lock, publish, run_id, staging_dir
+from .runs import (
+    clean_stale,
+    deferred_interrupts,
+    keep_run,
+    output_lock,
+    publish,
+    run_id,
+    staging_dir,
+)
 
 FIGURES_DIR = "figures"
 LIBRARIES = ("numpy", "scipy", "scikit-learn", "matplotlib", "jinja2", "weasyprint")
@@ -115,7 +124,8 @@ def render_run(run_dir: Path, cfg: Config | None = None, progress: Progress = pr
     """HTML and PDF from a stored run's results.json and figures; fits nothing.
 
     With `cfg`, the report's words (title, author, date, self-evaluation) are refreshed from it
-    first and results.json is rewritten; the numbers never change here.
+    first and results.json is rewritten; the numbers never change here. Everything is rendered
+    in a staging folder and renamed into place only when complete, under the folder's lock.
     """
     from .figures import save_figures
     from .render import write_report
@@ -124,10 +134,31 @@ def render_run(run_dir: Path, cfg: Config | None = None, progress: Progress = pr
     results = read_results(run_dir)
     if cfg is not None:
         results = apply_report_config(results, cfg)
-        write_atomic(run_dir / RESULTS_FILE, dumps(results))
-    if not (run_dir / FIGURES_DIR).is_dir():
-        save_figures(results, run_dir / FIGURES_DIR)
-    return write_report(results, run_dir, progress)
+    with output_lock(run_dir):
+        clean_stale(run_dir)
+        with staging_dir(run_dir, run_dir, ".rendering-") as staging:
+            try:
+                if (run_dir / FIGURES_DIR).is_dir():
+                    shutil.copytree(run_dir / FIGURES_DIR, staging / FIGURES_DIR)
+                else:
+                    save_figures(results, staging / FIGURES_DIR)
+                write_report(results, staging, lambda *a, **k: None)
+                if cfg is not None:
+                    write_atomic(staging / RESULTS_FILE, dumps(results))
+            except KeyboardInterrupt:
+                raise BuildInterrupted([], stage="rendering") from None
+            with deferred_interrupts() as pending:
+                if not (run_dir / FIGURES_DIR).is_dir():
+                    os.replace(staging / FIGURES_DIR, run_dir / FIGURES_DIR)
+                for name in ("report.pdf", "report.html", RESULTS_FILE):
+                    if (staging / name).exists():
+                        os.replace(staging / name, run_dir / name)
+    written = [run_dir / "report.html", run_dir / "report.pdf"]
+    for path in written:
+        progress(f"report: {path}")
+    if pending:
+        raise BuildInterrupted([], stage="published")
+    return written
 
 
 def render_key(results_text: str, templates_dir: str = "") -> str:
@@ -176,23 +207,41 @@ def build(
     """
     out_root = Path(out_root)
     with output_lock(out_root):
-        results, run = analyse(cfg, progress, cache)
+        clean_stale(out_root)
+        try:
+            results, run = analyse(cfg, progress, cache)
+        except BuildInterrupted:
+            raise
+        except KeyboardInterrupt:
+            raise BuildInterrupted([], stage="analysing the data") from None
+        done = [m["name"] for m in results["models"].values()]
         text = dumps(results)
-        with staging_dir(out_root) as staging:
-            if render:
-                from .render import write_report
+        try:
+            with staging_dir(out_root) as staging:
+                if render:
+                    from .render import write_report
 
-                run["render_key"] = render_key(text, cfg.report.templates_dir)
-                if _reuse_report(out_root, run["render_key"], staging):
-                    progress("report: results and templates unchanged, previous report reused")
-                    write_run(staging, results, run, figures=False)
+                    run["render_key"] = render_key(text, cfg.report.templates_dir)
+                    if _reuse_report(out_root, run["render_key"], staging):
+                        progress("report: results and templates unchanged, previous report reused")
+                        write_run(staging, results, run, figures=False)
+                    else:
+                        write_run(staging, results, run)
+                        progress("report: rendering HTML and PDF")
+                        write_report(results, staging, lambda *a, **k: None)
                 else:
                     write_run(staging, results, run)
-                    write_report(results, staging, lambda *a, **k: None)
-            else:
-                write_run(staging, results, run)
-            run_dir = keep_run(staging, out_root, run_id(text))
-        publish(run_dir, out_root)
+                run_dir = keep_run(staging, out_root, run_id(text))
+        except KeyboardInterrupt:
+            raise BuildInterrupted(done, stage="rendering" if render else "writing") from None
+        with deferred_interrupts() as pending:
+            try:
+                publish(run_dir, out_root)
+            except BaseException:  # e.g. a full disk: no half-published run in the history
+                shutil.rmtree(run_dir, ignore_errors=True)
+                raise
+    if pending:
+        raise BuildInterrupted(done, stage="published")
     return run_dir, results, run
 
 

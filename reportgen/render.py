@@ -87,10 +87,13 @@ def param(value: Any) -> str:
 
 
 def markdown(text: str) -> Markup:
-    """CommonMark to HTML with raw HTML disabled (the text is the user's, never markup)."""
+    """CommonMark to HTML with raw HTML and images disabled (the text is the user's).
+
+    No images: the PDF may read nothing but the run's own files, so `![](url)` stays text.
+    """
     from markdown_it import MarkdownIt
 
-    md = MarkdownIt("commonmark", {"html": False})
+    md = MarkdownIt("commonmark", {"html": False}).disable("image")
     return Markup(md.render(text))
 
 

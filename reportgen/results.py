@@ -35,8 +35,8 @@ def dumps(obj: Any) -> str:
     return json.dumps(obj, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
-def write_atomic(path: Path, data: bytes | str) -> None:
-    """Write under a temporary name in the same folder, then rename: never a half-written file."""
+def write_temp(path: Path, data: bytes | str) -> Path:
+    """Write `data` to a synced temporary file next to `path` (.NAME.*.tmp); return its path."""
     path = Path(path)
     raw = data.encode("utf-8") if isinstance(data, str) else data
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -46,9 +46,19 @@ def write_atomic(path: Path, data: bytes | str) -> None:
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
+        raise
+    return Path(tmp)
+
+
+def write_atomic(path: Path, data: bytes | str) -> None:
+    """Write under a temporary name in the same folder, then rename: never a half-written file."""
+    tmp = write_temp(path, data)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
         raise
 
 
@@ -89,5 +99,10 @@ def read_results(run_dir: Path) -> dict[str, Any]:
     except FileNotFoundError:
         raise ReportgenError(
             f"{path} not found: give a run directory made by `reportgen build`"
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        why = getattr(exc, "strerror", None) or exc.__class__.__name__
+        raise ReportgenError(
+            f"cannot read {path} ({why}): give a run directory made by `reportgen build`"
         ) from None
     return loads(text, str(path))

@@ -12,12 +12,14 @@ import fcntl
 import hashlib
 import os
 import shutil
+import signal
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 from .errors import ReportgenError
-from .results import write_atomic
+from .results import write_temp
 
 RUNS_DIR = "runs"
 LOCK_FILE = ".reportgen.lock"
@@ -56,12 +58,14 @@ def output_lock(out_root: Path) -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def staging_dir(out_root: Path) -> Iterator[Path]:
-    """A fresh folder under OUT/runs/ for a build in progress; removed unless kept."""
-    runs = out_root / RUNS_DIR
+def staging_dir(
+    out_root: Path, parent: Path | None = None, prefix: str = ".building-"
+) -> Iterator[Path]:
+    """A fresh folder under OUT/runs/ (or `parent`) for work in progress; removed unless kept."""
+    runs = parent or out_root / RUNS_DIR
     try:
         runs.mkdir(parents=True, exist_ok=True)
-        path = Path(tempfile.mkdtemp(dir=runs, prefix=".building-"))
+        path = Path(tempfile.mkdtemp(dir=runs, prefix=prefix))
     except OSError as exc:
         raise ReportgenError(
             f"cannot write to output directory {out_root} ({exc.strerror}): "
@@ -81,27 +85,81 @@ def keep_run(staging: Path, out_root: Path, rid: str) -> Path:
     return final
 
 
+@contextlib.contextmanager
+def deferred_interrupts() -> Iterator[list[int]]:
+    """Ctrl-C and SIGTERM are recorded, not raised, inside the block (the main thread's only).
+
+    For steps that must not stop halfway, such as publishing: the caller checks the yielded
+    list afterwards and stops then.
+    """
+    pending: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield pending
+        return
+    held = (signal.SIGINT, signal.SIGTERM)
+    previous = {s: signal.signal(s, lambda signum, frame: pending.append(signum)) for s in held}
+    try:
+        yield pending
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+
+
 def publish(run_dir: Path, out_root: Path) -> list[Path]:
-    """Copy a run's files to OUT/ as the latest, each atomically; figures swapped as a folder."""
-    written = []
-    figures = run_dir / "figures"
-    if figures.is_dir():
-        tmp = Path(tempfile.mkdtemp(dir=out_root, prefix=".figures-"))
-        shutil.copytree(figures, tmp, dirs_exist_ok=True)
-        old = out_root / "figures"
-        if old.exists():
-            trash = Path(tempfile.mkdtemp(dir=out_root, prefix=".old-figures-"))
-            os.replace(old, trash / "figures")
-            os.replace(tmp, old)
-            shutil.rmtree(trash, ignore_errors=True)
+    """Copy a run's files to OUT/ as the latest; figures swapped as a folder.
+
+    Two phases: every file is first written under a temporary name (where a full disk or a
+    failure stops the publish with OUT/ untouched), then all are renamed into place. Run it
+    inside deferred_interrupts() so that Ctrl-C cannot stop it between two renames.
+    """
+    temps: list[tuple[Path, str]] = []
+    figures_tmp: Path | None = None
+    try:
+        if (run_dir / "figures").is_dir():
+            figures_tmp = Path(tempfile.mkdtemp(dir=out_root, prefix=".figures-"))
+            shutil.copytree(run_dir / "figures", figures_tmp, dirs_exist_ok=True)
+        for name in PUBLISHED:
+            if (run_dir / name).exists():
+                temps.append((write_temp(out_root / name, (run_dir / name).read_bytes()), name))
+        if figures_tmp is not None:
+            _swap_folder(figures_tmp, out_root / "figures")
+            figures_tmp = None
+        for tmp, name in temps:
+            os.replace(tmp, out_root / name)
+    finally:
+        for tmp, _ in temps:
+            tmp.unlink(missing_ok=True)
+        if figures_tmp is not None:
+            shutil.rmtree(figures_tmp, ignore_errors=True)
+    return [out_root / name for _, name in temps]
+
+
+def _swap_folder(new: Path, old: Path) -> None:
+    if not old.exists():
+        os.replace(new, old)
+        return
+    trash = Path(tempfile.mkdtemp(dir=old.parent, prefix=".old-figures-"))
+    os.replace(old, trash / old.name)
+    os.replace(new, old)
+    shutil.rmtree(trash, ignore_errors=True)
+
+
+STALE = (".*.tmp", ".figures-*", ".old-figures-*", ".rendering-*")
+
+
+def clean_stale(out_root: Path) -> list[Path]:
+    """Remove what a killed build or render left behind in OUT/ and OUT/runs/.
+
+    Call it holding OUT's lock: then no live build owns these temporary files and folders.
+    """
+    found = [p for pattern in STALE for p in out_root.glob(pattern)]
+    found += list((out_root / RUNS_DIR).glob(".building-*"))
+    for path in found:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
         else:
-            os.replace(tmp, old)
-    for name in PUBLISHED:
-        src = run_dir / name
-        if src.exists():
-            write_atomic(out_root / name, src.read_bytes())
-            written.append(out_root / name)
-    return written
+            path.unlink(missing_ok=True)
+    return found
 
 
 def list_runs(out_root: Path) -> list[Path]:

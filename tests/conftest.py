@@ -66,3 +66,35 @@ def full_mnist() -> Path:
     if folder is None:
         pytest.skip(f"full MNIST not found in MNIST_DIR or {SHARED_MNIST}")
     return folder
+
+
+def write_fast_toml(path: Path, report: dict | None = None, grids: dict | None = None) -> str:
+    """A config file with FAST_GRIDS (each model's grid replaceable by `grids`) and a fixed date."""
+    import json
+
+    fields = {"date": "2026-01-15", "author": "Test Testsson", **(report or {})}
+    lines = ["[report]", *(f"{k} = {json.dumps(v)}" for k, v in fields.items())]
+    for model, grid in {**FAST_GRIDS, **(grids or {})}.items():
+        lines.append(f"[grids.{model}]")
+        lines += [f"{k} = {json.dumps(v)}" for k, v in grid.items()]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return str(path)
+
+
+BUILD_ARGS = ["--dataset", "sample", "--limit", "300"]
+
+
+@pytest.fixture(scope="session")
+def previous_build(tmp_path_factory) -> tuple[Path, str]:
+    """(OUT, config): one complete fast build, report included, that later builds must keep.
+
+    Built once per session; it leaves the session's cache warm for the same config.
+    """
+    from reportgen.cli import main
+
+    tmp = tmp_path_factory.mktemp("previous")
+    config = write_fast_toml(tmp / "fast.toml")
+    out = tmp / "out"
+    assert main(["build", "--config", config, *BUILD_ARGS, "--out", str(out)]) == 0
+    assert (out / "report.pdf").is_file()
+    return out, config

@@ -93,5 +93,6 @@ def test_date_comes_from_source_date_epoch_never_the_clock(monkeypatch):
 
 
 def test_self_evaluation_path_is_relative_to_the_config(tmp_path):
+    (tmp_path / "s.md").write_text("Egen text.\n")
     cfg = load_config(write(tmp_path, '[report]\ndate="2025-01-01"\nself_evaluation = "s.md"\n'))
     assert cfg.report.self_evaluation == str(tmp_path / "s.md")
