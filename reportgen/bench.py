@@ -58,9 +58,13 @@ def _test_score(spec, estimator, data) -> float:
 
 def reference(limit: int) -> dict[str, Any]:
     """The seed's way: default fit, then 3-fold GridSearchCV on train, serial, refit."""
+    import warnings
+
     from sklearn.model_selection import GridSearchCV, KFold, StratifiedKFold
 
     from .models import CLASSIFICATION, MODELS, estimator_grid
+
+    warnings.simplefilter("ignore")  # the same ConvergenceWarnings the build records
 
     cfg, ds, data = _load(limit)
     out: dict[str, Any] = {"n_samples": len(ds.y), "models": {}}
