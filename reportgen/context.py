@@ -6,6 +6,7 @@ with the filters of render.py. Prose that depends on the run is chosen by the fl
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 # Plain linear regression "blew up" when its test RMSE exceeds Ridge's by this factor.
@@ -191,7 +192,7 @@ def _warnings(results: dict[str, Any]) -> list[dict[str, Any]]:
             "phase": w["phase"],
             "phase_text": PHASES.get(w["phase"], w["phase"]),
             "category": w["category"],
-            "message": w["message"],
+            "message": w["message"].rstrip(" :"),
             "count": w["count"],
         }
         for w in results["warnings"]
@@ -223,7 +224,8 @@ def _data(results: dict[str, Any]) -> dict[str, Any]:
     full = ds["source"] != "sample" and ds["n_samples"] >= 70000
     return {
         "source": ds["source"],
-        "origin": ds["origin"],
+        # a local folder says nothing to a reader and differs between machines: its name only
+        "origin": Path(ds["origin"]).name + "/" if ds["source"] == "idx" else ds["origin"],
         "reason": ds["reason"],
         "fingerprint": ds["fingerprint"],
         "fingerprint_short": ds["fingerprint"][:16],
@@ -276,9 +278,6 @@ def _speed(results: dict[str, Any]) -> dict[str, Any]:
     models = results["models"].values()
     return {
         "n_jobs": results["config"]["tuning"]["n_jobs"],
-        "precomputed": [
-            m["name"] for m in models if m["tuned"].get("search_settings", {}).get("precompute")
-        ],
         "float32": [m["name"] for m in models if m.get("float32")],
     }
 

@@ -313,7 +313,7 @@ def fit_tuned(
     scorer = _CountingScorer(spec, n_candidates * n_folds, progress)
     n_jobs = cfg.tuning.n_jobs if spec.search_in_parallel else 1
     search = GridSearchCV(
-        spec.build(seed, **spec.search_settings),
+        spec.build(seed),
         est_grid,
         scoring=scorer,
         cv=cv,
@@ -333,9 +333,7 @@ def fit_tuned(
     final = scorer.kept(best) if k == 0 else None
     refitted = final is None
     if refitted:
-        final = _fit(
-            spec.build(seed, **spec.search_settings, **best), X_tr, y_tr, log, spec.key, "tuned"
-        )
+        final = _fit(spec.build(seed, **best), X_tr, y_tr, log, spec.key, "tuned")
     refit_seconds = time.perf_counter() - t0
     sign = 1.0 if spec.family == CLASSIFICATION else -1.0
     res = search.cv_results_
@@ -351,7 +349,6 @@ def fit_tuned(
         "scheme": "validation" if k == 0 else f"{k}-fold",
         "default_params": {p: _jsonable(default.get_params()[p]) for p in est_grid},
         "best_params": {p: _jsonable(v) for p, v in best.items()},
-        "search_settings": {p: _jsonable(v) for p, v in spec.search_settings.items()},
         "best_search_score": sign * float(search.best_score_),
         "candidates": candidates,
         **score(spec, final, data),
@@ -376,7 +373,6 @@ def cache_material(spec: ModelSpec, cfg: Config, ds: Dataset) -> dict[str, Any]:
         "cv": cfg.tuning.cv,
         "model": spec.key,
         "params": spec.build(cfg.data.seed).get_params(),
-        "search_settings": spec.search_settings,
         "float32": spec.float32,
         "grid": cfg.grids[spec.key],
         "versions": {lib: version(lib) for lib in ("scikit-learn", "numpy", "scipy")},

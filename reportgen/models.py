@@ -6,7 +6,7 @@ Adding a model is adding one ModelSpec; tests run the same checks over every ent
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from sklearn.base import BaseEstimator
@@ -26,9 +26,6 @@ class ModelSpec:
     family: str
     factory: Callable[[int], BaseEstimator]
     grid: dict[str, list[Any]]
-    # Settings of the tuned search that change speed, not the solution (e.g. a precomputed
-    # Gram matrix for coordinate descent when samples far outnumber features).
-    search_settings: dict[str, Any] = field(default_factory=dict)
     # Fit on float32 features: for estimators that keep float32 (MLPClassifier) this is ~2.5x
     # faster with the same scores; others would upcast to float64 anyway.
     float32: bool = False
