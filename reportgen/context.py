@@ -263,6 +263,16 @@ def _largest_gain(regressors: list[dict[str, Any]]) -> dict[str, Any] | None:
     return max(gains, key=lambda r: r["delta_test_rel"]) if gains else None
 
 
+def _photo_finish(items: list[dict[str, Any]], best: dict[str, Any], phase: str) -> dict[str, Any]:
+    """The runner-up regressor, and whether it ties the best at the two decimals shown."""
+    rest = [r for r in items if r is not best]
+    if not rest:
+        return {"runner_up": None, "close": False}
+    runner = _best(rest, lambda r: r[phase]["test_rmse"], lowest=True)
+    gap = runner[phase]["test_rmse"] - best[phase]["test_rmse"]
+    return {"runner_up": runner, "close": gap < 0.01, "gap": gap}
+
+
 def _best(items: list[dict[str, Any]], score: Any, lowest: bool) -> dict[str, Any]:
     """The first item with the lowest (or highest) score: ties keep the registry order."""
     pick = items[0]
@@ -334,6 +344,10 @@ def build_context(results: dict[str, Any]) -> dict[str, Any]:
         "best_classifier": best_clf,
         "best_default_classifier": best_clf_default,
         "best_default_regressor": best_reg_default,
+        "regressor_race": {
+            "tuned": _photo_finish(regressors, best_reg, "tuned"),
+            "default": _photo_finish(regressors, best_reg_default, "default"),
+        },
         "comparison": {
             "regressor_accuracy": best_reg["tuned"]["test_rounded"],
             "classifier_accuracy": best_clf["tuned"]["test_acc"],

@@ -120,3 +120,20 @@ def test_context_is_pure_data(results):
 def test_long_date():
     assert long_date("2026-01-05") == "5 januari 2026"
     assert long_date("not a date") == "not a date"
+
+
+def test_regressor_photo_finish_is_named(results):
+    import copy
+
+    r = copy.deepcopy(results)
+    models = r["models"]
+    best = min(
+        (m for m in models.values() if m["family"] == "regression"),
+        key=lambda m: m["tuned"]["test"]["rmse"],
+    )
+    other = next(m for m in models.values() if m["family"] == "regression" and m is not best)
+    other["tuned"]["test"]["rmse"] = best["tuned"]["test"]["rmse"] + 0.002
+    race = build_context(r)["regressor_race"]["tuned"]
+    assert race["close"] and race["runner_up"]["name"] == other["name"]
+    other["tuned"]["test"]["rmse"] = best["tuned"]["test"]["rmse"] + 0.5
+    assert not build_context(r)["regressor_race"]["tuned"]["close"]
