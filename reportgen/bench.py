@@ -93,8 +93,11 @@ def reference(limit: int) -> dict[str, Any]:
 
 def floor(limit: int, results_path: str) -> dict[str, Any]:
     """Each model's tuned parameters (from a reportgen run) fitted once on train."""
+    import warnings
+
     from .models import MODELS, to_estimator_value
 
+    warnings.simplefilter("ignore")
     cfg, _, data = _load(limit)
     results = json.loads(Path(results_path).read_text())
     seconds = {}
