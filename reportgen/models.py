@@ -26,8 +26,8 @@ class ModelSpec:
     family: str
     factory: Callable[[int], BaseEstimator]
     grid: dict[str, list[Any]]
-    # Fit on float32 features: for estimators that keep float32 (MLPClassifier) this is ~2.5x
-    # faster with the same scores; others would upcast to float64 anyway.
+    # Search on float32 features: for estimators that keep float32 (MLPClassifier) this is
+    # ~2.5x faster with the same validation scores; others would upcast to float64 anyway.
     float32: bool = False
     # LinearRegression's lstsq copies the 56,000 x 784 train matrix twice; two candidates at
     # once would add ~1 GB of peak memory to save a few seconds.

@@ -119,3 +119,20 @@ def test_parallel_search_gives_the_serial_results(split, fast_config):
         assert timing["refitted"] is False  # the best candidate was kept from its thread
         results.append(tuned)
     assert results[0] == results[1]
+
+
+def test_mlp_search_runs_on_float32_and_the_default_on_float64(split, fast_config, monkeypatch):
+    import reportgen.experiment as experiment
+
+    seen = []
+    real_fit_tuned = experiment.fit_tuned
+
+    def spy(spec, grid, data, *args, **kwargs):
+        seen.append(data.X["train"].dtype)
+        return real_fit_tuned(spec, grid, data, *args, **kwargs)
+
+    monkeypatch.setattr(experiment, "fit_tuned", spy)
+    payload = experiment.fit_model(MODELS["mlp"], fast_config, split, lambda *a, **k: None)
+    assert seen == [np.float32]
+    assert payload["result"]["float32"] is True
+    assert split.X["train"].dtype == np.float64  # the default fit's data is untouched
