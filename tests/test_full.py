@@ -1,0 +1,56 @@
+"""Full-MNIST checks (`make test-full`): the seed's headline numbers, reproduced by a real build.
+
+Slow (several minutes on two cores), so marked `full` and left out of `make test`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from reportgen.cache import ResultCache
+from reportgen.config import load_config
+from reportgen.pipeline import analyse
+
+from .conftest import ROOT
+
+pytestmark = pytest.mark.full
+
+
+@pytest.fixture(scope="module")
+def full_results(tmp_path_factory):
+    from .conftest import mnist_dir
+
+    folder = mnist_dir()
+    if folder is None:
+        pytest.skip("full MNIST not found in MNIST_DIR or ../shared/data/mnist")
+    cfg = load_config(ROOT / "report.toml")
+    cfg = dataclasses.replace(cfg, data=dataclasses.replace(cfg.data, dataset=f"idx:{folder}"))
+    cache = ResultCache(tmp_path_factory.mktemp("cache"))
+    results, _ = analyse(cfg, lambda *a, **k: None, cache)
+    return results
+
+
+def test_all_seventy_thousand_digits(full_results):
+    assert full_results["dataset"]["n_samples"] == 70_000
+    assert full_results["data"]["split_sizes"] == {
+        "train": 56_000,
+        "validation": 7_000,
+        "test": 7_000,
+    }
+
+
+def test_default_models_match_the_seed(full_results):
+    models = full_results["models"]
+    assert 0.90 <= models["logreg"]["default"]["test"]["accuracy"] <= 0.93  # seed: 91 %
+    assert models["mlp"]["default"]["test"]["accuracy"] >= 0.965  # seed: 97 %
+    assert 1.8 <= models["ridge"]["default"]["test"]["rmse"] <= 2.0  # seed: 1.89
+
+
+def test_classification_beats_rounded_regression(full_results):
+    models = full_results["models"]
+    best_rounded = max(
+        m["tuned"]["test"]["rounded_accuracy"] for m in models.values() if m["metric"] == "rmse"
+    )
+    assert models["mlp"]["tuned"]["test"]["accuracy"] > best_rounded + 0.5
