@@ -12,10 +12,6 @@ from pathlib import Path
 from .config import DEFAULT_CONFIG, load_config
 from .errors import ReportgenError
 
-# Signals received by main(): scikit-learn's MLPClassifier catches KeyboardInterrupt and just
-# stops training early, so the next progress line re-raises it.
-_signalled: list[int] = []
-
 
 class Console:
     """Progress for people: transient lines overwrite each other on a terminal, vanish in logs."""
@@ -26,8 +22,6 @@ class Console:
         self.width = 0
 
     def __call__(self, message: str, transient: bool = False) -> None:
-        if _signalled:  # a fit swallowed the KeyboardInterrupt (MLPClassifier does): stop here
-            raise KeyboardInterrupt
         if transient and not self.tty:
             return
         pad = " " * max(self.width - len(message), 0)
@@ -157,8 +151,8 @@ def render(args: argparse.Namespace) -> int:
 
 
 def _interrupt(signum: int, frame: object) -> None:
-    """Ctrl-C and SIGTERM: remembered (see Console), then unwound like Ctrl-C."""
-    _signalled.append(signum)
+    """SIGTERM (and Ctrl-C) unwind like Ctrl-C. An MLP fit that swallows it is re-raised in
+    experiment.WarningLog, so the build stops and the half-trained fit is never cached."""
     raise KeyboardInterrupt  # staging removed, outputs untouched
 
 
@@ -197,7 +191,6 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the `reportgen` command; returns the exit code."""
     args = _parser().parse_args(argv)
     commands = {"build": build, "render": render, "diff": diff_command, "cache": cache_command}
-    _signalled.clear()
     held = (signal.SIGINT, signal.SIGTERM)
     previous = {s: signal.signal(s, _interrupt) for s in held}
     try:

@@ -72,6 +72,16 @@ def _params(params: dict[str, Any]) -> list[dict[str, Any]]:
     return [{"name": k, "value": v} for k, v in sorted(params.items())]
 
 
+def _tuned_params(t: dict[str, Any]) -> dict[str, Any]:
+    """What the search chose, shared by regressors and classifiers."""
+    return {
+        "best_params": _params(t["best_params"]),
+        "default_params": _params(t["default_params"]),
+        "best_is_default": t["best_params"] == t["default_params"],
+        "search_score": t["best_search_score"],
+    }
+
+
 def _regressor(key: str, m: dict[str, Any], grid: dict[str, list[Any]]) -> dict[str, Any]:
     d, t = m["default"], m["tuned"]
     delta = t["test"]["rmse"] - d["test"]["rmse"]
@@ -92,10 +102,7 @@ def _regressor(key: str, m: dict[str, Any], grid: dict[str, list[Any]]) -> dict[
             "val_rounded": t["validation"]["rounded_accuracy"],
             "test_rounded": t["test"]["rounded_accuracy"],
             "max_abs_coef": t.get("max_abs_coef"),
-            "best_params": _params(t["best_params"]),
-            "default_params": _params(t["default_params"]),
-            "best_is_default": t["best_params"] == t["default_params"],
-            "search_score": t["best_search_score"],
+            **_tuned_params(t),
         },
         "grid": _grid(grid),
         "delta_test": delta,
@@ -142,10 +149,7 @@ def _classifier(key: str, m: dict[str, Any], grid: dict[str, list[Any]]) -> dict
         "tuned": {
             "val_acc": t["validation"]["accuracy"],
             "test_acc": t["test"]["accuracy"],
-            "best_params": _params(t["best_params"]),
-            "default_params": _params(t["default_params"]),
-            "best_is_default": t["best_params"] == t["default_params"],
-            "search_score": t["best_search_score"],
+            **_tuned_params(t),
         },
         "grid": _grid(grid),
         "delta_test": delta,
