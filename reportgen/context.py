@@ -293,6 +293,7 @@ def _speed(results: dict[str, Any]) -> dict[str, Any]:
     return {
         "n_jobs": results["config"]["tuning"]["n_jobs"],
         "float32": [m["name"] for m in models if m.get("float32")],
+        "default_from_search": [m["name"] for m in models if m.get("default_from_search")],
     }
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from scipy.stats import rankdata
 from sklearn.metrics import (
     accuracy_score,
     confusion_matrix,
@@ -20,6 +21,7 @@ from sklearn.metrics import (
 from sklearn.model_selection import (
     GridSearchCV,
     KFold,
+    ParameterGrid,
     PredefinedSplit,
     StratifiedKFold,
     train_test_split,
@@ -248,12 +250,15 @@ def _parallel(n_jobs: int):
         yield
 
 
-class _CountingScorer:
-    """Scores a candidate, reports progress, and keeps the fitted candidate.
+class _SearchLog:
+    """Scores each candidate, reports progress, and keeps every fitted candidate with its warnings.
 
     With the validation split as the single fold, each candidate is fitted on exactly the train
-    split, so the best one is the final tuned model: it need not be fitted again. Candidates run
-    in threads of this process, so the fitted estimators are at hand here.
+    split, so a kept candidate is a finished model: neither the best (the tuned model) nor the
+    one with scikit-learn's defaults (the default model) need be fitted again. Candidates run in
+    threads of this process, so the fitted estimators are at hand here. A candidate's warnings
+    are told apart by thread: a thread fits a candidate and then scores it, so what it warned
+    since its last score belongs to the candidate being scored.
     """
 
     def __init__(self, spec: ModelSpec, total: int, progress: Progress) -> None:
@@ -262,15 +267,22 @@ class _CountingScorer:
         )
         self.spec, self.total, self.progress = spec, total, progress
         self.done, self.t0 = 0, time.perf_counter()
-        self.fitted: list[Any] = []
+        self.fits: list[tuple[Any, list[warnings.WarningMessage]]] = []
+        self.pending: dict[int, list[warnings.WarningMessage]] = {}
         self.lock = threading.Lock()
+
+    def showwarning(self, message, category, filename, lineno, file=None, line=None) -> None:
+        """Stands in for warnings.showwarning during the search: hold it for its candidate."""
+        caught = warnings.WarningMessage(message, category, filename, lineno, file, line)
+        with self.lock:
+            self.pending.setdefault(threading.get_ident(), []).append(caught)
 
     def __call__(self, estimator: Any, X: np.ndarray, y: np.ndarray) -> float:
         from sklearn.metrics import get_scorer
 
         value = get_scorer(self.scoring)(estimator, X, y)
         with self.lock:
-            self.fitted.append(estimator)
+            self.fits.append((estimator, self.pending.pop(threading.get_ident(), [])))
             self.done += 1
             elapsed = time.perf_counter() - self.t0
             self.progress(
@@ -279,13 +291,174 @@ class _CountingScorer:
             )
         return value
 
+    def matching(self, params: dict[str, Any]) -> list[tuple[Any, list[warnings.WarningMessage]]]:
+        """The kept fits (one per fold) of the candidate with these parameters."""
+        return [
+            (estimator, caught)
+            for estimator, caught in self.fits
+            if all(estimator.get_params()[k] == v for k, v in params.items())
+        ]
+
     def kept(self, params: dict[str, Any]) -> Any | None:
         """The fitted candidate with these parameters, if it was kept."""
-        for estimator in self.fitted:
-            current = estimator.get_params()
-            if all(current[k] == v for k, v in params.items()):
-                return estimator
-        return None
+        found = self.matching(params)
+        return found[0][0] if found else None
+
+    def warnings_in_order(self, candidates: list[dict[str, Any]]) -> list[warnings.WarningMessage]:
+        """Every warning of the search, candidate by candidate: the same order however the
+        threads ran. Warnings raised outside any candidate come last."""
+        out: list[warnings.WarningMessage] = []
+        for params in candidates:
+            caught = [w for _, ws in self.matching(params) for w in ws]
+            out += sorted(caught, key=lambda w: (w.category.__name__, str(w.message)))
+        return out + [w for ws in self.pending.values() for w in ws]
+
+
+@dataclass
+class Search:
+    """One finished grid search: scikit-learn's results, the kept fits, the time it took."""
+
+    spec: ModelSpec
+    seed: int
+    k: int
+    params_grid: dict[str, list[Any]]
+    best_params: dict[str, Any]
+    best_score: float
+    cv_results: dict[str, Any]
+    log: _SearchLog
+    seconds: float
+
+    def fit_seconds(self, params: dict[str, Any]) -> float:
+        return float(self.cv_results["mean_fit_time"][self.cv_results["params"].index(params)])
+
+
+def run_search(
+    spec: ModelSpec,
+    grid: dict[str, list[Any]],
+    data: SplitData,
+    cfg: Config,
+    progress: Progress,
+) -> Search:
+    """GridSearchCV over `grid`: on the validation split (cv = 0) or k folds of train."""
+    seed, k = cfg.data.seed, cfg.tuning.cv
+    if k == 0:  # the validation split is the search's single fold
+        X_search, y_search = data.X["search"], data.y["search"]
+        n_tr = len(data.y["train"])
+        fold = np.r_[np.full(n_tr, -1), np.zeros(len(data.y["validation"]), dtype=int)]
+        cv: Any = PredefinedSplit(fold)
+        n_folds = 1
+    else:
+        X_search, y_search, n_folds = data.X["train"], data.y["train"], k
+        splitter = StratifiedKFold if spec.family == CLASSIFICATION else KFold
+        cv = splitter(n_splits=k, shuffle=True, random_state=seed)
+    est_grid = estimator_grid(grid)
+    points = list(ParameterGrid(est_grid))  # scikit-learn's order: ranks and ties follow it
+    slowest_first = sorted(range(len(points)), key=lambda i: spec.cost(points[i]), reverse=True)
+    log = _SearchLog(spec, len(points) * n_folds, progress)
+    n_jobs = cfg.tuning.n_jobs if spec.search_in_parallel else 1
+    search = GridSearchCV(
+        spec.build(seed),
+        [{p: [v] for p, v in points[i].items()} for i in slowest_first],
+        scoring=log,
+        cv=cv,
+        refit=False,
+        n_jobs=n_jobs,
+        error_score="raise",
+    )
+    t0 = time.perf_counter()
+    with warnings.catch_warnings(), _parallel(n_jobs):
+        warnings.simplefilter("always")
+        warnings.showwarning = log.showwarning
+        search.fit(X_search, y_search)
+    seconds = time.perf_counter() - t0
+    results = _in_grid_order(search.cv_results_, slowest_first)
+    best = int(np.argmin(results["rank_test_score"]))  # the first of the best, as scikit-learn
+    return Search(
+        spec,
+        seed,
+        k,
+        est_grid,
+        results["params"][best],
+        float(results["mean_test_score"][best]),
+        results,
+        log,
+        seconds,
+    )
+
+
+def _in_grid_order(cv_results: dict[str, Any], order: list[int]) -> dict[str, Any]:
+    """The search's results for candidates run in `order`, back in the grid's own order."""
+    position = np.argsort(order)  # grid index -> where it ran
+    scores = np.asarray(cv_results["mean_test_score"])[position]
+    return {
+        "params": [cv_results["params"][i] for i in position],
+        "mean_test_score": scores,
+        "rank_test_score": rankdata(-scores, method="min").astype(int),
+        "mean_fit_time": np.asarray(cv_results["mean_fit_time"])[position],
+    }
+
+
+def default_point(spec: ModelSpec, grid: dict[str, list[Any]], seed: int) -> dict | None:
+    """scikit-learn's default parameters as a candidate of `grid`, if the grid holds them."""
+    est_grid = estimator_grid(grid)
+    defaults = spec.build(seed).get_params()
+    point = {p: defaults[p] for p in est_grid}
+    return point if all(point[p] in values for p, values in est_grid.items()) else None
+
+
+def default_from_search(
+    spec: ModelSpec, search: Search, point: dict[str, Any], data: SplitData, log: WarningLog
+) -> tuple[dict, float]:
+    """The default model, taken from a search on the validation fold.
+
+    There the candidate with the default parameters was fitted on the train split with the
+    same seed: it is the default fit itself. (Under k-fold it saw less data.)
+    """
+    estimator, caught = search.log.matching(point)[0]
+    log.add(spec.key, "default", caught)
+    return score(spec, estimator, data), search.fit_seconds(point)
+
+
+def tuned_result(
+    spec: ModelSpec, search: Search, data: SplitData, log: WarningLog
+) -> tuple[dict, dict]:
+    """The tuned model (kept from the search, else fitted on train) and the search's record."""
+    res, seed = search.cv_results, search.seed
+    log.add(spec.key, "tuned", search.log.warnings_in_order(res["params"]))
+    best = search.best_params
+    t0 = time.perf_counter()
+    final = search.log.kept(best) if search.k == 0 else None
+    refitted = final is None
+    if refitted:
+        final = _fit(
+            spec.build(seed, **best), data.X["train"], data.y["train"], log, spec.key, "tuned"
+        )
+    refit_seconds = time.perf_counter() - t0
+    sign = 1.0 if spec.family == CLASSIFICATION else -1.0
+    defaults = spec.build(seed).get_params()
+    candidates = [
+        {
+            "params": {p: _jsonable(v) for p, v in params.items()},
+            "score": sign * float(res["mean_test_score"][i]),
+            "rank": int(res["rank_test_score"][i]),
+        }
+        for i, params in enumerate(res["params"])
+    ]
+    result = {
+        "scheme": "validation" if search.k == 0 else f"{search.k}-fold",
+        "default_params": {p: _jsonable(defaults[p]) for p in search.params_grid},
+        "best_params": {p: _jsonable(v) for p, v in best.items()},
+        "best_search_score": sign * search.best_score,
+        "candidates": candidates,
+        **score(spec, final, data),
+    }
+    timing = {
+        "search_seconds": search.seconds,
+        "refit_seconds": refit_seconds,
+        "refitted": refitted,
+        "candidate_fit_seconds": [float(t) for t in res["mean_fit_time"]],
+    }
+    return result, timing
 
 
 def fit_tuned(
@@ -296,70 +469,8 @@ def fit_tuned(
     log: WarningLog,
     progress: Progress,
 ) -> tuple[dict, dict]:
-    """GridSearchCV over `grid`, then the best parameters fitted on train and scored."""
-    seed, k = cfg.data.seed, cfg.tuning.cv
-    X_tr, y_tr = data.X["train"], data.y["train"]
-    if k == 0:  # the validation split is the search's single fold
-        X_search, y_search = data.X["search"], data.y["search"]
-        fold = np.r_[np.full(len(y_tr), -1), np.zeros(len(data.y["validation"]), dtype=int)]
-        cv: Any = PredefinedSplit(fold)
-        n_folds = 1
-    else:
-        X_search, y_search, n_folds = X_tr, y_tr, k
-        splitter = StratifiedKFold if spec.family == CLASSIFICATION else KFold
-        cv = splitter(n_splits=k, shuffle=True, random_state=seed)
-    est_grid = estimator_grid(grid)
-    n_candidates = int(np.prod([len(v) for v in est_grid.values()]))
-    scorer = _CountingScorer(spec, n_candidates * n_folds, progress)
-    n_jobs = cfg.tuning.n_jobs if spec.search_in_parallel else 1
-    search = GridSearchCV(
-        spec.build(seed),
-        est_grid,
-        scoring=scorer,
-        cv=cv,
-        refit=False,
-        n_jobs=n_jobs,
-        error_score="raise",
-    )
-    t0 = time.perf_counter()
-    with warnings.catch_warnings(record=True) as caught, _parallel(n_jobs):
-        warnings.simplefilter("always")
-        search.fit(X_search, y_search)
-    log.add(spec.key, "tuned", caught)
-    search_seconds = time.perf_counter() - t0
-    best = search.best_params_
-    default = spec.build(seed)
-    t0 = time.perf_counter()
-    final = scorer.kept(best) if k == 0 else None
-    refitted = final is None
-    if refitted:
-        final = _fit(spec.build(seed, **best), X_tr, y_tr, log, spec.key, "tuned")
-    refit_seconds = time.perf_counter() - t0
-    sign = 1.0 if spec.family == CLASSIFICATION else -1.0
-    res = search.cv_results_
-    candidates = [
-        {
-            "params": {p: _jsonable(v) for p, v in params.items()},
-            "score": sign * float(res["mean_test_score"][i]),
-            "rank": int(res["rank_test_score"][i]),
-        }
-        for i, params in enumerate(res["params"])
-    ]
-    result = {
-        "scheme": "validation" if k == 0 else f"{k}-fold",
-        "default_params": {p: _jsonable(default.get_params()[p]) for p in est_grid},
-        "best_params": {p: _jsonable(v) for p, v in best.items()},
-        "best_search_score": sign * float(search.best_score_),
-        "candidates": candidates,
-        **score(spec, final, data),
-    }
-    timing = {
-        "search_seconds": search_seconds,
-        "refit_seconds": refit_seconds,
-        "refitted": refitted,
-        "candidate_fit_seconds": [float(t) for t in res["mean_fit_time"]],
-    }
-    return result, timing
+    """GridSearchCV over `grid`, then the best parameters' model scored: (result, timing)."""
+    return tuned_result(spec, run_search(spec, grid, data, cfg, progress), data, log)
 
 
 def cache_material(spec: ModelSpec, cfg: Config, ds: Dataset) -> dict[str, Any]:
@@ -387,34 +498,41 @@ def as_float32(data: SplitData) -> SplitData:
 def fit_model(spec: ModelSpec, cfg: Config, data: SplitData, progress: Progress) -> dict[str, Any]:
     """Default and tuned fits of one model: its results, timing and warnings.
 
-    The default fit always sees float64 features, as a plain scikit-learn user's would; the
-    search may use float32 (ModelSpec.float32) for speed.
+    Both fits see the same features: float32 where the estimator keeps it (ModelSpec.float32),
+    float64 otherwise. The default model is taken from the search when the grid holds the
+    default parameters and tuning uses the validation split; else it is fitted on its own.
     """
     t0 = time.perf_counter()
-    log = WarningLog()
-    default, default_seconds = fit_default(spec, data, cfg.data.seed, log)
-    progress(f"  {spec.name:<21} default  {'':>13} {default_seconds:7.1f}s")
-    search_data = as_float32(data) if spec.float32 else data
-    tuned, tuned_timing = fit_tuned(spec, cfg.grids[spec.key], search_data, cfg, log, progress)
-    n_fits = len(tuned_timing["candidate_fit_seconds"]) * max(cfg.tuning.cv, 1)
-    progress(
-        f"  {spec.name:<21} tuned    {n_fits:>4}/{n_fits} fits "
-        f"{tuned_timing['search_seconds'] + tuned_timing['refit_seconds']:7.1f}s"
-    )
+    seed, grid = cfg.data.seed, cfg.grids[spec.key]
+    model_data = as_float32(data) if spec.float32 else data
+    point = default_point(spec, grid, seed) if cfg.tuning.cv == 0 else None
+    default_log, tuned_log = WarningLog(), WarningLog()
+    if point is None:
+        default, default_seconds = fit_default(spec, model_data, seed, default_log)
+        progress(f"  {spec.name:<21} default  {'':>13} {default_seconds:7.1f}s")
+    search = run_search(spec, grid, model_data, cfg, progress)
+    n_fits = len(search.cv_results["params"]) * max(cfg.tuning.cv, 1)
+    progress(f"  {spec.name:<21} tuned    {n_fits:>4}/{n_fits} fits {search.seconds:7.1f}s")
+    if point is not None:
+        default, default_seconds = default_from_search(spec, search, point, model_data, default_log)
+        progress(f"  {spec.name:<21} default  (a candidate of the search)")
+    tuned, tuned_timing = tuned_result(spec, search, model_data, tuned_log)
     result = {
         "name": spec.name,
         "family": spec.family,
         "metric": spec.metric,
         "float32": spec.float32,
+        "default_from_search": point is not None,
         "default": default,
         "tuned": tuned,
     }
     timing = {
         "default_seconds": default_seconds,
+        "default_from_search": point is not None,
         **tuned_timing,
         "total_seconds": time.perf_counter() - t0,
     }
-    return {"result": result, "timing": timing, "warnings": log.entries}
+    return {"result": result, "timing": timing, "warnings": default_log.entries + tuned_log.entries}
 
 
 def run_experiment(

@@ -121,18 +121,124 @@ def test_parallel_search_gives_the_serial_results(split, fast_config):
     assert results[0] == results[1]
 
 
-def test_mlp_search_runs_on_float32_and_the_default_on_float64(split, fast_config, monkeypatch):
+def test_mlp_default_and_search_both_run_on_float32(split, fast_config, monkeypatch):
     import reportgen.experiment as experiment
 
     seen = []
-    real_fit_tuned = experiment.fit_tuned
+    real_search, real_default = experiment.run_search, experiment.fit_default
 
-    def spy(spec, grid, data, *args, **kwargs):
-        seen.append(data.X["train"].dtype)
-        return real_fit_tuned(spec, grid, data, *args, **kwargs)
+    def spy_search(spec, grid, data, *args, **kwargs):
+        seen.append(("search", data.X["train"].dtype))
+        return real_search(spec, grid, data, *args, **kwargs)
 
-    monkeypatch.setattr(experiment, "fit_tuned", spy)
+    def spy_default(spec, data, *args, **kwargs):
+        seen.append(("default", data.X["train"].dtype))
+        return real_default(spec, data, *args, **kwargs)
+
+    monkeypatch.setattr(experiment, "run_search", spy_search)
+    monkeypatch.setattr(experiment, "fit_default", spy_default)
     payload = experiment.fit_model(MODELS["mlp"], fast_config, split, lambda *a, **k: None)
-    assert seen == [np.float32]
+    # the fast grid lacks the default (100,) network, so the default is fitted on its own
+    assert seen == [("default", np.float32), ("search", np.float32)]
     assert payload["result"]["float32"] is True
-    assert split.X["train"].dtype == np.float64  # the default fit's data is untouched
+    assert payload["timing"]["default_from_search"] is False
+    assert split.X["train"].dtype == np.float64  # the caller's data is untouched
+
+
+def _with_grid(cfg, key, grid, cv=0):
+    import dataclasses
+
+    tuning = dataclasses.replace(cfg.tuning, cv=cv, n_jobs=2)
+    return dataclasses.replace(cfg, grids={**cfg.grids, key: grid}, tuning=tuning)
+
+
+def test_default_model_is_taken_from_the_search_when_the_grid_holds_it(split, fast_config):
+    from reportgen.experiment import fit_model
+
+    spec = MODELS["logreg"]
+    cfg = _with_grid(fast_config, "logreg", {"C": [0.1, 1.0], "max_iter": [100]})
+    lines = []
+    payload = fit_model(spec, cfg, split, lambda m, transient=False: lines.append(m))
+    assert payload["timing"]["default_from_search"] is True
+    assert any("a candidate of the search" in line for line in lines)
+    own, _ = fit_default(spec, split, 42, WarningLog())
+    assert payload["result"]["default"] == own  # the same fit: train split, seed, params
+    # the default's validation score is the search's score of that candidate
+    cands = payload["result"]["tuned"]["candidates"]
+    default_cand = next(c for c in cands if c["params"] == {"C": 1.0, "max_iter": 100})
+    assert default_cand["score"] == payload["result"]["default"]["validation"]["accuracy"]
+
+
+@pytest.mark.parametrize(
+    "grid, cv",
+    [({"C": [0.1, 1.0], "max_iter": [100]}, 3), ({"C": [0.1, 0.5], "max_iter": [100]}, 0)],
+    ids=["k-fold: candidates saw less data", "grid lacks the default"],
+)
+def test_default_model_is_fitted_on_its_own_otherwise(split, fast_config, grid, cv):
+    from reportgen.experiment import fit_model
+
+    payload = fit_model(
+        MODELS["logreg"], _with_grid(fast_config, "logreg", grid, cv), split, lambda *a, **k: None
+    )
+    assert payload["timing"]["default_from_search"] is False
+    own, _ = fit_default(MODELS["logreg"], split, 42, WarningLog())
+    assert payload["result"]["default"] == own
+
+
+@pytest.mark.parametrize("default_iter, other_iter", [(2, 2000), (2000, 2)])
+def test_a_candidates_warnings_go_to_its_own_phase(split, fast_config, default_iter, other_iter):
+    """Threads fit candidates at once; the default candidate's warnings are still its own."""
+    import dataclasses
+
+    from reportgen.experiment import fit_model
+
+    base = MODELS["logreg"]
+    spec = dataclasses.replace(
+        base, factory=lambda seed: base.factory(seed).set_params(max_iter=default_iter)
+    )
+    cfg = _with_grid(fast_config, "logreg", {"max_iter": [default_iter, other_iter]})
+    payload = fit_model(spec, cfg, split, lambda *a, **k: None)
+    assert payload["timing"]["default_from_search"] is True
+    phases = {(w["phase"], w["category"]) for w in payload["warnings"]}
+    assert ("tuned", "ConvergenceWarning") in phases  # one candidate stopped at 2 iterations
+    assert (("default", "ConvergenceWarning") in phases) == (default_iter == 2)
+
+
+def test_slowest_first_scheduling_changes_no_result(split, fast_config):
+    """Candidates start slowest first, yet candidates, ranks and the winner keep the grid's order."""
+    import dataclasses
+
+    from reportgen.experiment import run_search
+
+    base = MODELS["ridge"]
+    cfg = _with_grid(fast_config, "ridge", {"alpha": [1.0, 10.0, 100.0, 1000.0]})
+    cfg = dataclasses.replace(cfg, tuning=dataclasses.replace(cfg.tuning, n_jobs=1))
+    outcomes = []
+    for cost in (lambda p: (), lambda p: (p["alpha"],)):
+        spec = dataclasses.replace(base, cost=cost)
+        search = run_search(spec, cfg.grids["ridge"], split, cfg, lambda *a, **k: None)
+        ran = [est.alpha for est, _ in search.log.fits]
+        outcomes.append(
+            (ran, fit_tuned(spec, cfg.grids["ridge"], split, cfg, WarningLog(), _quiet))
+        )
+    (ran_plain, plain), (ran_sorted, sorted_) = outcomes
+    assert ran_plain == [1.0, 10.0, 100.0, 1000.0] and ran_sorted == [1000.0, 100.0, 10.0, 1.0]
+    assert plain[0] == sorted_[0]  # same candidates, scores, ranks, best and test scores
+
+
+def test_ties_go_to_the_first_candidate_in_grid_order(split, fast_config):
+    """Two identical candidates tie; the grid's first wins, whatever order they ran in."""
+    import dataclasses
+
+    from reportgen.experiment import run_search
+
+    spec = dataclasses.replace(MODELS["linear"], cost=lambda p: (not p["copy_X"],))
+    cfg = _with_grid(fast_config, "linear", {"copy_X": [True, False]})
+    search = run_search(spec, cfg.grids["linear"], split, cfg, lambda *a, **k: None)
+    assert [est.copy_X for est, _ in search.log.fits] == [False, True]  # ran False first
+    assert list(search.cv_results["rank_test_score"]) == [1, 1]
+    assert search.best_params == {"copy_X": True}
+
+
+def _quiet(*args, **kwargs):
+    pass
