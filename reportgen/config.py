@@ -46,6 +46,8 @@ class TuningConfig:
 
     cv: int = 0  # 0: the validation split is the single fold; k >= 2: k-fold CV on train
     n_jobs: int = -1  # candidates fitted at once, in threads (-1: one per core)
+    # models searched by successive halving (HalvingGridSearchCV) instead of the full grid
+    halving: tuple[str, ...] = ("mlp",)
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,12 @@ def _check_type(where: str, value: Any, default: Any, problems: list[str]) -> An
         ok = type(value) is type(default)
     elif isinstance(default, float):
         ok = isinstance(value, int | float)
+    elif isinstance(default, tuple) and all(isinstance(v, str) for v in default):
+        ok = isinstance(value, list | tuple) and all(isinstance(v, str) for v in value)
+        value = tuple(value) if ok else value
+        if not ok:
+            problems.append(f"{where} must be a list of names, got {value!r}")
+            return default
     elif isinstance(default, tuple):
         ok = isinstance(value, list | tuple) and all(
             isinstance(v, int | float) and not isinstance(v, bool) for v in value
@@ -147,6 +155,9 @@ def _validate(cfg: Config, problems: list[str]) -> None:
         problems.append(f"tuning.cv must be 0 (validation split) or at least 2, got {t.cv}")
     if t.n_jobs == 0 or t.n_jobs < -1:
         problems.append(f"tuning.n_jobs must be -1 or positive, got {t.n_jobs}")
+    for key in t.halving:
+        if key not in MODELS:
+            problems.append(f"tuning.halving: unknown model '{key}'{_closest(key, sorted(MODELS))}")
     if not cfg.report.date and not os.environ.get("SOURCE_DATE_EPOCH", "").strip().isdigit():
         problems.append("report.date is empty: set it (YYYY-MM-DD) or SOURCE_DATE_EPOCH")
     if cfg.report.date:

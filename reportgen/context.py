@@ -203,16 +203,45 @@ def _warnings(results: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
+SHARES = {1: "hela", 2: "hälften", 3: "en tredjedel", 4: "en fjärdedel", 9: "en niondel"}
+
+
+def _share_text(share: float) -> str:
+    """A round's share of the data in words: 'en tredjedel', else a percentage."""
+    for k, words in SHARES.items():
+        if abs(share * k - 1) < 0.01:
+            return words
+    return f"{share * 100:.0f} %"
+
+
+def _halving(name: str, tuned: dict[str, Any]) -> dict[str, Any]:
+    rounds = [{**r, "share_text": _share_text(r["share"])} for r in tuned["rounds"]]
+    return {"name": name, "rounds": rounds, "first": rounds[0], "last": rounds[-1]}
+
+
 def _tuning(results: dict[str, Any], models: list[dict[str, Any]]) -> dict[str, Any]:
     cv = results["config"]["tuning"]["cv"]
     folds = max(cv, 1)
+    halving = [
+        _halving(m["name"], m["tuned"])
+        for m in results["models"].values()
+        if m["tuned"].get("search") == "halving"
+    ]
+    rounds_fits = sum(r["candidates"] for h in halving for r in h["rounds"])
+    grid_candidates = sum(
+        len(m["tuned"]["candidates"])
+        for m in results["models"].values()
+        if m["tuned"].get("search") != "halving"
+    )
     return {
         "cv": cv,
         "by_validation": cv == 0,
         "folds": folds,
         "n_jobs": results["config"]["tuning"]["n_jobs"],
         "total_candidates": sum(m["grid"]["n_candidates"] for m in models),
-        "total_fits": sum(m["grid"]["n_candidates"] for m in models) * folds,
+        "total_fits": (grid_candidates + rounds_fits) * folds,
+        "halving": halving,
+        "halving_names": [h["name"] for h in halving],
     }
 
 
@@ -293,7 +322,11 @@ def _speed(results: dict[str, Any]) -> dict[str, Any]:
     return {
         "n_jobs": results["config"]["tuning"]["n_jobs"],
         "float32": [m["name"] for m in models if m.get("float32")],
-        "default_from_search": [m["name"] for m in models if m.get("default_from_search")],
+        "default_from_search": [
+            _mid_sentence(k, m["name"])
+            for k, m in results["models"].items()
+            if m.get("default_from_search")
+        ],
     }
 
 

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from scipy.stats import rankdata
 from sklearn.metrics import (
     accuracy_score,
     confusion_matrix,
@@ -261,13 +260,16 @@ class _SearchLog:
     since its last score belongs to the candidate being scored.
     """
 
-    def __init__(self, spec: ModelSpec, total: int, progress: Progress) -> None:
+    def __init__(self, spec: ModelSpec, total: int, full_rows: int, progress: Progress) -> None:
         self.scoring = (
             "accuracy" if spec.family == CLASSIFICATION else "neg_root_mean_squared_error"
         )
         self.spec, self.total, self.progress = spec, total, progress
+        # a fit scored on this many rows was trained on the whole train split (successive
+        # halving scores its early rounds on part of the validation split, too)
+        self.full_rows = full_rows
         self.done, self.t0 = 0, time.perf_counter()
-        self.fits: list[tuple[Any, list[warnings.WarningMessage]]] = []
+        self.fits: list[tuple[Any, list[warnings.WarningMessage], int]] = []
         self.pending: dict[int, list[warnings.WarningMessage]] = {}
         self.lock = threading.Lock()
 
@@ -282,7 +284,8 @@ class _SearchLog:
 
         value = get_scorer(self.scoring)(estimator, X, y)
         with self.lock:
-            self.fits.append((estimator, self.pending.pop(threading.get_ident(), [])))
+            caught = self.pending.pop(threading.get_ident(), [])
+            self.fits.append((estimator, caught, len(y)))
             self.done += 1
             elapsed = time.perf_counter() - self.t0
             self.progress(
@@ -292,17 +295,21 @@ class _SearchLog:
         return value
 
     def matching(self, params: dict[str, Any]) -> list[tuple[Any, list[warnings.WarningMessage]]]:
-        """The kept fits (one per fold) of the candidate with these parameters."""
+        """The kept fits (one per fold and round) of the candidate with these parameters."""
         return [
             (estimator, caught)
-            for estimator, caught in self.fits
+            for estimator, caught, _ in self.fits
             if all(estimator.get_params()[k] == v for k, v in params.items())
         ]
 
     def kept(self, params: dict[str, Any]) -> Any | None:
-        """The fitted candidate with these parameters, if it was kept."""
-        found = self.matching(params)
-        return found[0][0] if found else None
+        """The candidate with these parameters as fitted on the whole train split, if kept."""
+        for estimator, _, rows in self.fits:
+            if rows == self.full_rows and all(
+                estimator.get_params()[k] == v for k, v in params.items()
+            ):
+                return estimator
+        return None
 
     def warnings_in_order(self, candidates: list[dict[str, Any]]) -> list[warnings.WarningMessage]:
         """Every warning of the search, candidate by candidate: the same order however the
@@ -316,7 +323,7 @@ class _SearchLog:
 
 @dataclass
 class Search:
-    """One finished grid search: scikit-learn's results, the kept fits, the time it took."""
+    """One finished search: results per candidate in grid order, the kept fits, the time."""
 
     spec: ModelSpec
     seed: int
@@ -327,6 +334,7 @@ class Search:
     cv_results: dict[str, Any]
     log: _SearchLog
     seconds: float
+    rounds: list[dict[str, Any]]  # successive halving: candidates and share of data per round
 
     def fit_seconds(self, params: dict[str, Any]) -> float:
         return float(self.cv_results["mean_fit_time"][self.cv_results["params"].index(params)])
@@ -354,25 +362,48 @@ def run_search(
     est_grid = estimator_grid(grid)
     points = list(ParameterGrid(est_grid))  # scikit-learn's order: ranks and ties follow it
     slowest_first = sorted(range(len(points)), key=lambda i: spec.cost(points[i]), reverse=True)
-    log = _SearchLog(spec, len(points) * n_folds, progress)
+    halving = spec.key in cfg.tuning.halving
+    n_fits = sum(halving_rounds(len(points))) if halving else len(points)
+    full_rows = len(data.y["validation"]) if k == 0 else -1
+    log = _SearchLog(spec, n_fits * n_folds, full_rows, progress)
     n_jobs = cfg.tuning.n_jobs if spec.search_in_parallel else 1
-    search = GridSearchCV(
-        spec.build(seed),
-        [{p: [v] for p, v in points[i].items()} for i in slowest_first],
-        scoring=log,
-        cv=cv,
-        refit=False,
-        n_jobs=n_jobs,
-        error_score="raise",
-    )
+    options: dict[str, Any] = {
+        "scoring": log,
+        "cv": cv,
+        "refit": False,
+        "n_jobs": n_jobs,
+        "error_score": "raise",
+    }
+    candidates = [{p: [v] for p, v in points[i].items()} for i in slowest_first]
+    if halving:
+        from sklearn.experimental import enable_halving_search_cv  # noqa: F401
+        from sklearn.model_selection import HalvingGridSearchCV
+
+        search: Any = HalvingGridSearchCV(
+            spec.build(seed),
+            candidates,
+            factor=HALVING_FACTOR,
+            min_resources="exhaust",  # the last round trains on the whole train split
+            return_train_score=False,
+            random_state=seed,
+            **options,
+        )
+    else:
+        search = GridSearchCV(spec.build(seed), candidates, **options)
     t0 = time.perf_counter()
     with warnings.catch_warnings(), _parallel(n_jobs):
         warnings.simplefilter("always")
         warnings.showwarning = log.showwarning
         search.fit(X_search, y_search)
     seconds = time.perf_counter() - t0
-    results = _in_grid_order(search.cv_results_, slowest_first)
+    results = _per_candidate(search.cv_results_, points)
     best = int(np.argmin(results["rank_test_score"]))  # the first of the best, as scikit-learn
+    rounds = []
+    if halving:
+        rounds = [
+            {"candidates": int(c), "share": float(r) / search.max_resources_}
+            for c, r in zip(search.n_candidates_, search.n_resources_, strict=True)
+        ]
     return Search(
         spec,
         seed,
@@ -383,18 +414,43 @@ def run_search(
         results,
         log,
         seconds,
+        rounds,
     )
 
 
-def _in_grid_order(cv_results: dict[str, Any], order: list[int]) -> dict[str, Any]:
-    """The search's results for candidates run in `order`, back in the grid's own order."""
-    position = np.argsort(order)  # grid index -> where it ran
-    scores = np.asarray(cv_results["mean_test_score"])[position]
+HALVING_FACTOR = 3  # scikit-learn's default: each round keeps the best third
+
+
+def halving_rounds(n_candidates: int) -> list[int]:
+    """Candidates per round of successive halving when data is plentiful."""
+    rounds = [n_candidates]
+    while HALVING_FACTOR ** len(rounds) <= n_candidates:  # 1 + floor(log_factor(n)) rounds
+        rounds.append(-(-rounds[-1] // HALVING_FACTOR))
+    return rounds
+
+
+def _per_candidate(cv_results: dict[str, Any], points: list[dict[str, Any]]) -> dict[str, Any]:
+    """The search's results as one row per candidate, in the grid's own order.
+
+    Candidates ran slowest first, and successive halving scores a candidate once per round it
+    reached: each keeps its last round's score, and ranks go by round reached, then score.
+    """
+    n_rows = len(cv_results["params"])
+    reached = np.asarray(cv_results.get("iter", np.zeros(n_rows, dtype=int)))
+    rows: dict[int, list[int]] = {}
+    for row, params in enumerate(cv_results["params"]):
+        rows.setdefault(points.index(params), []).append(row)
+    last = [max(rows[i], key=lambda r: reached[r]) for i in range(len(points))]
+    scores = np.asarray(cv_results["mean_test_score"])[last]
+    keys = list(zip(reached[last].tolist(), scores.tolist(), strict=True))
     return {
-        "params": [cv_results["params"][i] for i in position],
+        "params": points,
         "mean_test_score": scores,
-        "rank_test_score": rankdata(-scores, method="min").astype(int),
-        "mean_fit_time": np.asarray(cv_results["mean_fit_time"])[position],
+        "rank_test_score": np.array([1 + sum(o > key for o in keys) for key in keys]),
+        "round": reached[last],
+        "mean_fit_time": np.array(
+            [sum(cv_results["mean_fit_time"][r] for r in rows[i]) for i in range(len(points))]
+        ),
     }
 
 
@@ -441,11 +497,14 @@ def tuned_result(
             "params": {p: _jsonable(v) for p, v in params.items()},
             "score": sign * float(res["mean_test_score"][i]),
             "rank": int(res["rank_test_score"][i]),
+            **({"round": int(res["round"][i]) + 1} if search.rounds else {}),
         }
         for i, params in enumerate(res["params"])
     ]
     result = {
         "scheme": "validation" if search.k == 0 else f"{search.k}-fold",
+        "search": "halving" if search.rounds else "grid",
+        **({"rounds": search.rounds} if search.rounds else {}),
         "default_params": {p: _jsonable(defaults[p]) for p in search.params_grid},
         "best_params": {p: _jsonable(v) for p, v in best.items()},
         "best_search_score": sign * search.best_score,
@@ -482,6 +541,7 @@ def cache_material(spec: ModelSpec, cfg: Config, ds: Dataset) -> dict[str, Any]:
         "split": list(cfg.data.split),
         "seed": cfg.data.seed,
         "cv": cfg.tuning.cv,
+        "halving": spec.key in cfg.tuning.halving,
         "model": spec.key,
         "params": spec.build(cfg.data.seed).get_params(),
         "float32": spec.float32,
@@ -505,7 +565,8 @@ def fit_model(spec: ModelSpec, cfg: Config, data: SplitData, progress: Progress)
     t0 = time.perf_counter()
     seed, grid = cfg.data.seed, cfg.grids[spec.key]
     model_data = as_float32(data) if spec.float32 else data
-    point = default_point(spec, grid, seed) if cfg.tuning.cv == 0 else None
+    plain_grid = cfg.tuning.cv == 0 and spec.key not in cfg.tuning.halving
+    point = default_point(spec, grid, seed) if plain_grid else None
     default_log, tuned_log = WarningLog(), WarningLog()
     if point is None:
         default, default_seconds = fit_default(spec, model_data, seed, default_log)

@@ -53,6 +53,11 @@ BAD = {
     "bad cv": ("[tuning]\ncv = 1\n", "tuning.cv"),
     "bad date": ('[report]\ndate = "24 nov"\n', "report.date must be YYYY-MM-DD"),
     "bad dataset": ('[data]\ndataset = "mnist"\n', "data.dataset must be"),
+    "halving of an unknown model": (
+        '[tuning]\nhalving = ["mpl"]\n',
+        "tuning.halving: unknown model 'mpl' (did you mean 'mlp'?)",
+    ),
+    "halving not a list": ('[tuning]\nhalving = "mlp"\n', "tuning.halving must be a list of names"),
 }
 
 
@@ -96,3 +101,11 @@ def test_self_evaluation_path_is_relative_to_the_config(tmp_path):
     (tmp_path / "s.md").write_text("Egen text.\n")
     cfg = load_config(write(tmp_path, '[report]\ndate="2025-01-01"\nself_evaluation = "s.md"\n'))
     assert cfg.report.self_evaluation == str(tmp_path / "s.md")
+
+
+def test_halving_list_from_the_file(tmp_path):
+    date = '[report]\ndate = "2026-01-15"\n'
+    assert load_config(write(tmp_path, date)).tuning.halving == ("mlp",)
+    cfg = load_config(write(tmp_path, date + '[tuning]\nhalving = ["logreg", "mlp"]\n'))
+    assert cfg.tuning.halving == ("logreg", "mlp")
+    assert load_config(write(tmp_path, date + "[tuning]\nhalving = []\n")).tuning.halving == ()

@@ -92,12 +92,14 @@ def test_warnings_are_recorded_with_their_model(split):
 
 @pytest.mark.parametrize("key", ["ridge", "mlp"])
 def test_kept_best_candidate_equals_a_fresh_fit_on_train(key, split, fast_config):
+    import dataclasses
+
     from reportgen.experiment import score
 
     spec = MODELS[key]
-    tuned, timing = fit_tuned(
-        spec, FAST_GRIDS[key], split, fast_config, WarningLog(), lambda *a, **k: None
-    )
+    grid_search = dataclasses.replace(fast_config.tuning, halving=())
+    cfg = dataclasses.replace(fast_config, tuning=grid_search)
+    tuned, timing = fit_tuned(spec, FAST_GRIDS[key], split, cfg, WarningLog(), _quiet)
     params = {k: tuple(v) if isinstance(v, list) else v for k, v in tuned["best_params"].items()}
     fresh = spec.build(42, **params).fit(split.X["train"], split.y["train"])
     # equal up to the last bits: the search ran with one BLAS thread per candidate
@@ -205,7 +207,7 @@ def test_a_candidates_warnings_go_to_its_own_phase(split, fast_config, default_i
 
 
 def test_slowest_first_scheduling_changes_no_result(split, fast_config):
-    """Candidates start slowest first, yet candidates, ranks and the winner keep the grid's order."""
+    """Candidates start slowest first; candidates, ranks and the winner keep the grid order."""
     import dataclasses
 
     from reportgen.experiment import run_search
@@ -217,7 +219,7 @@ def test_slowest_first_scheduling_changes_no_result(split, fast_config):
     for cost in (lambda p: (), lambda p: (p["alpha"],)):
         spec = dataclasses.replace(base, cost=cost)
         search = run_search(spec, cfg.grids["ridge"], split, cfg, lambda *a, **k: None)
-        ran = [est.alpha for est, _ in search.log.fits]
+        ran = [est.alpha for est, *_ in search.log.fits]
         outcomes.append(
             (ran, fit_tuned(spec, cfg.grids["ridge"], split, cfg, WarningLog(), _quiet))
         )
@@ -235,10 +237,60 @@ def test_ties_go_to_the_first_candidate_in_grid_order(split, fast_config):
     spec = dataclasses.replace(MODELS["linear"], cost=lambda p: (not p["copy_X"],))
     cfg = _with_grid(fast_config, "linear", {"copy_X": [True, False]})
     search = run_search(spec, cfg.grids["linear"], split, cfg, lambda *a, **k: None)
-    assert [est.copy_X for est, _ in search.log.fits] == [False, True]  # ran False first
+    assert [est.copy_X for est, *_ in search.log.fits] == [False, True]  # ran False first
     assert list(search.cv_results["rank_test_score"]) == [1, 1]
     assert search.best_params == {"copy_X": True}
 
 
 def _quiet(*args, **kwargs):
     pass
+
+
+def _halving(cfg, keys=("mlp",)):
+    import dataclasses
+
+    return dataclasses.replace(cfg, tuning=dataclasses.replace(cfg.tuning, halving=keys))
+
+
+def test_halving_rounds_follow_scikit_learn():
+    from reportgen.experiment import halving_rounds
+
+    assert halving_rounds(1) == [1]
+    assert halving_rounds(2) == [2]
+    assert halving_rounds(3) == [3, 1]
+    assert halving_rounds(8) == [8, 3]
+    assert halving_rounds(9) == [9, 3, 1]
+    assert halving_rounds(12) == [12, 4, 2]
+
+
+def test_successive_halving_keeps_a_model_trained_on_the_whole_train_split(split, fast_config):
+    """Nine candidates: rounds on 1/9, 1/3 and all of the data; the winner is not refitted."""
+    from reportgen.experiment import fit_model, run_search
+
+    grid = {"hidden_layer_sizes": [[8], [16], [32]], "alpha": [1e-4, 1e-2, 1.0], "max_iter": [20]}
+    cfg = _halving(_with_grid(fast_config, "mlp", grid))
+    search = run_search(MODELS["mlp"], grid, split, cfg, _quiet)
+    assert [r["candidates"] for r in search.rounds] == [9, 3, 1]
+    assert [round(r["share"], 3) for r in search.rounds] == [0.111, 0.333, 1.0]
+    assert len(search.log.fits) == 13
+    assert list(search.cv_results["round"]).count(2) == 1  # one candidate reached the last round
+    best = search.cv_results["params"][int(search.cv_results["round"].argmax())]
+    assert search.best_params == best
+    kept = search.log.kept(best)
+    assert kept.t_ == kept.n_iter_ * len(split.y["train"])  # every epoch saw all 480 train rows
+    payload = fit_model(MODELS["mlp"], cfg, split, _quiet)
+    tuned = payload["result"]["tuned"]
+    assert tuned["search"] == "halving" and payload["timing"]["refitted"] is False
+    assert payload["result"]["default_from_search"] is False  # the default is fitted on its own
+    ranks = sorted((c["round"], c["rank"]) for c in tuned["candidates"])
+    assert ranks[-1] == (3, 1)  # the last round's candidate ranks first
+    assert all(rank > 1 for rnd, rank in ranks if rnd < 3)
+
+
+def test_grid_search_is_used_for_models_not_listed_for_halving(split, fast_config):
+    from reportgen.experiment import fit_model
+
+    payload = fit_model(MODELS["ridge"], _halving(fast_config), split, _quiet)
+    tuned = payload["result"]["tuned"]
+    assert tuned["search"] == "grid" and "rounds" not in tuned
+    assert all("round" not in c for c in tuned["candidates"])

