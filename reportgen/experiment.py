@@ -558,21 +558,22 @@ def as_float32(data: SplitData) -> SplitData:
 def fit_model(spec: ModelSpec, cfg: Config, data: SplitData, progress: Progress) -> dict[str, Any]:
     """Default and tuned fits of one model: its results, timing and warnings.
 
-    Both fits see the same features: float32 where the estimator keeps it (ModelSpec.float32),
-    float64 otherwise. The default model is taken from the search when the grid holds the
-    default parameters and tuning uses the validation split; else it is fitted on its own.
+    The default model is scikit-learn's defaults on the float64 features, as a plain user would
+    fit it. It is taken from the search when that search was this very fit: the grid holds the
+    default parameters, tuning uses the validation split, the full grid is searched on float64.
+    Else it is fitted on its own. The search may use float32 (ModelSpec.float32) for speed.
     """
     t0 = time.perf_counter()
     seed, grid = cfg.data.seed, cfg.grids[spec.key]
     model_data = as_float32(data) if spec.float32 else data
-    plain_grid = cfg.tuning.cv == 0 and spec.key not in cfg.tuning.halving
-    point = default_point(spec, grid, seed) if plain_grid else None
+    same_fit = cfg.tuning.cv == 0 and spec.key not in cfg.tuning.halving and not spec.float32
+    point = default_point(spec, grid, seed) if same_fit else None
     default_log, tuned_log = WarningLog(), WarningLog()
     if point is None:
-        default, default_seconds = fit_default(spec, model_data, seed, default_log)
+        default, default_seconds = fit_default(spec, data, seed, default_log)
         progress(f"  {spec.name:<21} default  {'':>13} {default_seconds:7.1f}s")
     search = run_search(spec, grid, model_data, cfg, progress)
-    n_fits = len(search.cv_results["params"]) * max(cfg.tuning.cv, 1)
+    n_fits = len(search.log.fits)  # candidates x folds, or the rounds' fits when halving
     progress(f"  {spec.name:<21} tuned    {n_fits:>4}/{n_fits} fits {search.seconds:7.1f}s")
     if point is not None:
         default, default_seconds = default_from_search(spec, search, point, model_data, default_log)

@@ -123,7 +123,7 @@ def test_parallel_search_gives_the_serial_results(split, fast_config):
     assert results[0] == results[1]
 
 
-def test_mlp_default_and_search_both_run_on_float32(split, fast_config, monkeypatch):
+def test_mlp_searches_on_float32_and_fits_its_default_on_float64(split, fast_config, monkeypatch):
     import reportgen.experiment as experiment
 
     seen = []
@@ -140,8 +140,8 @@ def test_mlp_default_and_search_both_run_on_float32(split, fast_config, monkeypa
     monkeypatch.setattr(experiment, "run_search", spy_search)
     monkeypatch.setattr(experiment, "fit_default", spy_default)
     payload = experiment.fit_model(MODELS["mlp"], fast_config, split, lambda *a, **k: None)
-    # the fast grid lacks the default (100,) network, so the default is fitted on its own
-    assert seen == [("default", np.float32), ("search", np.float32)]
+    # a float32 search is not the plain float64 default fit, so the default is fitted on its own
+    assert seen == [("default", np.float64), ("search", np.float32)]
     assert payload["result"]["float32"] is True
     assert payload["timing"]["default_from_search"] is False
     assert split.X["train"].dtype == np.float64  # the caller's data is untouched
@@ -294,3 +294,12 @@ def test_grid_search_is_used_for_models_not_listed_for_halving(split, fast_confi
     tuned = payload["result"]["tuned"]
     assert tuned["search"] == "grid" and "rounds" not in tuned
     assert all("round" not in c for c in tuned["candidates"])
+
+
+def test_a_float32_search_never_stands_in_for_the_default(split, fast_config):
+    from reportgen.experiment import fit_model
+
+    grid = {"hidden_layer_sizes": [[100]], "max_iter": [200]}  # holds the MLP's defaults
+    cfg = _halving(_with_grid(fast_config, "mlp", grid), keys=())
+    payload = fit_model(MODELS["mlp"], cfg, split, _quiet)
+    assert payload["result"]["default_from_search"] is False
