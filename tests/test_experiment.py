@@ -210,7 +210,7 @@ def test_slowest_first_scheduling_changes_no_result(split, fast_config):
     """Candidates start slowest first; candidates, ranks and the winner keep the grid order."""
     import dataclasses
 
-    from reportgen.experiment import run_search
+    from reportgen.search import run_search
 
     base = MODELS["ridge"]
     cfg = _with_grid(fast_config, "ridge", {"alpha": [1.0, 10.0, 100.0, 1000.0]})
@@ -232,7 +232,7 @@ def test_ties_go_to_the_first_candidate_in_grid_order(split, fast_config):
     """Two identical candidates tie; the grid's first wins, whatever order they ran in."""
     import dataclasses
 
-    from reportgen.experiment import run_search
+    from reportgen.search import run_search
 
     spec = dataclasses.replace(MODELS["linear"], cost=lambda p: (not p["copy_X"],))
     cfg = _with_grid(fast_config, "linear", {"copy_X": [True, False]})
@@ -253,7 +253,7 @@ def _halving(cfg, keys=("mlp",)):
 
 
 def test_halving_rounds_follow_scikit_learn():
-    from reportgen.experiment import halving_rounds
+    from reportgen.search import halving_rounds
 
     assert halving_rounds(1) == [1]
     assert halving_rounds(2) == [2]
@@ -265,7 +265,8 @@ def test_halving_rounds_follow_scikit_learn():
 
 def test_successive_halving_keeps_a_model_trained_on_the_whole_train_split(split, fast_config):
     """Nine candidates: rounds on 1/9, 1/3 and all of the data; the winner is not refitted."""
-    from reportgen.experiment import fit_model, run_search
+    from reportgen.experiment import fit_model
+    from reportgen.search import run_search
 
     grid = {"hidden_layer_sizes": [[8], [16], [32]], "alpha": [1e-4, 1e-2, 1.0], "max_iter": [20]}
     cfg = _halving(_with_grid(fast_config, "mlp", grid))
