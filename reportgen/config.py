@@ -86,6 +86,7 @@ def _closest(word: str, options: list[str]) -> str:
 
 
 def _check_type(where: str, value: Any, default: Any, problems: list[str]) -> Any:
+    expected = type(default).__name__
     if isinstance(default, bool) or isinstance(value, bool):
         ok = type(value) is type(default)
     elif isinstance(default, float):
@@ -93,9 +94,7 @@ def _check_type(where: str, value: Any, default: Any, problems: list[str]) -> An
     elif isinstance(default, tuple) and all(isinstance(v, str) for v in default):
         ok = isinstance(value, list | tuple) and all(isinstance(v, str) for v in value)
         value = tuple(value) if ok else value
-        if not ok:
-            problems.append(f"{where} must be a list of names, got {value!r}")
-            return default
+        expected = "a list of names"
     elif isinstance(default, tuple):
         ok = isinstance(value, list | tuple) and all(
             isinstance(v, int | float) and not isinstance(v, bool) for v in value
@@ -104,7 +103,7 @@ def _check_type(where: str, value: Any, default: Any, problems: list[str]) -> An
     else:
         ok = isinstance(value, type(default))
     if not ok:
-        problems.append(f"{where} must be {type(default).__name__}, got {value!r}")
+        problems.append(f"{where} must be {expected}, got {value!r}")
         return default  # keep validating the rest against a sane value
     return value
 

@@ -216,7 +216,7 @@ def _share_text(share: float) -> str:
 
 def _halving(name: str, tuned: dict[str, Any]) -> dict[str, Any]:
     rounds = [{**r, "share_text": _share_text(r["share"])} for r in tuned["rounds"]]
-    return {"name": name, "rounds": rounds, "first": rounds[0], "last": rounds[-1]}
+    return {"name": name, "rounds": rounds, "first": rounds[0]}
 
 
 def _tuning(results: dict[str, Any], models: list[dict[str, Any]]) -> dict[str, Any]:
@@ -227,11 +227,11 @@ def _tuning(results: dict[str, Any], models: list[dict[str, Any]]) -> dict[str, 
         for m in results["models"].values()
         if m["tuned"].get("search") == "halving"
     ]
-    rounds_fits = sum(r["candidates"] for h in halving for r in h["rounds"])
-    grid_candidates = sum(
-        len(m["tuned"]["candidates"])
+    fits = sum(  # a halving search fits each round's candidates; a grid, every candidate
+        sum(r["candidates"] for r in m["tuned"]["rounds"])
+        if "rounds" in m["tuned"]
+        else len(m["tuned"]["candidates"])
         for m in results["models"].values()
-        if m["tuned"].get("search") != "halving"
     )
     return {
         "cv": cv,
@@ -239,7 +239,7 @@ def _tuning(results: dict[str, Any], models: list[dict[str, Any]]) -> dict[str, 
         "folds": folds,
         "n_jobs": results["config"]["tuning"]["n_jobs"],
         "total_candidates": sum(m["grid"]["n_candidates"] for m in models),
-        "total_fits": (grid_candidates + rounds_fits) * folds,
+        "total_fits": fits * folds,
         "halving": halving,
         "halving_names": [h["name"] for h in halving],
     }

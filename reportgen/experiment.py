@@ -251,7 +251,7 @@ def tuned_result(
     log.add(spec.key, "tuned", search.log.warnings_in_order(res["params"]))
     best = search.best_params
     t0 = time.perf_counter()
-    final = search.log.kept(best) if search.k == 0 else None
+    final = search.log.kept(best)
     refitted = final is None
     if refitted:
         final = _fit(
@@ -344,7 +344,7 @@ def fit_model(spec: ModelSpec, cfg: Config, data: SplitData, progress: Progress)
     n_fits = len(search.log.fits)  # candidates x folds, or the rounds' fits when halving
     progress(f"  {spec.name:<21} tuned    {n_fits:>4}/{n_fits} fits {search.seconds:7.1f}s")
     if point is not None:
-        default, default_seconds = default_from_search(spec, search, point, model_data, default_log)
+        default, default_seconds = default_from_search(spec, search, point, data, default_log)
         progress(f"  {spec.name:<21} default  (a candidate of the search)")
     tuned, tuned_timing = tuned_result(spec, search, model_data, tuned_log)
     result = {
@@ -358,7 +358,6 @@ def fit_model(spec: ModelSpec, cfg: Config, data: SplitData, progress: Progress)
     }
     timing = {
         "default_seconds": default_seconds,
-        "default_from_search": point is not None,
         **tuned_timing,
         "total_seconds": time.perf_counter() - t0,
     }

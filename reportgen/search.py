@@ -96,20 +96,17 @@ class _SearchLog:
 
     def matching(self, params: dict[str, Any]) -> list[tuple[Any, list[warnings.WarningMessage]]]:
         """The kept fits (one per fold and round) of the candidate with these parameters."""
-        return [
-            (estimator, caught)
-            for estimator, caught, _ in self.fits
-            if all(estimator.get_params()[k] == v for k, v in params.items())
-        ]
+        return [(e, caught) for e, caught, _ in self._fits_of(params)]
 
     def kept(self, params: dict[str, Any]) -> Any | None:
-        """The candidate with these parameters as fitted on the whole train split, if kept."""
-        for estimator, _, rows in self.fits:
-            if rows == self.full_rows and all(
-                estimator.get_params()[k] == v for k, v in params.items()
-            ):
-                return estimator
-        return None
+        """The candidate with these parameters as fitted on the whole train split, if kept.
+
+        Only a search on the validation fold has such a fit: k-fold candidates saw less."""
+        full = [e for e, _, rows in self._fits_of(params) if rows == self.full_rows]
+        return full[0] if full else None
+
+    def _fits_of(self, params: dict[str, Any]) -> list[tuple[Any, list, int]]:
+        return [f for f in self.fits if all(f[0].get_params()[k] == v for k, v in params.items())]
 
     def warnings_in_order(self, candidates: list[dict[str, Any]]) -> list[warnings.WarningMessage]:
         """Every warning of the search, candidate by candidate: the same order however the

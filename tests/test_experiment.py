@@ -143,7 +143,7 @@ def test_mlp_searches_on_float32_and_fits_its_default_on_float64(split, fast_con
     # a float32 search is not the plain float64 default fit, so the default is fitted on its own
     assert seen == [("default", np.float64), ("search", np.float32)]
     assert payload["result"]["float32"] is True
-    assert payload["timing"]["default_from_search"] is False
+    assert payload["result"]["default_from_search"] is False
     assert split.X["train"].dtype == np.float64  # the caller's data is untouched
 
 
@@ -161,7 +161,7 @@ def test_default_model_is_taken_from_the_search_when_the_grid_holds_it(split, fa
     cfg = _with_grid(fast_config, "logreg", {"C": [0.1, 1.0], "max_iter": [100]})
     lines = []
     payload = fit_model(spec, cfg, split, lambda m, transient=False: lines.append(m))
-    assert payload["timing"]["default_from_search"] is True
+    assert payload["result"]["default_from_search"] is True
     assert any("a candidate of the search" in line for line in lines)
     own, _ = fit_default(spec, split, 42, WarningLog())
     assert payload["result"]["default"] == own  # the same fit: train split, seed, params
@@ -182,7 +182,7 @@ def test_default_model_is_fitted_on_its_own_otherwise(split, fast_config, grid, 
     payload = fit_model(
         MODELS["logreg"], _with_grid(fast_config, "logreg", grid, cv), split, lambda *a, **k: None
     )
-    assert payload["timing"]["default_from_search"] is False
+    assert payload["result"]["default_from_search"] is False
     own, _ = fit_default(MODELS["logreg"], split, 42, WarningLog())
     assert payload["result"]["default"] == own
 
@@ -200,7 +200,7 @@ def test_a_candidates_warnings_go_to_its_own_phase(split, fast_config, default_i
     )
     cfg = _with_grid(fast_config, "logreg", {"max_iter": [default_iter, other_iter]})
     payload = fit_model(spec, cfg, split, lambda *a, **k: None)
-    assert payload["timing"]["default_from_search"] is True
+    assert payload["result"]["default_from_search"] is True
     phases = {(w["phase"], w["category"]) for w in payload["warnings"]}
     assert ("tuned", "ConvergenceWarning") in phases  # one candidate stopped at 2 iterations
     assert (("default", "ConvergenceWarning") in phases) == (default_iter == 2)
