@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import argparse
 import errno
+import os
 import signal
 import sys
+import threading
 import time
 from pathlib import Path
+from types import FrameType
 
 from .config import DEFAULT_CONFIG, load_config
 from .errors import ReportgenError
@@ -150,9 +153,29 @@ def render(args: argparse.Namespace) -> int:
     return 0
 
 
-def _interrupt(signum: int, frame: object) -> None:
+def _in_string_code(frame: FrameType | None) -> bool:
+    """True while code run by exec() or eval() of a string is on the stack."""
+    while frame is not None:
+        if frame.f_code.co_filename == "<string>" and frame.f_code.co_name == "<module>":
+            return True
+        frame = frame.f_back
+    return False
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
     """SIGTERM (and Ctrl-C) unwind like Ctrl-C. An MLP fit that swallows it is re-raised in
-    experiment.WarningLog, so the build stops and the half-trained fit is never cached."""
+    experiment.WarningLog, so the build stops and the half-trained fit is never cached.
+
+    Never inside exec/eval of a string (cssselect2 compiles each CSS selector that way while the
+    PDF is rendered): CPython marks a KeyboardInterrupt leaving such code as unhandled even when
+    main() catches it, and `python -m reportgen` then dies by SIGINT instead of exiting 130. The
+    signal is sent again 10 ms later, when that code has returned.
+    """
+    if _in_string_code(frame):
+        again = threading.Timer(0.01, os.kill, (os.getpid(), signum))
+        again.daemon = True
+        again.start()
+        return
     raise KeyboardInterrupt  # staging removed, outputs untouched
 
 

@@ -286,6 +286,37 @@ def test_deferred_interrupts_hold_and_restore():
         time.sleep(0.05)
 
 
+EVAL_LOOP = """
+import signal, sys
+from reportgen.cli import _interrupt
+signal.signal(signal.SIGTERM, _interrupt)
+print("ready", flush=True)
+try:
+    while True:
+        eval("lambda el: el is not None")  # as cssselect2 compiles each CSS selector
+except KeyboardInterrupt:
+    sys.exit(130)
+"""
+
+
+def test_an_interrupt_landing_in_eval_code_still_exits_130(tmp_path):
+    """CPython marks a KeyboardInterrupt that leaves eval'd code as unhandled, and `python -m`
+    then dies by SIGINT (-2) though the interrupt was caught: the handler must defer it."""
+    (tmp_path / "evalloop").mkdir()
+    (tmp_path / "evalloop" / "__main__.py").write_text(EVAL_LOOP)
+    codes = []
+    for _ in range(3):
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "evalloop"], cwd=tmp_path, stdout=subprocess.PIPE, text=True
+        )
+        assert proc.stdout.readline() == "ready\n"
+        time.sleep(0.1)
+        proc.send_signal(signal.SIGTERM)
+        codes.append(proc.wait(timeout=30))
+        proc.stdout.close()
+    assert codes == [130, 130, 130]
+
+
 def test_failed_write_keeps_the_old_file_and_no_temporary(tmp_path, monkeypatch):
     target = tmp_path / "results.json"
     target.write_text("old\n")
