@@ -3,7 +3,8 @@
 Each stage runs in its own process so its wall time and peak memory (max RSS) are its own:
 
 - reference: every model with default parameters, then GridSearchCV with 3-fold CV on train,
-  serial, refit on train, no cache, float64, plain estimators;
+  serial, refit on train, no cache, float64, plain estimators, each model on the same scaled
+  pixels as in the build (data.divide_by_255);
 - cold: `reportgen build` (analysis, figures, HTML and PDF) with an empty cache;
 - floor: each model's tuned parameters fitted once on train, nothing else;
 - warm: `reportgen build` again with nothing changed; render: `reportgen render`.
@@ -43,7 +44,7 @@ def _load(limit: int):
     from .data import load_dataset, stratified_subset
     from .experiment import split_and_scale
 
-    cfg = Config()
+    cfg = Config()  # the built-in defaults, as `make report` uses them
     ds = load_dataset("auto")
     if limit:
         ds = stratified_subset(ds, limit, cfg.data.seed)
@@ -62,13 +63,15 @@ def reference(limit: int) -> dict[str, Any]:
 
     from sklearn.model_selection import GridSearchCV, KFold, StratifiedKFold
 
+    from .experiment import inputs_for
     from .models import CLASSIFICATION, MODELS, estimator_grid
 
     warnings.simplefilter("ignore")  # the same ConvergenceWarnings the build records
 
-    cfg, ds, data = _load(limit)
+    cfg, ds, standardised = _load(limit)
     out: dict[str, Any] = {"n_samples": len(ds.y), "models": {}}
     for key, spec in MODELS.items():
+        data = inputs_for(key, cfg, ds, standardised)
         t0 = time.perf_counter()
         default = spec.build(cfg.data.seed).fit(data.X["train"], data.y["train"])
         splitter = StratifiedKFold if spec.family == CLASSIFICATION else KFold
@@ -95,13 +98,15 @@ def floor(limit: int, results_path: str) -> dict[str, Any]:
     """Each model's tuned parameters (from a reportgen run) fitted once on train."""
     import warnings
 
+    from .experiment import inputs_for
     from .models import MODELS, to_estimator_value
 
     warnings.simplefilter("ignore")
-    cfg, _, data = _load(limit)
+    cfg, ds, standardised = _load(limit)
     results = json.loads(Path(results_path).read_text())
     seconds = {}
     for key, spec in MODELS.items():
+        data = inputs_for(key, cfg, ds, standardised)
         best = results["models"][key]["tuned"]["best_params"]
         params = {k: to_estimator_value(k, v) for k, v in best.items()}
         estimator = spec.build(cfg.data.seed, **params)

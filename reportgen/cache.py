@@ -16,7 +16,7 @@ from typing import Any
 from .results import dumps, write_atomic
 
 # Bump when experiment.py changes what a fit produces, so old entries stop matching.
-ANALYSIS_VERSION = 7
+ANALYSIS_VERSION = 8
 
 
 def default_cache_dir() -> Path:

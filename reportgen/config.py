@@ -38,6 +38,8 @@ class DataConfig:
     n_samples: int = 0  # 0: all; otherwise a stratified subset of that size
     seed: int = 42
     split: tuple[float, float, float] = (0.8, 0.1, 0.1)
+    # models whose pixels are divided by 255 (range 0-1) instead of standardised (StandardScaler)
+    divide_by_255: tuple[str, ...] = ("mlp",)
 
 
 @dataclass(frozen=True)
@@ -154,9 +156,10 @@ def _validate(cfg: Config, problems: list[str]) -> None:
         problems.append(f"tuning.cv must be 0 (validation split) or at least 2, got {t.cv}")
     if t.n_jobs == 0 or t.n_jobs < -1:
         problems.append(f"tuning.n_jobs must be -1 or positive, got {t.n_jobs}")
-    for key in t.halving:
-        if key not in MODELS:
-            problems.append(f"tuning.halving: unknown model '{key}'{_closest(key, sorted(MODELS))}")
+    for where, keys in (("data.divide_by_255", d.divide_by_255), ("tuning.halving", t.halving)):
+        for key in keys:
+            if key not in MODELS:
+                problems.append(f"{where}: unknown model '{key}'{_closest(key, sorted(MODELS))}")
     if not cfg.report.date and not os.environ.get("SOURCE_DATE_EPOCH", "").strip().isdigit():
         problems.append("report.date is empty: set it (YYYY-MM-DD) or SOURCE_DATE_EPOCH")
     if cfg.report.date:

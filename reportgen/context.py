@@ -373,6 +373,12 @@ def build_context(results: dict[str, Any]) -> dict[str, Any]:
             "max_z": max(scaling["max_abs_z"].values()),
             "nonzero_outside_val": scaling["pixels_nonzero_outside_train"]["validation"],
             "nonzero_outside_test": scaling["pixels_nonzero_outside_train"]["test"],
+            # runs from before data.divide_by_255 standardised every model
+            "divided": [
+                m["name"]
+                for m in results["models"].values()
+                if m.get("scaling", "standard") == "divide_by_255"
+            ],
         },
         "regressors": regressors,
         "classifiers": classifiers,

@@ -29,7 +29,7 @@ DIGITS = list(range(10))
 
 @dataclass(frozen=True)
 class SplitData:
-    """Row indices of the three splits and their standardised features.
+    """Row indices of the three splits and their scaled features.
 
     The features of all rows live in one array ordered train, validation, test; each split is a
     view into it, so train + validation (the search's data) needs no copy.
@@ -38,7 +38,7 @@ class SplitData:
     idx: dict[str, np.ndarray]
     X_all: np.ndarray
     y_all: np.ndarray
-    scaler: StandardScaler
+    scaler: StandardScaler | None  # None: the pixels were divided by 255 instead
 
     def _bounds(self) -> dict[str, slice]:
         n_tr, n_val = len(self.idx["train"]), len(self.idx["validation"])
@@ -80,6 +80,31 @@ def split_and_scale(ds: Dataset, fractions: tuple[float, float, float], seed: in
     scaler = StandardScaler().fit(X_all[: len(train)])
     scaler.transform(X_all, copy=False)  # in place: no second 70,000 x 784 array
     return SplitData(idx, X_all, ds.y[order].astype(np.int64), scaler)
+
+
+STANDARD, DIVIDE_BY_255 = "standard", "divide_by_255"
+
+
+def scaling_of(key: str, cfg: Config) -> str:
+    """How a model's pixels are scaled: standardised, or divided by 255 (data.divide_by_255)."""
+    return DIVIDE_BY_255 if key in cfg.data.divide_by_255 else STANDARD
+
+
+def divided_by_255(ds: Dataset, data: SplitData) -> SplitData:
+    """The same split with every pixel divided by 255 (range 0-1) instead of standardised.
+
+    StandardScaler turns a pixel that is almost always dark into extreme values in the rare image
+    where it is lit (scaling_facts); dividing by the pixel range keeps every input in 0-1.
+    """
+    order = np.concatenate([data.idx[k] for k in ("train", "validation", "test")])
+    X_all = ds.X[order].astype(np.float64)
+    X_all /= 255.0
+    return SplitData(data.idx, X_all, data.y_all, None)
+
+
+def inputs_for(key: str, cfg: Config, ds: Dataset, data: SplitData) -> SplitData:
+    """The split a model is fitted on: `data` (standardised), or divided by 255 for it alone."""
+    return divided_by_255(ds, data) if scaling_of(key, cfg) == DIVIDE_BY_255 else data
 
 
 def data_facts(ds: Dataset, data: SplitData) -> dict[str, Any]:
@@ -311,6 +336,7 @@ def cache_material(spec: ModelSpec, cfg: Config, ds: Dataset) -> dict[str, Any]:
         "cv": cfg.tuning.cv,
         "halving": spec.key in cfg.tuning.halving,
         "model": spec.key,
+        "scaling": scaling_of(spec.key, cfg),
         "params": spec.build(cfg.data.seed).get_params(),
         "float32": spec.float32,
         "grid": cfg.grids[spec.key],
@@ -351,6 +377,7 @@ def fit_model(spec: ModelSpec, cfg: Config, data: SplitData, progress: Progress)
         "name": spec.name,
         "family": spec.family,
         "metric": spec.metric,
+        "scaling": scaling_of(spec.key, cfg),
         "float32": spec.float32,
         "default_from_search": point is not None,
         "default": default,
@@ -382,7 +409,7 @@ def run_experiment(
         else:
             progress(f"  {spec.name:<21} computing: {why}")
             try:
-                payload = fit_model(spec, cfg, data, progress)
+                payload = fit_model(spec, cfg, inputs_for(key, cfg, ds, data), progress)
             except KeyboardInterrupt:
                 raise BuildInterrupted([MODELS[k].name for k in models]) from None
             cache.put(cache_key, payload)

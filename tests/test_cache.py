@@ -68,6 +68,13 @@ def test_key_follows_everything_that_determines_a_fit(fast_config, tiny, small):
         fast_config, tuning=dataclasses.replace(fast_config.tuning, n_jobs=2)
     )
     assert model_key(cache_material(spec, n_jobs, tiny)) == base  # results do not depend on it
+    standard = dataclasses.replace(
+        fast_config, data=dataclasses.replace(fast_config.data, divide_by_255=())
+    )
+    assert model_key(cache_material(spec, standard, tiny)) == base  # ridge is standardised anyway
+    mlp = MODELS["mlp"]
+    by_255 = model_key(cache_material(mlp, fast_config, tiny))
+    assert model_key(cache_material(mlp, standard, tiny)) != by_255
 
 
 def test_disabled_cache_and_clear(tmp_path, fast_config, tiny):

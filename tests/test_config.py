@@ -57,6 +57,10 @@ BAD = {
         '[tuning]\nhalving = ["mpl"]\n',
         "tuning.halving: unknown model 'mpl' (did you mean 'mlp'?)",
     ),
+    "divide_by_255 of an unknown model": (
+        '[data]\ndivide_by_255 = ["mlp", "rigde"]\n',
+        "data.divide_by_255: unknown model 'rigde' (did you mean 'ridge'?)",
+    ),
     "halving not a list": ('[tuning]\nhalving = "mlp"\n', "tuning.halving must be a list of names"),
 }
 
@@ -101,6 +105,13 @@ def test_self_evaluation_path_is_relative_to_the_config(tmp_path):
     (tmp_path / "s.md").write_text("Egen text.\n")
     cfg = load_config(write(tmp_path, '[report]\ndate="2025-01-01"\nself_evaluation = "s.md"\n'))
     assert cfg.report.self_evaluation == str(tmp_path / "s.md")
+
+
+def test_divide_by_255_list_from_the_file(tmp_path):
+    date = '[report]\ndate = "2026-01-15"\n'
+    assert load_config(write(tmp_path, date)).data.divide_by_255 == ("mlp",)
+    cfg = load_config(write(tmp_path, date + "[data]\ndivide_by_255 = []\n"))
+    assert cfg.data.divide_by_255 == ()
 
 
 def test_halving_list_from_the_file(tmp_path):

@@ -24,9 +24,9 @@ def test_best_models_and_comparison(results):
     assert ctx["best_regressor"]["key"] == "elasticnet"
     assert ctx["best_regressor"]["tuned"]["test_rmse"] == pytest.approx(1.8298426577591032)
     assert ctx["best_classifier"]["key"] == "mlp"
-    assert ctx["comparison"]["classifier_accuracy"] == pytest.approx(0.94)
+    assert ctx["comparison"]["classifier_accuracy"] == pytest.approx(0.95)
     assert ctx["comparison"]["regressor_accuracy"] == pytest.approx(0.2)
-    assert ctx["comparison"]["gap"] == pytest.approx(0.94 - 0.2)
+    assert ctx["comparison"]["gap"] == pytest.approx(0.95 - 0.2)
     assert ctx["best_default_regressor"]["key"] == "elasticnet"
     assert ctx["best_default_classifier"]["key"] == "mlp"
 
@@ -61,7 +61,7 @@ def test_tuning_verdicts_and_deltas(results):
     assert ridge["delta_test"] == pytest.approx(2.0468981970040083 - 6.041530009237632)
     assert linear["verdict"] == "same" and linear["tuned"]["best_is_default"]
     assert mlp["verdict"] == "better"
-    assert mlp["delta_test"] == pytest.approx(0.94 - 0.932)
+    assert mlp["delta_test"] == pytest.approx(0.95 - 0.946)
     assert ctx["tuning_summary"]["same"] == ["Linjär regression"]
     assert ctx["tuning_summary"]["worse"] == []
     assert ctx["tuning_summary"]["largest_regression_gain"]["key"] == "ridge"
@@ -72,7 +72,7 @@ def test_tuning_that_hurts_flips_the_verdict(results):
     results["models"]["lasso"]["tuned"]["test"]["rmse"] = 3.5
     ctx = build_context(results)
     assert ctx["clf"]["mlp"]["verdict"] == "worse"
-    assert ctx["clf"]["mlp"]["delta_test"] == pytest.approx(0.90 - 0.932)
+    assert ctx["clf"]["mlp"]["delta_test"] == pytest.approx(0.90 - 0.946)
     assert ctx["reg"]["lasso"]["verdict"] == "worse"
     assert ctx["tuning_summary"]["worse"] == ["Lasso", "MLPClassifier"]
 
@@ -118,8 +118,8 @@ def test_confusion_facts_and_data(results):
     ctx = build_context(results)
     mlp = ctx["clf"]["mlp"]
     assert mlp["confusion"]["total"] == 500
-    assert mlp["confusion"]["correct"] == 470
-    assert mlp["worst_class"]["digit"] == 3
+    assert mlp["confusion"]["correct"] == 475
+    assert mlp["worst_class"]["digit"] == 4
     assert ctx["data"]["is_sample"] and not ctx["data"]["is_full_mnist"]
     assert ctx["scaling"]["max_z"] == pytest.approx(822.2791715767811)
     assert ctx["meta"]["date_long"] == "24 november 2026"
@@ -131,6 +131,13 @@ def test_context_is_pure_data(results):
     ctx = build_context(results)
     assert results == before
     json.dumps(ctx)  # plain JSON-able data: no Jinja2 objects, no markup
+
+
+def test_scaling_names_the_models_divided_by_255(results):
+    assert build_context(results)["scaling"]["divided"] == ["MLPClassifier"]
+    for m in results["models"].values():
+        del m["scaling"]  # a run from before data.divide_by_255: every model standardised
+    assert build_context(results)["scaling"]["divided"] == []
 
 
 def test_long_date():

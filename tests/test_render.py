@@ -136,6 +136,16 @@ def test_conditional_prose_follows_the_results(results):
     assert "Inga varningar uppstod" in text
 
 
+def test_method_says_which_models_were_divided_by_255(results):
+    text = _text(render_html(results))
+    assert "Därför fick MLPClassifier inte de standardiserade pixlarna" in text
+    assert "var och en med sin skalning av pixlarna" in text
+    results["models"]["mlp"]["scaling"] = "standard"
+    text = _text(render_html(results))
+    assert "delades varje pixelvärde med 255" not in text
+    assert "De tränades på samma sätt och på samma standardiserade data" in text
+
+
 def test_golden_html(page):
     if os.environ.get("UPDATE_GOLDEN") == "1":
         GOLDEN.parent.mkdir(parents=True, exist_ok=True)
