@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import argparse
 import errno
-import os
 import signal
 import sys
-import threading
 import time
 from pathlib import Path
-from types import FrameType
 
 from .config import DEFAULT_CONFIG, load_config
 from .errors import ReportgenError
@@ -153,30 +150,20 @@ def render(args: argparse.Namespace) -> int:
     return 0
 
 
-def _in_string_code(frame: FrameType | None) -> bool:
-    """True while code run by exec() or eval() of a string is on the stack."""
-    while frame is not None:
-        if frame.f_code.co_filename == "<string>" and frame.f_code.co_name == "<module>":
-            return True
-        frame = frame.f_back
-    return False
-
-
-def _interrupt(signum: int, frame: FrameType | None) -> None:
+def _interrupt(signum: int, frame: object) -> None:
     """SIGTERM (and Ctrl-C) unwind like Ctrl-C. An MLP fit that swallows it is re-raised in
-    experiment.WarningLog, so the build stops and the half-trained fit is never cached.
-
-    Never inside exec/eval of a string (cssselect2 compiles each CSS selector that way while the
-    PDF is rendered): CPython marks a KeyboardInterrupt leaving such code as unhandled even when
-    main() catches it, and `python -m reportgen` then dies by SIGINT instead of exiting 130. The
-    signal is sent again 10 ms later, when that code has returned.
-    """
-    if _in_string_code(frame):
-        again = threading.Timer(0.01, os.kill, (os.getpid(), signum))
-        again.daemon = True
-        again.start()
-        return
+    experiment.WarningLog, so the build stops and the half-trained fit is never cached."""
     raise KeyboardInterrupt  # staging removed, outputs untouched
+
+
+def _forget_unhandled_interrupt() -> None:
+    """Clear CPython's record of a KeyboardInterrupt that left code run by eval() of a string.
+
+    cssselect2 compiles each CSS selector with eval() while the PDF renders. An interrupt raised
+    in there is recorded as unhandled even though main() handles it, and `python -m reportgen`
+    would then end by SIGINT instead of exiting 130. Every exec() of a string resets the record.
+    """
+    exec("pass")
 
 
 def _one_line(text: object) -> str:
@@ -224,6 +211,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"reportgen: error: {_one_line(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt as exc:
+        _forget_unhandled_interrupt()
         message = _interrupted(exc, not getattr(args, "no_cache", False))
         print(f"\n{message}", file=sys.stderr)
         return 130
