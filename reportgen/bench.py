@@ -2,9 +2,10 @@
 
 Each stage runs in its own process so its wall time and peak memory (max RSS) are its own:
 
-- reference: every model with default parameters, then GridSearchCV with 3-fold CV on train,
-  serial, refit on train, no cache, float64, plain estimators, each model on the same scaled
-  pixels as in the build (data.divide_by_255);
+- reference: the seed's method done plainly, on the build's inputs: every model with default
+  parameters, then GridSearchCV with 3-fold CV on train, serial, refit on train, no cache,
+  float64, plain estimators; each model gets the same pixels as in the build (standardised, or
+  divided by 255 for the models in data.divide_by_255);
 - cold: `reportgen build` (analysis, figures, HTML and PDF) with an empty cache;
 - floor: each model's tuned parameters fitted once on train, nothing else;
 - warm: `reportgen build` again with nothing changed; render: `reportgen render`.
@@ -40,12 +41,13 @@ def _child(args: list[str], env: dict[str, str]) -> tuple[float, float, str]:
 
 
 def _load(limit: int):
-    from .config import Config
+    from .config import DEFAULT_CONFIG, load_config
     from .data import load_dataset, stratified_subset
     from .experiment import split_and_scale
 
-    cfg = Config()  # the built-in defaults, as `make report` uses them
-    ds = load_dataset("auto")
+    # the config the cold build reads: ./report.toml if present, else the built-in defaults
+    cfg = load_config(DEFAULT_CONFIG if Path(DEFAULT_CONFIG).is_file() else None)
+    ds = load_dataset(cfg.data.dataset, cfg.data.mnist_dir)
     if limit:
         ds = stratified_subset(ds, limit, cfg.data.seed)
     return cfg, ds, split_and_scale(ds, cfg.data.split, cfg.data.seed)

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError
-from .models import MODELS, estimator_grid
+from .models import CLASSIFICATION, MODELS, estimator_grid
 
 DEFAULT_CONFIG = "report.toml"
 
@@ -38,7 +38,7 @@ class DataConfig:
     n_samples: int = 0  # 0: all; otherwise a stratified subset of that size
     seed: int = 42
     split: tuple[float, float, float] = (0.8, 0.1, 0.1)
-    # models whose pixels are divided by 255 (range 0-1) instead of standardised (StandardScaler)
+    # classifiers whose pixels are divided by 255 (range 0-1) instead of standardised
     divide_by_255: tuple[str, ...] = ("mlp",)
 
 
@@ -160,6 +160,13 @@ def _validate(cfg: Config, problems: list[str]) -> None:
         for key in keys:
             if key not in MODELS:
                 problems.append(f"{where}: unknown model '{key}'{_closest(key, sorted(MODELS))}")
+    classifiers = [k for k, m in MODELS.items() if m.family == CLASSIFICATION]
+    for key in d.divide_by_255:
+        if key in MODELS and key not in classifiers:
+            problems.append(
+                f"data.divide_by_255: '{key}' is a regression model, list only classifiers "
+                f"({', '.join(classifiers)}): the report's regression rests on standardised pixels"
+            )
     if not cfg.report.date and not os.environ.get("SOURCE_DATE_EPOCH", "").strip().isdigit():
         problems.append("report.date is empty: set it (YYYY-MM-DD) or SOURCE_DATE_EPOCH")
     if cfg.report.date:

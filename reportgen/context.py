@@ -9,6 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from .results import DIVIDE_BY_255
+
 # Plain linear regression "blew up" when its test RMSE exceeds Ridge's by this factor.
 BLOWUP_FACTOR = 100.0
 # ... and counts as "near Ridge" below this factor (between the two: clearly worse).
@@ -145,6 +147,7 @@ def _classifier(key: str, m: dict[str, Any], grid: dict[str, list[Any]]) -> dict
         "key": key,
         "name": m["name"],
         "name_mid": _mid_sentence(key, m["name"]),
+        "divided_by_255": m["preprocessing"] == DIVIDE_BY_255,
         "default": {"val_acc": d["validation"]["accuracy"], "test_acc": d["test"]["accuracy"]},
         "tuned": {
             "val_acc": t["validation"]["accuracy"],
@@ -370,15 +373,12 @@ def build_context(results: dict[str, Any]) -> dict[str, Any]:
             "zero_variance": scaling["zero_variance_pixels_train"],
             "max_z_val": scaling["max_abs_z"]["validation"],
             "max_z_test": scaling["max_abs_z"]["test"],
-            "max_z": max(scaling["max_abs_z"].values()),
+            "max_z_train": scaling["max_abs_z"].get("train"),  # older runs lack it
+            "max_z": max(scaling["max_abs_z"]["validation"], scaling["max_abs_z"]["test"]),
             "nonzero_outside_val": scaling["pixels_nonzero_outside_train"]["validation"],
             "nonzero_outside_test": scaling["pixels_nonzero_outside_train"]["test"],
-            # runs from before data.divide_by_255 standardised every model
-            "divided": [
-                m["name"]
-                for m in results["models"].values()
-                if m.get("scaling", "standard") == "divide_by_255"
-            ],
+            "divided": [c["name_mid"] for c in classifiers if c["divided_by_255"]],
+            "network_divided": clfs.get("mlp", {}).get("divided_by_255", False),
         },
         "regressors": regressors,
         "classifiers": classifiers,

@@ -22,6 +22,7 @@ from .config import Config
 from .data import Dataset
 from .errors import BuildInterrupted, DataError
 from .models import CLASSIFICATION, MODELS, ModelSpec, estimator_grid
+from .results import DIVIDE_BY_255, STANDARD_SCALER
 from .search import Progress, Search, run_search
 
 DIGITS = list(range(10))
@@ -82,12 +83,9 @@ def split_and_scale(ds: Dataset, fractions: tuple[float, float, float], seed: in
     return SplitData(idx, X_all, ds.y[order].astype(np.int64), scaler)
 
 
-STANDARD, DIVIDE_BY_255 = "standard", "divide_by_255"
-
-
-def scaling_of(key: str, cfg: Config) -> str:
+def preprocessing_of(key: str, cfg: Config) -> str:
     """How a model's pixels are scaled: standardised, or divided by 255 (data.divide_by_255)."""
-    return DIVIDE_BY_255 if key in cfg.data.divide_by_255 else STANDARD
+    return DIVIDE_BY_255 if key in cfg.data.divide_by_255 else STANDARD_SCALER
 
 
 def divided_by_255(ds: Dataset, data: SplitData) -> SplitData:
@@ -104,7 +102,7 @@ def divided_by_255(ds: Dataset, data: SplitData) -> SplitData:
 
 def inputs_for(key: str, cfg: Config, ds: Dataset, data: SplitData) -> SplitData:
     """The split a model is fitted on: `data` (standardised), or divided by 255 for it alone."""
-    return divided_by_255(ds, data) if scaling_of(key, cfg) == DIVIDE_BY_255 else data
+    return divided_by_255(ds, data) if preprocessing_of(key, cfg) == DIVIDE_BY_255 else data
 
 
 def data_facts(ds: Dataset, data: SplitData) -> dict[str, Any]:
@@ -150,11 +148,11 @@ def data_facts(ds: Dataset, data: SplitData) -> dict[str, Any]:
 
 
 def scaling_facts(ds: Dataset, data: SplitData) -> dict[str, Any]:
-    """Why plain linear regression may blow up: constant pixels and extreme z-scores."""
+    """What standardising does to rare pixels: constant ones and extreme z-scores per split."""
     zero_var = data.scaler.var_ == 0
     return {
         "zero_variance_pixels_train": int(zero_var.sum()),
-        "max_abs_z": {k: float(np.abs(data.X[k]).max()) for k in ("validation", "test")},
+        "max_abs_z": {k: float(np.abs(data.X[k]).max()) for k in ("train", "validation", "test")},
         "pixels_nonzero_outside_train": {
             k: int(((ds.X[data.idx[k]] > 0).any(axis=0) & zero_var).sum())
             for k in ("validation", "test")
@@ -336,7 +334,7 @@ def cache_material(spec: ModelSpec, cfg: Config, ds: Dataset) -> dict[str, Any]:
         "cv": cfg.tuning.cv,
         "halving": spec.key in cfg.tuning.halving,
         "model": spec.key,
-        "scaling": scaling_of(spec.key, cfg),
+        "preprocessing": preprocessing_of(spec.key, cfg),
         "params": spec.build(cfg.data.seed).get_params(),
         "float32": spec.float32,
         "grid": cfg.grids[spec.key],
@@ -377,7 +375,7 @@ def fit_model(spec: ModelSpec, cfg: Config, data: SplitData, progress: Progress)
         "name": spec.name,
         "family": spec.family,
         "metric": spec.metric,
-        "scaling": scaling_of(spec.key, cfg),
+        "preprocessing": preprocessing_of(spec.key, cfg),
         "float32": spec.float32,
         "default_from_search": point is not None,
         "default": default,

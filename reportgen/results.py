@@ -14,6 +14,8 @@ from typing import Any
 
 from .errors import ReportgenError
 
+# A model's "preprocessing" in results.json: StandardScaler, or each pixel divided by 255.
+STANDARD_SCALER, DIVIDE_BY_255 = "standard_scaler", "divide_by_255"
 SCHEMA_VERSION = 1
 RESULTS_FILE = "results.json"
 RUN_FILE = "run.json"
@@ -77,6 +79,20 @@ def validate(results: Any, where: str = "results") -> dict[str, Any]:
         raise ReportgenError(
             f"{where} lacks {', '.join(missing)}: rebuild it with `reportgen build`"
         )
+    return _as_current(results)
+
+
+def _as_current(results: dict[str, Any]) -> dict[str, Any]:
+    """Fill in what runs from before data.divide_by_255 left implicit: every model standardised.
+
+    So a diff against such a run compares like with like, and the report reads one shape.
+    """
+    data_config = results.get("config", {}).get("data")
+    if isinstance(data_config, dict):
+        data_config.setdefault("divide_by_255", [])
+    for model in results.get("models", {}).values():
+        if isinstance(model, dict):
+            model.setdefault("preprocessing", STANDARD_SCALER)
     return results
 
 

@@ -61,6 +61,10 @@ BAD = {
         '[data]\ndivide_by_255 = ["mlp", "rigde"]\n',
         "data.divide_by_255: unknown model 'rigde' (did you mean 'ridge'?)",
     ),
+    "divide_by_255 of a regression model": (
+        '[data]\ndivide_by_255 = ["ridge"]\n',
+        "data.divide_by_255: 'ridge' is a regression model, list only classifiers (logreg, mlp)",
+    ),
     "halving not a list": ('[tuning]\nhalving = "mlp"\n', "tuning.halving must be a list of names"),
 }
 

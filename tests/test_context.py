@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from reportgen.context import build_context, long_date
+from reportgen.results import loads
 
 FIXTURE = Path(__file__).parent / "fixtures" / "results_small.json"
 
@@ -134,10 +135,19 @@ def test_context_is_pure_data(results):
 
 
 def test_scaling_names_the_models_divided_by_255(results):
-    assert build_context(results)["scaling"]["divided"] == ["MLPClassifier"]
+    scaling = build_context(results)["scaling"]
+    assert scaling["divided"] == ["MLPClassifier"] and scaling["network_divided"]
+    assert scaling["max_z_train"] == results["scaling"]["max_abs_z"]["train"]
+    assert scaling["max_z"] == max(
+        results["scaling"]["max_abs_z"][k] for k in ("validation", "test")
+    )
     for m in results["models"].values():
-        del m["scaling"]  # a run from before data.divide_by_255: every model standardised
-    assert build_context(results)["scaling"]["divided"] == []
+        del m["preprocessing"]  # a run from before data.divide_by_255: every model standardised
+    del results["config"]["data"]["divide_by_255"]
+    old = loads(json.dumps(results))
+    assert old["config"]["data"]["divide_by_255"] == []
+    scaling = build_context(old)["scaling"]
+    assert scaling["divided"] == [] and not scaling["network_divided"]
 
 
 def test_long_date():

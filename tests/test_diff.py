@@ -10,7 +10,7 @@ import pytest
 from reportgen.cli import main
 from reportgen.diff import Side, any_worse, compare, has_differences, html_text
 from reportgen.diff_format import to_html, to_markdown, to_text
-from reportgen.results import dumps
+from reportgen.results import dumps, loads
 
 from .test_results import results  # noqa: F401  (fixture)
 
@@ -64,6 +64,19 @@ def test_directions_know_rmse_is_lower_better(results, changed):  # noqa: F811
     ]
     assert {"key": "data.seed", "old": 42, "new": 7} in diff["config"]
     assert diff["warnings"]["added"][0]["model"] == "mlp"
+
+
+def test_a_run_from_before_divide_by_255_compares_as_all_standardised(results):  # noqa: F811
+    new = copy.deepcopy(results)
+    new["config"]["data"]["divide_by_255"] = []
+    for m in new["models"].values():
+        m["preprocessing"] = "standard_scaler"
+    old = copy.deepcopy(new)
+    del old["config"]["data"]["divide_by_255"]
+    for m in old["models"].values():
+        del m["preprocessing"]
+    old = loads(json.dumps(old))  # as reportgen reads any results.json
+    assert not has_differences(compare(side(old), side(new)))
 
 
 def test_tolerance_hides_noise(results, changed):  # noqa: F811

@@ -60,4 +60,4 @@ def test_tuned_classifiers_beat_the_seed(full_results):
     models = full_results["models"]
     assert models["mlp"]["tuned"]["test"]["accuracy"] >= 0.98  # seed: 97.53 %
     assert models["logreg"]["tuned"]["test"]["accuracy"] >= 0.92  # seed: 91.9 %
-    assert models["mlp"]["scaling"] == "divide_by_255"
+    assert models["mlp"]["preprocessing"] == "divide_by_255"

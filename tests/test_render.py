@@ -139,11 +139,21 @@ def test_conditional_prose_follows_the_results(results):
 def test_method_says_which_models_were_divided_by_255(results):
     text = _text(render_html(results))
     assert "Därför fick MLPClassifier inte de standardiserade pixlarna" in text
-    assert "var och en med sin skalning av pixlarna" in text
-    results["models"]["mlp"]["scaling"] = "standard"
+    assert "Regressionsmodellerna och logistisk regression tränades på de standardiserade" in text
+    assert (
+        "De tränades på samma sätt men på olika indata (logistisk regression på standardiserade "
+        "pixlar och MLPClassifier på pixlar delade med 255)" in text
+    )
+    results["models"]["mlp"]["preprocessing"] = "standard_scaler"
     text = _text(render_html(results))
     assert "delades varje pixelvärde med 255" not in text
     assert "De tränades på samma sätt och på samma standardiserade data" in text
+    for key in ("mlp", "logreg"):
+        results["models"][key]["preprocessing"] = "divide_by_255"
+    text = _text(render_html(results))
+    assert "Därför fick logistisk regression och MLPClassifier inte" in text
+    assert "Regressionsmodellerna tränades på de standardiserade" in text
+    assert "De tränades på samma sätt och på samma pixlar delade med 255" in text
 
 
 def test_golden_html(page):
