@@ -5,13 +5,13 @@ Adding a model is adding one ModelSpec; tests run the same checks over every ent
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sklearn.base import BaseEstimator
-from sklearn.linear_model import ElasticNet, Lasso, LinearRegression, LogisticRegression, Ridge
-from sklearn.neural_network import MLPClassifier
+if TYPE_CHECKING:
+    from sklearn.base import BaseEstimator
 
 REGRESSION = "regression"
 CLASSIFICATION = "classification"
@@ -54,12 +54,16 @@ def _mlp_cost(params: dict[str, Any]) -> tuple:
     return (weights * params.get("max_iter", 200), params.get("alpha", 1e-4))
 
 
-def _seeded(cls: type[BaseEstimator]) -> Callable[[int], BaseEstimator]:
-    return lambda seed: cls(random_state=seed)
+def _estimator(path: str, seeded: bool = True) -> Callable[[int], BaseEstimator]:
+    """A factory for the scikit-learn class at `path`, imported on first use: rendering and
+    diffing a stored run never need scikit-learn (about 1 s of imports)."""
+    module, name = path.rsplit(".", 1)
 
+    def build(seed: int) -> BaseEstimator:
+        cls = getattr(importlib.import_module(module), name)
+        return cls(random_state=seed) if seeded else cls()
 
-def _unseeded(cls: type[BaseEstimator]) -> Callable[[int], BaseEstimator]:
-    return lambda seed: cls()
+    return build
 
 
 # Default grids cover the hyperparameters the report discusses; a config's [grids.KEY]
@@ -71,7 +75,7 @@ MODELS: dict[str, ModelSpec] = {
             "linear",
             "Linjär regression",
             REGRESSION,
-            _unseeded(LinearRegression),
+            _estimator("sklearn.linear_model.LinearRegression", seeded=False),
             {"fit_intercept": [True, False]},
             search_in_parallel=False,
         ),
@@ -79,7 +83,7 @@ MODELS: dict[str, ModelSpec] = {
             "lasso",
             "Lasso",
             REGRESSION,
-            _seeded(Lasso),
+            _estimator("sklearn.linear_model.Lasso"),
             {"alpha": [0.01, 0.1, 1.0]},
             cost=lambda p: (-p.get("alpha", 1.0),),  # weak penalty: more coordinate sweeps
         ),
@@ -87,14 +91,14 @@ MODELS: dict[str, ModelSpec] = {
             "ridge",
             "Ridge",
             REGRESSION,
-            _seeded(Ridge),
+            _estimator("sklearn.linear_model.Ridge"),
             {"alpha": [1.0, 10.0, 100.0, 1000.0]},
         ),
         ModelSpec(
             "elasticnet",
             "Elastic Net",
             REGRESSION,
-            _seeded(ElasticNet),
+            _estimator("sklearn.linear_model.ElasticNet"),
             {"alpha": [0.01, 0.1, 1.0], "l1_ratio": [0.2, 0.5, 0.8]},
             cost=lambda p: (-p.get("alpha", 1.0),),
         ),
@@ -102,7 +106,7 @@ MODELS: dict[str, ModelSpec] = {
             "logreg",
             "Logistisk regression",
             CLASSIFICATION,
-            _seeded(LogisticRegression),
+            _estimator("sklearn.linear_model.LogisticRegression"),
             {"C": [0.01, 0.1, 1.0], "max_iter": [100, 300]},
             cost=lambda p: (p.get("max_iter", 100), p.get("C", 1.0)),  # weak penalty: more steps
         ),
@@ -110,7 +114,7 @@ MODELS: dict[str, ModelSpec] = {
             "mlp",
             "MLPClassifier",
             CLASSIFICATION,
-            _seeded(MLPClassifier),
+            _estimator("sklearn.neural_network.MLPClassifier"),
             {
                 "hidden_layer_sizes": [[100], [256]],
                 "activation": ["relu", "tanh"],

@@ -11,14 +11,13 @@ import shutil
 import time
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .cache import ResultCache
 from .config import Config
 from .data import load_dataset, stratified_subset
 from .errors import BuildInterrupted, ReportgenError
-from .experiment import Progress, run_experiment
 from .results import RESULTS_FILE, RUN_FILE, SCHEMA_VERSION, dumps, read_results, write_atomic
 from .runs import (
     clean_stale,
@@ -29,6 +28,9 @@ from .runs import (
     run_id,
     staging_dir,
 )
+
+if TYPE_CHECKING:  # the analysis imports scikit-learn, which render and diff never need
+    from .experiment import Progress
 
 FIGURES_DIR = "figures"
 LIBRARIES = ("numpy", "scipy", "scikit-learn", "matplotlib", "jinja2", "weasyprint")
@@ -81,6 +83,8 @@ def analyse(
         ds = stratified_subset(ds, cfg.data.n_samples, cfg.data.seed)
     progress(f"data: {ds.source}, {len(ds.y):,} digits ({ds.reason})")
     progress(f"fingerprint: {ds.fingerprint[:16]}")
+    from .experiment import run_experiment
+
     analysis, timings = run_experiment(cfg, ds, progress, cache)
     results = {
         "schema_version": SCHEMA_VERSION,
@@ -127,7 +131,6 @@ def render_run(run_dir: Path, cfg: Config | None = None, progress: Progress = pr
     first and results.json is rewritten; the numbers never change here. Everything is rendered
     in a staging folder and renamed into place only when complete, under the folder's lock.
     """
-    from .figures import save_figures
     from .render import write_report
 
     run_dir = Path(run_dir)
@@ -140,7 +143,9 @@ def render_run(run_dir: Path, cfg: Config | None = None, progress: Progress = pr
             try:
                 if (run_dir / FIGURES_DIR).is_dir():
                     shutil.copytree(run_dir / FIGURES_DIR, staging / FIGURES_DIR)
-                else:
+                else:  # a run without figures: draw them (imports matplotlib.pyplot)
+                    from .figures import save_figures
+
                     save_figures(results, staging / FIGURES_DIR)
                 write_report(results, staging, lambda *a, **k: None)
                 if cfg is not None:
