@@ -120,7 +120,7 @@ def test_divide_by_255_list_from_the_file(tmp_path):
 
 def test_halving_list_from_the_file(tmp_path):
     date = '[report]\ndate = "2026-01-15"\n'
-    assert load_config(write(tmp_path, date)).tuning.halving == ("mlp",)
+    assert load_config(write(tmp_path, date)).tuning.halving == ()
     cfg = load_config(write(tmp_path, date + '[tuning]\nhalving = ["logreg", "mlp"]\n'))
     assert cfg.tuning.halving == ("logreg", "mlp")
     assert load_config(write(tmp_path, date + "[tuning]\nhalving = []\n")).tuning.halving == ()

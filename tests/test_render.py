@@ -27,6 +27,8 @@ from reportgen.render import (
     write_report,
 )
 
+from .test_context import as_halving
+
 HERE = Path(__file__).parent
 FIXTURE = HERE / "fixtures" / "results_small.json"
 GOLDEN = HERE / "golden" / "report.html"
@@ -154,6 +156,17 @@ def test_method_says_which_models_were_divided_by_255(results):
     assert "Därför fick logistisk regression och MLPClassifier inte" in text
     assert "Regressionsmodellerna tränades på de standardiserade" in text
     assert "De tränades på samma sätt och på samma pixlar delade med 255" in text
+
+
+def test_method_describes_halving_rounds_when_used(results, page):
+    assert "successiv halvering" not in _text(page)  # the default: full grids
+    text = _text(render_html(as_halving(results)))
+    assert "För MLPClassifier söktes rutnätet med successiv halvering" in text
+    assert (
+        "I första omgången tränades alla 8 kombinationer på en tredjedel av datan "
+        "och de 3 bästa på hela datan" in text
+    )
+    assert "i 35 anpassningar" in text  # 2 + 3 + 4 + 9 + 6 + (8 + 3)
 
 
 def test_golden_html(page):
