@@ -163,7 +163,7 @@ def _validate(cfg: Config, problems: list[str]) -> None:
                 problems.append(f"{where}: unknown model '{key}'{_closest(key, sorted(MODELS))}")
     classifiers = [k for k, m in MODELS.items() if m.family == CLASSIFICATION]
     for key in d.divide_by_255:
-        if key in MODELS and key not in classifiers:
+        if key in MODELS and MODELS[key].family != CLASSIFICATION:
             problems.append(
                 f"data.divide_by_255: '{key}' is a regression model, list only classifiers "
                 f"({', '.join(classifiers)}): the report's regression rests on standardised pixels"
