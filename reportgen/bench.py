@@ -25,6 +25,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+from .metrics import format_delta, format_value
+from .results import read_results
+
 QUICK_LIMIT = 10_000
 
 
@@ -41,9 +44,9 @@ def _child(args: list[str], env: dict[str, str]) -> tuple[float, float, str]:
 
 
 def _load(limit: int):
+    from .analysis.data import load_dataset, stratified_subset
+    from .analysis.splits import split_and_scale
     from .config import DEFAULT_CONFIG, load_config
-    from .data import load_dataset, stratified_subset
-    from .experiment import split_and_scale
 
     # the config the cold build reads: ./report.toml if present, else the built-in defaults
     cfg = load_config(DEFAULT_CONFIG if Path(DEFAULT_CONFIG).is_file() else None)
@@ -54,7 +57,7 @@ def _load(limit: int):
 
 
 def _test_score(spec, estimator, data) -> float:
-    from .experiment import score
+    from .analysis.scoring import score
 
     return score(spec, estimator, data)["test"][spec.metric]
 
@@ -65,8 +68,9 @@ def reference(limit: int) -> dict[str, Any]:
 
     from sklearn.model_selection import GridSearchCV, KFold, StratifiedKFold
 
-    from .experiment import inputs_for
-    from .models import CLASSIFICATION, MODELS, estimator_grid
+    from .analysis.models import CLASSIFICATION, MODELS, estimator_grid
+    from .analysis.splits import inputs_for
+    from .metrics import SCORERS
 
     warnings.simplefilter("ignore")  # the same ConvergenceWarnings the build records
 
@@ -77,7 +81,7 @@ def reference(limit: int) -> dict[str, Any]:
         t0 = time.perf_counter()
         default = spec.build(cfg.data.seed).fit(data.X["train"], data.y["train"])
         splitter = StratifiedKFold if spec.family == CLASSIFICATION else KFold
-        scoring = "accuracy" if spec.family == CLASSIFICATION else "neg_root_mean_squared_error"
+        scoring = SCORERS[spec.metric]
         search = GridSearchCV(
             spec.build(cfg.data.seed),
             estimator_grid(cfg.grids[key]),
@@ -100,16 +104,16 @@ def floor(limit: int, results_path: str) -> dict[str, Any]:
     """Each model's tuned parameters (from a reportgen run) fitted once on train."""
     import warnings
 
-    from .experiment import inputs_for
-    from .models import MODELS, to_estimator_value
+    from .analysis.models import MODELS, to_estimator_value
+    from .analysis.splits import inputs_for
 
     warnings.simplefilter("ignore")
     cfg, ds, standardised = _load(limit)
-    results = json.loads(Path(results_path).read_text())
+    results = read_results(Path(results_path))
     seconds = {}
     for key, spec in MODELS.items():
         data = inputs_for(key, cfg, ds, standardised)
-        best = results["models"][key]["tuned"]["best_params"]
+        best = results.models[key].tuned.best_params
         params = {k: to_estimator_value(k, v) for k, v in best.items()}
         estimator = spec.build(cfg.data.seed, **params)
         t0 = time.perf_counter()
@@ -154,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     ref = json.loads(ref_out)
     print("bench: reportgen cold build...", file=sys.stderr)
     cold_s, cold_mb, _ = _child(build, env)
-    results = json.loads((run_out / "results.json").read_text())
+    results = read_results(run_out)
     print("bench: warm rebuild, render, floor...", file=sys.stderr)
     warm_s, warm_mb, _ = _child(build, env)
     render_s, render_mb, _ = _child(
@@ -165,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     fl = json.loads(floor_out)
     report = {
-        "n_samples": results["dataset"]["n_samples"],
+        "n_samples": results.dataset.n_samples,
         "cpus": os.cpu_count(),
         "reference": {"seconds": ref_s, "peak_mb": ref_mb, "models": ref["models"]},
         "cold": {"seconds": cold_s, "peak_mb": cold_mb},
@@ -175,13 +179,13 @@ def main(argv: list[str] | None = None) -> int:
         "render": {"seconds": render_s, "peak_mb": render_mb},
         "scores": {
             key: {
-                "metric": m["metric"],
+                "metric": m.metric,
                 "reference": ref["models"][key]["tuned_test"],
-                "reportgen": m["tuned"]["test"][m["metric"]],
-                "reportgen_best": m["tuned"]["best_params"],
+                "reportgen": m.tuned.metrics("test")[m.metric],
+                "reportgen_best": m.tuned.best_params,
                 "reference_best": ref["models"][key]["best_params"],
             }
-            for key, m in results["models"].items()
+            for key, m in results.models.items()
         },
     }
     out = Path(args.out)
@@ -209,13 +213,11 @@ def format_report(r: dict[str, Any]) -> str:
         f"{'tuned model, test':<24}{'metric':<10}{'reference':>11}{'reportgen':>11}{'diff':>10}",
     ]
     for key, s in r["scores"].items():
-        acc = s["metric"] == "accuracy"
-        fmt = (lambda v: f"{v:.2%}") if acc else (lambda v: f"{v:.4f}")
-        diff = (s["reportgen"] - s["reference"]) * (100 if acc else 1)
-        unit = " pp" if acc else ""
+        metric = s["metric"]
         lines.append(
-            f"{key:<24}{s['metric']:<10}{fmt(s['reference']):>11}"
-            f"{fmt(s['reportgen']):>11}{diff:>+7.2f}{unit}"
+            f"{key:<24}{metric:<10}{format_value(metric, s['reference']):>11}"
+            f"{format_value(metric, s['reportgen']):>11}"
+            f"{format_delta(metric, s['reportgen'] - s['reference']):>10}"
         )
     return "\n".join(lines)
 

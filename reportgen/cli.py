@@ -6,11 +6,32 @@ import argparse
 import errno
 import signal
 import sys
+import threading
 import time
 from pathlib import Path
 
+from . import __version__
 from .config import DEFAULT_CONFIG, load_config
 from .errors import ReportgenError
+
+DESCRIPTION = """\
+reportgen runs a machine-learning study of MNIST (four regression models against two
+classifiers) and writes it up as a Swedish course report: report.pdf and report.html, every
+number computed in the run. Start with `reportgen init`, edit report.toml, then
+`reportgen build`."""
+
+EXAMPLES = {
+    "init": "example:\n  reportgen init my-report && cd my-report && reportgen build",
+    "build": "examples:\n  reportgen build                      # the sample data, into output/\n"
+    "  reportgen build --limit 2000         # a quick look on 2,000 digits\n"
+    "  MNIST_DIR=~/mnist reportgen build    # the full 70,000 digits",
+    "render": "example:\n  reportgen render output --config report.toml   # new title or date",
+    "diff": "examples:\n  reportgen diff output/runs/RUN1 output/runs/RUN2\n"
+    "  reportgen diff old/report.pdf new/report.pdf --fail-on worse\n"
+    "exit code: 0 no difference, 1 differences found, 2 an error (e.g. an invalid file)",
+    "schema": "example:\n  reportgen schema > results.schema.json",
+    "cache": "example:\n  reportgen cache clear",
+}
 
 
 class Console:
@@ -31,28 +52,47 @@ class Console:
         self.width = len(message) if transient else 0
 
 
-def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="reportgen", description=__doc__)
-    p.add_argument("--debug", action="store_true", help="show tracebacks")
-    sub = p.add_subparsers(dest="command", required=True)
+def _command(sub, name: str, help_text: str) -> argparse.ArgumentParser:
+    return sub.add_parser(
+        name,
+        help=help_text,
+        description=help_text[:1].upper() + help_text[1:] + ".",
+        epilog=EXAMPLES[name],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
 
-    b = sub.add_parser("build", help="run the analysis, then render HTML and PDF")
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="reportgen",
+        description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="`reportgen COMMAND --help` shows a command's options and an example.",
+    )
+    p.add_argument("--version", action="version", version=f"reportgen {__version__}")
+    p.add_argument("--debug", action="store_true", help="show a traceback instead of one line")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    i = _command(sub, "init", "make a starter folder: report.toml and sjalvutvardering.md")
+    i.add_argument("dir", nargs="?", default=".", help="the folder (default: here)")
+
+    b = _command(sub, "build", "run the analysis, then write report.pdf and report.html")
     b.add_argument("--config", help=f"TOML config (default: ./{DEFAULT_CONFIG} if present)")
     b.add_argument("--dataset", help="auto | sample | openml | idx:DIR")
     b.add_argument("--limit", type=int, help="a stratified subset of N digits")
     b.add_argument("--seed", type=int, help="seed of the split and the models")
     b.add_argument("--cv", type=int, help="0: tune on the validation split; k>=2: k-fold CV")
     b.add_argument("--n-jobs", type=int, help="parallel candidate fits (-1: all cores)")
-    b.add_argument("--out", default="output", help="output directory (default: output/)")
+    b.add_argument("--out", default="output", help="output folder (default: output/)")
     b.add_argument("--no-render", action="store_true", help="stop after results and figures")
     b.add_argument("--no-cache", action="store_true", help="fit every model, ignore the cache")
 
-    r = sub.add_parser("render", help="re-render HTML and PDF from a stored run; fits nothing")
-    r.add_argument("run_dir", help="a directory holding results.json")
-    r.add_argument("--config", help="TOML config for report metadata and templates")
+    r = _command(sub, "render", "re-render a stored run's report; fits nothing")
+    r.add_argument("run_dir", help="a folder holding results.json (e.g. output/)")
+    r.add_argument("--config", help="TOML config: refresh title, author, date, self-evaluation")
 
-    d = sub.add_parser("diff", help="compare two runs (run dirs, results.json files or PDFs)")
-    d.add_argument("a", help="the earlier run: a run directory, results.json or report PDF")
+    d = _command(sub, "diff", "compare two runs: run folders, results.json files or report PDFs")
+    d.add_argument("a", help="the earlier run: a run folder, results.json or report PDF")
     d.add_argument("b", help="the later run")
     d.add_argument("--format", choices=["text", "markdown", "json", "html"], default="text")
     d.add_argument(
@@ -69,7 +109,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     d.add_argument("--output", help="write the diff to this file instead of stdout")
 
-    c = sub.add_parser("cache", help="manage the model-results cache")
+    _command(sub, "schema", "print the JSON Schema of results.json")
+
+    c = _command(sub, "cache", "manage the model-results cache")
     c.add_argument("action", choices=["clear"], help="clear: remove every cached result")
     return p
 
@@ -88,13 +130,32 @@ def _config(args: argparse.Namespace):
     return load_config(path, overrides)
 
 
+def _defaults_used(args: argparse.Namespace, cfg) -> list[str]:
+    """What the console says of defaults: no config file, an undated report."""
+    notes = []
+    if args.config is None and not Path(DEFAULT_CONFIG).is_file():
+        notes.append(
+            f"config: no ./{DEFAULT_CONFIG}, so the built-in defaults (author "
+            f"'{cfg.report.author}', data '{cfg.data.dataset}', seed {cfg.data.seed}, the "
+            "built-in grids); `reportgen init` writes a report.toml to edit"
+        )
+    if not cfg.report_date():
+        notes.append(
+            "date: none set, so the report is undated (set report.date or SOURCE_DATE_EPOCH; "
+            "the clock is never used, so rebuilds stay byte-identical)"
+        )
+    return notes
+
+
 def build(args: argparse.Namespace) -> int:
     """`reportgen build`: analysis (cached per model), results, figures, then the report."""
-    from .cache import ResultCache
+    from .analysis.cache import ResultCache
     from .pipeline import build as run_build
     from .pipeline import summary_table
 
     cfg = _config(args)
+    for note in _defaults_used(args, cfg):
+        print(note)
     out = Path(args.out)
     t0 = time.perf_counter()
     cache = ResultCache(enabled=not args.no_cache)
@@ -109,8 +170,9 @@ def build(args: argparse.Namespace) -> int:
 
 def diff_command(args: argparse.Namespace) -> int:
     """`reportgen diff A B`: what changed between two runs; exit 1 when something did."""
-    from . import diff_format
-    from .diff import compare, load_side, to_json
+    from .compare import formats as diff_format
+    from .compare.diff import compare, to_json
+    from .compare.sources import load_side
 
     if args.tolerance < 0:
         raise ReportgenError(f"--tolerance must be 0 or more, got {args.tolerance}")
@@ -123,7 +185,7 @@ def diff_command(args: argparse.Namespace) -> int:
     }
     text = formats[args.format](diff)
     if args.output:
-        from .results import write_atomic
+        from .files import write_atomic
 
         write_atomic(Path(args.output), text)
     else:
@@ -131,9 +193,29 @@ def diff_command(args: argparse.Namespace) -> int:
     return diff_format.exit_code(diff, args.fail_on)
 
 
+def init_command(args: argparse.Namespace) -> int:
+    """`reportgen init [DIR]`: a starter folder; never overwrites a file."""
+    from .starter import write_starter
+
+    for path, written in write_starter(Path(args.dir)):
+        print(f"{'wrote' if written else 'kept  '} {path}{'' if written else ' (exists)'}")
+    print(f"next: edit {Path(args.dir) / DEFAULT_CONFIG}, then `reportgen build` in that folder")
+    return 0
+
+
+def schema_command(args: argparse.Namespace) -> int:
+    """`reportgen schema`: the JSON Schema of results.json on stdout."""
+    import json
+
+    from .results import results_json_schema
+
+    sys.stdout.write(json.dumps(results_json_schema(), indent=2, ensure_ascii=False) + "\n")
+    return 0
+
+
 def cache_command(args: argparse.Namespace) -> int:
     """`reportgen cache clear`: forget every cached model result."""
-    from .cache import ResultCache
+    from .analysis.cache import ResultCache
 
     cache = ResultCache()
     print(f"removed {cache.clear()} cached model results from {cache.folder}")
@@ -152,7 +234,7 @@ def render(args: argparse.Namespace) -> int:
 
 def _interrupt(signum: int, frame: object) -> None:
     """SIGTERM (and Ctrl-C) unwind like Ctrl-C. An MLP fit that swallows it is re-raised in
-    experiment.WarningLog, so the build stops and the half-trained fit is never cached."""
+    analysis.warning_log.WarningLog, so the build stops and the half-trained fit is never cached."""
     raise KeyboardInterrupt  # staging removed, outputs untouched
 
 
@@ -200,9 +282,19 @@ def _os_error(exc: OSError) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `reportgen` command; returns the exit code."""
     args = _parser().parse_args(argv)
-    commands = {"build": build, "render": render, "diff": diff_command, "cache": cache_command}
+    commands = {
+        "init": init_command,
+        "build": build,
+        "render": render,
+        "diff": diff_command,
+        "schema": schema_command,
+        "cache": cache_command,
+    }
     held = (signal.SIGINT, signal.SIGTERM)
-    previous = {s: signal.signal(s, _interrupt) for s in held}
+    # signal handlers can only be set in the main thread; elsewhere (an app, a worker) the
+    # caller's own handling stays
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = {s: signal.signal(s, _interrupt) for s in held} if main_thread else {}
     try:
         return commands[args.command](args)
     except ReportgenError as exc:

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .analysis.models import CLASSIFICATION, MODELS, estimator_grid
 from .errors import ConfigError
-from .models import CLASSIFICATION, MODELS, estimator_grid
 
 DEFAULT_CONFIG = "report.toml"
 
@@ -24,7 +24,7 @@ class ReportConfig:
     title: str = "Machine Learning: MNIST, regression eller klassifikation?"
     author: str = "Namn Efternamnsson"
     course: str = "Kunskapskontroll 2"
-    date: str = ""  # YYYY-MM-DD; empty: SOURCE_DATE_EPOCH's date
+    date: str = ""  # YYYY-MM-DD; empty: SOURCE_DATE_EPOCH's date, else an undated report
     self_evaluation: str = ""  # a .md or .txt file; empty: a marked placeholder
     templates_dir: str = ""  # a folder searched before the shipped templates
 
@@ -65,19 +65,28 @@ class Config:
     )
 
     def report_date(self) -> str:
-        """The report's date: the config's, else SOURCE_DATE_EPOCH's; never the clock."""
+        """The report's date: the config's, else SOURCE_DATE_EPOCH's, else "" (undated).
+
+        Never the clock: two builds of the same inputs on different days give the same bytes.
+        """
         if self.report.date:
             return self.report.date
-        epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-        if epoch.strip().isdigit():
+        epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+        if epoch.isdigit():
             return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date().isoformat()
-        raise ConfigError(["report.date is empty: set it (YYYY-MM-DD) or SOURCE_DATE_EPOCH"])
+        return ""
 
     def to_dict(self) -> dict[str, Any]:
-        """The config as plain JSON-ready data (recorded in results.json)."""
-        d = dataclasses.asdict(self)
-        d["data"]["split"] = list(self.data.split)
-        return d
+        """The config as plain JSON-ready data (recorded in results.json): tuples as lists."""
+        return _as_lists(dataclasses.asdict(self))
+
+
+def _as_lists(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _as_lists(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_as_lists(v) for v in value]
+    return value
 
 
 SECTIONS = {"report": ReportConfig, "data": DataConfig, "tuning": TuningConfig}
@@ -168,8 +177,6 @@ def _validate(cfg: Config, problems: list[str]) -> None:
                 f"data.divide_by_255: '{key}' is a regression model, list only classifiers "
                 f"({', '.join(classifiers)}): the report's regression rests on standardised pixels"
             )
-    if not cfg.report.date and not os.environ.get("SOURCE_DATE_EPOCH", "").strip().isdigit():
-        problems.append("report.date is empty: set it (YYYY-MM-DD) or SOURCE_DATE_EPOCH")
     if cfg.report.date:
         try:
             dt.date.fromisoformat(cfg.report.date)

@@ -17,6 +17,12 @@ class ConfigError(ReportgenError):
         super().__init__(text)
 
 
+class InputError(ReportgenError):
+    """A document reportgen was given (results.json, run.json, a report PDF, an attachment, a
+    cache entry) is unreadable, too large, or breaks the schema. Such documents may come from
+    outside (a student's submission), so this is an expected outcome, never a traceback."""
+
+
 class DataError(ReportgenError):
     """A data source is missing, unreadable or malformed."""
 

@@ -1,4 +1,8 @@
-"""The build as stages: load data, run the analysis, write results, draw figures, render."""
+"""The build as stages: load data, run the analysis, write results, draw figures, render.
+
+Only this module ties the stages together; each stage lives in its own package (analysis/,
+report/) and the schema between them in results.py.
+"""
 
 from __future__ import annotations
 
@@ -11,26 +15,37 @@ import shutil
 import time
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from . import __version__
-from .cache import ResultCache
 from .config import Config
-from .data import load_dataset, stratified_subset
 from .errors import BuildInterrupted, ReportgenError
-from .results import RESULTS_FILE, RUN_FILE, SCHEMA_VERSION, dumps, read_results, write_atomic
+from .files import write_atomic
+from .metrics import format_value
+from .results import (
+    RESULTS_FILE,
+    RUN_FILE,
+    SCHEMA_VERSION,
+    ReportSettings,
+    Results,
+    SelfEvaluation,
+    read_results,
+)
 from .runs import (
+    RunRecord,
     clean_stale,
     deferred_interrupts,
     keep_run,
     output_lock,
     publish,
+    read_run,
     run_id,
     staging_dir,
 )
 
 if TYPE_CHECKING:  # the analysis imports scikit-learn, which render and diff never need
-    from .experiment import Progress
+    from .analysis.cache import ResultCache
+    from .analysis.search import Progress
 
 FIGURES_DIR = "figures"
 LIBRARIES = ("numpy", "scipy", "scikit-learn", "matplotlib", "jinja2", "weasyprint")
@@ -47,7 +62,7 @@ def environment() -> dict[str, str]:
     return env
 
 
-def read_self_evaluation(cfg: Config) -> dict[str, str] | None:
+def read_self_evaluation(cfg: Config) -> SelfEvaluation | None:
     """The student's own text from the file the config names (Markdown or plain), or None."""
     name = cfg.report.self_evaluation
     if not name:
@@ -61,65 +76,81 @@ def read_self_evaluation(cfg: Config) -> dict[str, str] | None:
             "fix the path or leave it empty for a placeholder"
         ) from None
     fmt = "markdown" if path.suffix.lower() in (".md", ".markdown") else "text"
-    return {"source": path.name, "format": fmt, "text": text}
+    return SelfEvaluation(source=path.name, format=fmt, text=text)
 
 
-def apply_report_config(results: dict[str, Any], cfg: Config) -> dict[str, Any]:
+def apply_report_config(results: Results, cfg: Config) -> Results:
     """The report's words from `cfg` (title, author, date, self-evaluation); numbers untouched."""
-    updated = dict(results)
-    updated["config"] = {**results["config"], "report": cfg.to_dict()["report"]}
-    updated["report_date"] = cfg.report_date()
-    updated["self_evaluation"] = read_self_evaluation(cfg)
-    return updated
+    report = ReportSettings.model_validate(cfg.to_dict()["report"])
+    return results.model_copy(
+        update={
+            "config": results.config.model_copy(update={"report": report}),
+            "report_date": cfg.report_date(),
+            "self_evaluation": read_self_evaluation(cfg),
+        }
+    )
+
+
+def preflight(cfg: Config, render: bool = True) -> None:
+    """What a build needs to finish, checked before the first fit: the templates compile, the
+    fonts are there, WeasyPrint (and its Pango) loads, the self-evaluation reads."""
+    read_self_evaluation(cfg)
+    if render:
+        from .report.html import check_templates
+        from .report.pdf import check_pdf_export
+
+        check_templates(cfg.report.templates_dir)
+        check_pdf_export()
 
 
 def analyse(
     cfg: Config, progress: Progress = print, cache: ResultCache | None = None
-) -> tuple[dict[str, Any], dict[str, Any]]:
+) -> tuple[Results, RunRecord]:
     """Load the data and run every model (cached where possible): (results, run facts)."""
+    from .analysis.data import load_dataset, stratified_subset
+    from .analysis.fit import run_experiment
+
     t0 = time.perf_counter()
     ds = load_dataset(cfg.data.dataset, cfg.data.mnist_dir)
     if cfg.data.n_samples:
         ds = stratified_subset(ds, cfg.data.n_samples, cfg.data.seed)
     progress(f"data: {ds.source}, {len(ds.y):,} digits ({ds.reason})")
     progress(f"fingerprint: {ds.fingerprint[:16]}")
-    from .experiment import run_experiment
-
     analysis, timings = run_experiment(cfg, ds, progress, cache)
-    results = {
-        "schema_version": SCHEMA_VERSION,
-        "reportgen_version": __version__,
-        "config": cfg.to_dict(),
-        "report_date": cfg.report_date(),
-        "self_evaluation": read_self_evaluation(cfg),
-        "dataset": ds.describe(),
-        "environment": environment(),
-        **analysis,
-    }
-    run = {
-        "finished_utc": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "wall_seconds": time.perf_counter() - t0,
-        "machine": {"cpus": _cpu_count(), "platform": platform.platform()},
-        "fit_seconds": timings,
-    }
+    results = Results.model_validate(
+        {
+            "schema_version": SCHEMA_VERSION,
+            "reportgen_version": __version__,
+            "config": cfg.to_dict(),
+            "report_date": cfg.report_date(),
+            "self_evaluation": read_self_evaluation(cfg),
+            "dataset": ds.describe(),
+            "environment": environment(),
+            **analysis,
+        }
+    )
+    run = RunRecord.model_validate(
+        {
+            "finished_utc": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "wall_seconds": time.perf_counter() - t0,
+            "machine": {"cpus": _cpu_count(), "platform": platform.platform()},
+            "fit_seconds": timings,
+        }
+    )
     return results, run
 
 
 def _cpu_count() -> int:
-    import os
-
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
 
 
-def write_run(
-    out_dir: Path, results: dict[str, Any], run: dict[str, Any], figures: bool = True
-) -> None:
+def write_run(out_dir: Path, results: Results, run: RunRecord, figures: bool = True) -> None:
     """results.json, run.json and (unless told not to) the figures into `out_dir`."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    write_atomic(out_dir / RESULTS_FILE, dumps(results))
-    write_atomic(out_dir / RUN_FILE, dumps(run))
+    write_atomic(out_dir / RESULTS_FILE, results.to_json())
+    write_atomic(out_dir / RUN_FILE, run.to_json())
     if figures:
-        from .figures import save_figures
+        from .report.figures import save_figures
 
         save_figures(results, out_dir / FIGURES_DIR)
 
@@ -131,12 +162,13 @@ def render_run(run_dir: Path, cfg: Config | None = None, progress: Progress = pr
     first and results.json is rewritten; the numbers never change here. Everything is rendered
     in a staging folder and renamed into place only when complete, under the folder's lock.
     """
-    from .render import write_report
+    from .report.html import write_report
 
     run_dir = Path(run_dir)
     results = read_results(run_dir)
     if cfg is not None:
         results = apply_report_config(results, cfg)
+        preflight(cfg)
     with output_lock(run_dir):
         clean_stale(run_dir)
         with staging_dir(run_dir, run_dir, ".rendering-") as staging:
@@ -144,12 +176,12 @@ def render_run(run_dir: Path, cfg: Config | None = None, progress: Progress = pr
                 if (run_dir / FIGURES_DIR).is_dir():
                     shutil.copytree(run_dir / FIGURES_DIR, staging / FIGURES_DIR)
                 else:  # a run without figures: draw them (imports matplotlib.pyplot)
-                    from .figures import save_figures
+                    from .report.figures import save_figures
 
                     save_figures(results, staging / FIGURES_DIR)
-                write_report(results, staging, lambda *a, **k: None)
+                write_report(results, staging)
                 if cfg is not None:
-                    write_atomic(staging / RESULTS_FILE, dumps(results))
+                    write_atomic(staging / RESULTS_FILE, results.to_json())
             except KeyboardInterrupt:
                 raise BuildInterrupted([], stage="rendering") from None
             with deferred_interrupts() as pending:
@@ -167,28 +199,27 @@ def render_run(run_dir: Path, cfg: Config | None = None, progress: Progress = pr
 
 
 def render_key(results_text: str, templates_dir: str = "") -> str:
-    """What the report's bytes depend on: results, templates, reportgen's code, library versions."""
-    from . import render as render_module
+    """What the report's bytes depend on: results, templates, every module of reportgen (in every
+    subpackage), library versions."""
+    from .report.html import TEMPLATES_DIR
 
     h = hashlib.sha256(results_text.encode("utf-8"))
     package = Path(__file__).resolve().parent
-    folders = [render_module.TEMPLATES_DIR] + ([Path(templates_dir)] if templates_dir else [])
+    folders = [TEMPLATES_DIR] + ([Path(templates_dir)] if templates_dir else [])
     files = [f for d in folders for f in sorted(d.rglob("*")) if f.is_file()]
-    files += sorted(package.glob("*.py"))
+    files += sorted(package.rglob("*.py"))
     for f in files:
-        h.update(str(f.name).encode() + b"\0" + f.read_bytes())
+        name = f.relative_to(package) if f.is_relative_to(package) else Path(f.name)
+        h.update(str(name).encode() + b"\0" + f.read_bytes())
     h.update(json.dumps(environment(), sort_keys=True).encode())
     return h.hexdigest()
 
 
 def _reuse_report(out_root: Path, key: str, staging: Path) -> bool:
     """Copy OUT's latest figures and report into `staging` when their render key matches."""
-    try:
-        latest = json.loads((out_root / RUN_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
+    latest = read_run(out_root / RUN_FILE)
     sources = [out_root / FIGURES_DIR, out_root / "report.html", out_root / "report.pdf"]
-    if latest.get("render_key") != key or not all(p.exists() for p in sources):
+    if latest is None or latest.render_key != key or not all(p.exists() for p in sources):
         return False
     shutil.rmtree(staging / FIGURES_DIR, ignore_errors=True)
     shutil.copytree(out_root / FIGURES_DIR, staging / FIGURES_DIR)
@@ -203,7 +234,7 @@ def build(
     progress: Progress = print,
     cache: ResultCache | None = None,
     render: bool = True,
-) -> tuple[Path, dict[str, Any], dict[str, Any]]:
+) -> tuple[Path, Results, RunRecord]:
     """The whole build into OUT/runs/<run-id>/, then published as OUT/'s latest report.
 
     Holds OUT's lock throughout; until the run is complete nothing outside a staging folder
@@ -211,6 +242,7 @@ def build(
     results, templates and code equal those of OUT's latest report, its files are reused.
     """
     out_root = Path(out_root)
+    preflight(cfg, render)
     with output_lock(out_root):
         clean_stale(out_root)
         try:
@@ -219,21 +251,22 @@ def build(
             raise
         except KeyboardInterrupt:
             raise BuildInterrupted([], stage="analysing the data") from None
-        done = [m["name"] for m in results["models"].values()]
-        text = dumps(results)
+        done = [m.name for m in results.models.values()]
+        text = results.to_json()
         try:
             with staging_dir(out_root) as staging:
                 if render:
-                    from .render import write_report
+                    from .report.html import write_report
 
-                    run["render_key"] = render_key(text, cfg.report.templates_dir)
-                    if _reuse_report(out_root, run["render_key"], staging):
+                    key = render_key(text, cfg.report.templates_dir)
+                    run = run.model_copy(update={"render_key": key})
+                    if _reuse_report(out_root, key, staging):
                         progress("report: results and templates unchanged, previous report reused")
                         write_run(staging, results, run, figures=False)
                     else:
                         write_run(staging, results, run)
                         progress("report: rendering HTML and PDF")
-                        write_report(results, staging, lambda *a, **k: None)
+                        write_report(results, staging)
                 else:
                     write_run(staging, results, run)
                 run_dir = keep_run(staging, out_root, run_id(text))
@@ -250,17 +283,16 @@ def build(
     return run_dir, results, run
 
 
-def summary_table(results: dict[str, Any], run: dict[str, Any]) -> str:
+def summary_table(results: Results, run: RunRecord) -> str:
     """The console's closing table: each model's default and tuned score and fit time."""
     lines = [
         f"{'model':<22}{'metric':<10}{'default':>10}{'tuned':>10}{'fit s':>9}  best parameters"
     ]
-    for key, m in results["models"].items():
-        metric = m["metric"]
-        d, t = m["default"]["test"][metric], m["tuned"]["test"][metric]
-        fmt = (lambda v: f"{v:.2%}") if metric == "accuracy" else (lambda v: f"{v:.4g}")
-        timing = run["fit_seconds"][key]
-        secs = "cached" if timing["cached"] else f"{timing['total_seconds']:.1f}"
-        best = ", ".join(f"{k}={v}" for k, v in m["tuned"]["best_params"].items())
-        lines.append(f"{m['name']:<22}{metric:<10}{fmt(d):>10}{fmt(t):>10}{secs:>9}  {best}")
+    for key, m in results.models.items():
+        d = format_value(m.metric, m.default.metrics("test")[m.metric])
+        t = format_value(m.metric, m.tuned.metrics("test")[m.metric])
+        timing = run.fit_seconds[key]
+        secs = "cached" if timing.cached else f"{timing.total_seconds:.1f}"
+        best = ", ".join(f"{k}={v}" for k, v in m.tuned.best_params.items())
+        lines.append(f"{m.name:<22}{m.metric:<10}{d:>10}{t:>10}{secs:>9}  {best}")
     return "\n".join(lines)

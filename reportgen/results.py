@@ -1,35 +1,43 @@
-"""The versioned results schema: what a build computed, to and from JSON.
+"""results.json as typed models (pydantic v2): the one schema every reader enforces.
 
 results.json holds everything the report shows and nothing that varies between identical runs
 (fit times and the clock go to run.json), so two builds of the same inputs compare byte for byte.
+Every door that reads one (a run folder, a results.json, a PDF attachment, a cache entry) goes
+through `parse_results`: a violation is one line naming the JSON path and what was expected.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
+import math
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from .errors import ReportgenError
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_serializer,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
-# A model's "preprocessing" in results.json: StandardScaler, or each pixel divided by 255.
-STANDARD_SCALER, DIVIDE_BY_255 = "standard_scaler", "divide_by_255"
+from .analysis.models import MODELS
+from .errors import InputError
+from .files import MAX_DOCUMENT_BYTES, read_bounded
+from .metrics import ACCURACY, RMSE
+
 SCHEMA_VERSION = 1
 RESULTS_FILE = "results.json"
 RUN_FILE = "run.json"
-REQUIRED_KEYS = (
-    "schema_version",
-    "reportgen_version",
-    "config",
-    "dataset",
-    "environment",
-    "data",
-    "scaling",
-    "models",
-    "warnings",
-)
+# A model's "preprocessing": StandardScaler, or each pixel divided by 255.
+STANDARD_SCALER, DIVIDE_BY_255 = "standard_scaler", "divide_by_255"
+N_CLASSES = 10
+N_PIXELS = 784
+
+ModelKey = Literal[tuple(MODELS)]  # type: ignore[valid-type]  # the registry's keys, in order
 
 
 def dumps(obj: Any) -> str:
@@ -37,88 +45,503 @@ def dumps(obj: Any) -> str:
     return json.dumps(obj, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
-def write_temp(path: Path, data: bytes | str) -> Path:
-    """Write `data` to a synced temporary file next to `path` (.NAME.*.tmp); return its path."""
-    path = Path(path)
-    raw = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+# ---- numbers with one-line messages ---------------------------------------------------------
+
+
+def _number_check(lo: float | None, hi: float | None, integer: bool):
+    if integer:
+        what = "an integer" if lo is None else "a whole number of at least " + f"{lo:g}"
+    elif lo is not None and hi is not None:
+        what = f"a number in [{lo:g}, {hi:g}]"
+    elif lo is not None:
+        what = f"a finite number of at least {lo:g}"
+    else:
+        what = "a finite number"
+
+    def check(value: Any) -> Any:
+        ok_type = int if integer else (int, float)
+        if isinstance(value, bool) or not isinstance(value, ok_type):
+            raise PydanticCustomError("number", "expected " + what)
+        if isinstance(value, float) and not math.isfinite(value):
+            raise PydanticCustomError("number", "expected " + what)
+        if (lo is not None and value < lo) or (hi is not None and value > hi):
+            raise PydanticCustomError("number", "expected " + what)
+        return value
+
+    return check
+
+
+def _number(lo: float | None = None, hi: float | None = None) -> Any:
+    return Annotated[float, BeforeValidator(_number_check(lo, hi, False)), Field(ge=lo, le=hi)]
+
+
+Finite = _number()
+NonNegative = _number(0)
+Fraction = _number(0, 1)
+Count = Annotated[int, BeforeValidator(_number_check(0, None, True)), Field(ge=0)]
+Positive = Annotated[int, BeforeValidator(_number_check(1, None, True)), Field(ge=1)]
+Integer = Annotated[int, BeforeValidator(_number_check(None, None, True))]
+Digit = Annotated[int, Field(ge=0, le=9)]
+Pixel = Annotated[int, Field(ge=0, le=255)]
+# A hyperparameter value as TOML and JSON write it (hidden_layer_sizes is a list of ints).
+HyperValue = bool | int | Finite | str | None | list[Positive]
+Params = dict[str, HyperValue]
+PerDigit = Annotated[list[Count], Field(min_length=N_CLASSES, max_length=N_CLASSES)]
+Shares = Annotated[list[Fraction], Field(min_length=N_CLASSES, max_length=N_CLASSES)]
+Matrix = Annotated[list[PerDigit], Field(min_length=N_CLASSES, max_length=N_CLASSES)]
+Fingerprint = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+
+
+class Schema(BaseModel):
+    """Strict, closed, immutable: no coercion ("0.99" is not a number), no unknown keys.
+
+    Optional fields (default None) are left out of the JSON when None, as the analysis writes
+    them; a field without a default is always written, null included.
+    """
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False)
+
+    @model_serializer(mode="wrap")
+    def _omit_absent(self, handler: Any) -> dict[str, Any]:
+        data = handler(self)
+        for name, info in type(self).model_fields.items():
+            if not info.is_required() and info.default is None and data.get(name) is None:
+                data.pop(name, None)
+        return data
+
+
+# ---- the config as run ----------------------------------------------------------------------
+
+
+class ReportSettings(Schema):
+    """What the title page says, and where the student's own text came from."""
+
+    title: str
+    author: str
+    course: str
+    date: str
+    self_evaluation: str
+    templates_dir: str
+
+
+class DataSettings(Schema):
+    """Which digits, how many, how they were split and scaled."""
+
+    dataset: str
+    mnist_dir: str
+    n_samples: Count
+    seed: Integer
+    split: Annotated[list[Fraction], Field(min_length=3, max_length=3)]
+    # runs from before data.divide_by_255 standardised every model
+    divide_by_255: list[ModelKey] = Field(default_factory=list)
+
+
+class TuningSettings(Schema):
+    """How each model was tuned."""
+
+    cv: Count
+    n_jobs: Integer
+    halving: list[ModelKey]
+
+
+class ConfigRecord(Schema):
+    """The config the run used, as config.Config.to_dict() writes it."""
+
+    report: ReportSettings
+    data: DataSettings
+    tuning: TuningSettings
+    grids: dict[ModelKey, dict[str, Annotated[list[HyperValue], Field(min_length=1)]]]
+
+
+# ---- the data -------------------------------------------------------------------------------
+
+
+class SelfEvaluation(Schema):
+    """The student's own text, from the file report.self_evaluation named."""
+
+    source: str
+    format: Literal["markdown", "text"]
+    text: str
+
+
+class DatasetRecord(Schema):
+    """Where the digits came from and what they are (the fingerprint)."""
+
+    source: Literal["sample", "idx", "openml"]
+    origin: str
+    reason: str
+    n_samples: Positive
+    n_features: Literal[784]
+    fingerprint: Fingerprint
+
+
+class SplitSizes(Schema):
+    train: Count
+    validation: Count
+    test: Count
+
+
+class ClassCounts(Schema):
+    all: PerDigit
+    train: PerDigit
+    validation: PerDigit
+    test: PerDigit
+
+
+class PreviewRow(Schema):
+    index: Count
+    values: list[Pixel]
+
+
+class Preview(Schema):
+    columns: list[str]
+    head: list[PreviewRow]
+    tail: list[PreviewRow]
+
+
+class TargetSummary(Schema):
+    head: list[Annotated[list[Count], Field(min_length=2, max_length=2)]]
+    tail: list[Annotated[list[Count], Field(min_length=2, max_length=2)]]
+    length: Count
+    categories: list[Digit]
+
+
+class FirstDigits(Schema):
+    labels: Annotated[list[Digit], Field(max_length=9)]
+    pixels: Annotated[
+        list[Annotated[list[Pixel], Field(min_length=N_PIXELS, max_length=N_PIXELS)]],
+        Field(max_length=9),
+    ]
+
+
+class DataFacts(Schema):
+    """What the report's data study shows."""
+
+    n_samples: Positive
+    n_features: Positive
+    image_shape: Annotated[list[Positive], Field(min_length=2, max_length=2)]
+    pixel_dtype: str
+    label_dtype: str
+    pixel_min: Pixel
+    pixel_max: Pixel
+    pixel_mean: NonNegative
+    pixels_zero_everywhere: Count
+    split_sizes: SplitSizes
+    class_counts: ClassCounts
+    preview: Preview
+    target_summary: TargetSummary
+    first_digits: FirstDigits
+
+
+class MaxAbsZ(Schema):
+    train: NonNegative | None = None  # runs before session 3 lack it
+    validation: NonNegative
+    test: NonNegative
+
+
+class OutsideTrain(Schema):
+    validation: Count
+    test: Count
+
+
+class ScalingFacts(Schema):
+    """What StandardScaler does to rare pixels (the facts behind a linear blow-up)."""
+
+    zero_variance_pixels_train: Count
+    max_abs_z: MaxAbsZ
+    pixels_nonzero_outside_train: OutsideTrain
+
+
+# ---- the models -----------------------------------------------------------------------------
+
+
+class SplitScores(Schema):
+    """One split's scores: RMSE and rounded accuracy (regressors) or accuracy (classifiers)."""
+
+    rmse: NonNegative | None = None
+    rounded_accuracy: Fraction | None = None
+    accuracy: Fraction | None = None
+
+
+class PerClass(Schema):
+    precision: Shares
+    recall: Shares
+    f1: Shares
+    support: PerDigit
+
+
+class Candidate(Schema):
+    """One grid point of a search: its parameters, validation score and rank."""
+
+    params: Params
+    score: Finite
+    rank: Positive
+    round: Positive | None = None  # successive halving: the last round it reached
+
+
+class HalvingRound(Schema):
+    candidates: Positive
+    share: _number(0, 1)
+
+
+class _Scored(Schema):
+    """Scores of one fitted model; the family decides which are present (checked above)."""
+
+    def metrics(self, split: str) -> dict[str, float]:
+        """{metric: value} of a split, only the metrics this model has."""
+        scores: SplitScores = getattr(self, split)
+        return {k: v for k, v in scores.model_dump().items() if v is not None}
+
+
+class DefaultFit(_Scored):
+    """The model with scikit-learn's default parameters."""
+
+    validation: SplitScores
+    test: SplitScores
+    confusion_matrix: Matrix | None = None
+    per_class: PerClass | None = None
+    max_abs_coef: NonNegative | None = None
+
+
+class TunedFit(_Scored):
+    """The model with the search's best parameters, and the search itself."""
+
+    scheme: Annotated[str, Field(pattern=r"^(validation|[0-9]+-fold)$")]
+    search: Literal["grid", "halving"]
+    rounds: list[HalvingRound] | None = None
+    default_params: Params
+    best_params: Params
+    best_search_score: Finite
+    candidates: Annotated[list[Candidate], Field(min_length=1)]
+    validation: SplitScores
+    test: SplitScores
+    confusion_matrix: Matrix | None = None
+    per_class: PerClass | None = None
+    max_abs_coef: NonNegative | None = None
+
+
+class ModelResult(Schema):
+    """One model of the report: default and tuned fits, scored on validation and test."""
+
+    name: str
+    family: Literal["regression", "classification"]
+    metric: Literal["rmse", "accuracy"]
+    preprocessing: Literal["standard_scaler", "divide_by_255"] = STANDARD_SCALER
+    float32: bool
+    default_from_search: bool
+    default: DefaultFit
+    tuned: TunedFit
+
+    @model_validator(mode="after")
+    def _scores_fit_the_family(self) -> ModelResult:
+        regression = self.family == "regression"
+        if self.metric != (RMSE if regression else ACCURACY):
+            raise PydanticCustomError(
+                "family",
+                "a {family} model's metric is not {metric}",
+                {"family": self.family, "metric": self.metric},
+            )
+        needed = ("rmse", "rounded_accuracy") if regression else ("accuracy",)
+        for phase in ("default", "tuned"):
+            fit = getattr(self, phase)
+            for split in ("validation", "test"):
+                missing = [m for m in needed if getattr(getattr(fit, split), m) is None]
+                if missing:
+                    raise PydanticCustomError(
+                        "family",
+                        "{phase}.{split} lacks {missing} (a {family} model)",
+                        {
+                            "phase": phase,
+                            "split": split,
+                            "missing": missing[0],
+                            "family": self.family,
+                        },
+                    )
+            if not regression and (fit.confusion_matrix is None or fit.per_class is None):
+                raise PydanticCustomError(
+                    "family",
+                    "{phase} lacks its confusion_matrix or per_class scores",
+                    {"phase": phase},
+                )
+        return self
+
+
+class WarningRecord(Schema):
+    """A warning met while fitting, with the model and phase it came from."""
+
+    model: ModelKey
+    phase: Literal["default", "tuned"]
+    category: str
+    message: str
+    count: Positive
+
+
+class Results(Schema):
+    """Everything one build computed: results.json."""
+
+    schema_version: Literal[1]
+    reportgen_version: str
+    config: ConfigRecord
+    report_date: str
+    self_evaluation: SelfEvaluation | None
+    dataset: DatasetRecord
+    environment: dict[str, str]
+    data: DataFacts
+    scaling: ScalingFacts
+    models: dict[ModelKey, ModelResult]
+    warnings: list[WarningRecord]
+
+    @model_validator(mode="after")
+    def _every_model_of_the_registry(self) -> Results:
+        missing = [k for k in MODELS if k not in self.models]
+        if missing:
+            raise PydanticCustomError(
+                "models",
+                "models lacks {missing}: every model of the report is needed",
+                {"missing": ", ".join(missing)},
+            )
+        for key, model in self.models.items():
+            if model.family != MODELS[key].family:
+                raise PydanticCustomError(
+                    "models",
+                    "models.{key} is a {family} model, not {given}",
+                    {"key": key, "family": MODELS[key].family, "given": model.family},
+                )
+        return self
+
+    def to_json(self) -> str:
+        """results.json's text: the same results give the same bytes."""
+        return dumps(self.model_dump(mode="json"))
+
+
+# ---- doors ----------------------------------------------------------------------------------
+
+
+def _got(value: Any) -> str:
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(raw)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return Path(tmp)
+        text = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):
+        text = repr(value)
+    return text if len(text) <= 40 else text[:39] + "…"
 
 
-def write_atomic(path: Path, data: bytes | str) -> None:
-    """Write under a temporary name in the same folder, then rename: never a half-written file."""
-    tmp = write_temp(path, data)
+def _path(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc if p != "[key]"]
+    path = ""
+    for p in parts:
+        path += f"[{p}]" if p.isdigit() else (f".{p}" if path else p)
+    return path or "(the document)"
+
+
+EXPECTED = {
+    "missing": "missing",
+    "extra_forbidden": "unknown key",
+    "dict_type": "expected an object",
+    "model_type": "expected an object",
+    "model_attributes_type": "expected an object",
+    "list_type": "expected a list",
+    "string_type": "expected a string",
+    "bool_type": "expected true or false",
+    "int_type": "expected an integer",
+    "float_type": "expected a number",
+}
+
+
+def violation(exc: ValidationError, where: str) -> InputError:
+    """The first schema violation as one line: where, JSON path, what was expected, got what."""
+    error = exc.errors(include_url=False)[0]
+    kind, loc = error["type"], tuple(error["loc"])
+    path = _path(loc)
+    if kind == "missing":
+        return InputError(f"{where}: {path}: missing; rebuild it with `reportgen build`")
+    if kind == "extra_forbidden":
+        return InputError(f"{where}: {path}: unknown key, not in schema {SCHEMA_VERSION}")
+    if kind == "literal_error" and loc and loc[-1] == "[key]":
+        allowed = ", ".join(MODELS)
+        return InputError(f"{where}: {path}: unknown model key, expected one of {allowed}")
+    message = EXPECTED.get(kind) or error["msg"][:1].lower() + error["msg"][1:]
+    if kind == "literal_error":
+        message = "expected " + message.removeprefix("input should be ")
+    elif kind in ("too_short", "too_long"):
+        message = message.replace("list should have", "expected").split(" after validation")[0]
+    elif kind == "string_pattern_mismatch":
+        message = "expected " + ("a SHA-256 in hex" if loc[-1] == "fingerprint" else "a valid id")
+    if kind in ("family", "models"):
+        return InputError(f"{where}: {path}: {message}")
+    return InputError(f"{where}: {path}: {message}, got {_got(error.get('input'))}")
+
+
+def parse_json_document(raw: bytes | str, where: str) -> Any:
+    """JSON text (bounded in size) as Python data; anything unreadable is one InputError."""
+    size = len(raw.encode("utf-8") if isinstance(raw, str) else raw)
+    if size > MAX_DOCUMENT_BYTES:
+        raise InputError(f"{where} is larger than 20 MB, the limit for a reportgen document")
     try:
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+        text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+        return json.loads(text)
+    except UnicodeDecodeError:
+        raise InputError(
+            f"{where} is not UTF-8 text: give a results.json made by reportgen"
+        ) from None
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{where} is not valid JSON ({exc}): rebuild it") from None
+    except RecursionError:
+        raise InputError(f"{where} is nested too deeply to be a reportgen document") from None
 
 
-def validate(results: Any, where: str = "results") -> dict[str, Any]:
-    """Check the schema version and top-level keys; raise a one-line error otherwise."""
-    if not isinstance(results, dict):
-        raise ReportgenError(f"{where} is not a results object: rebuild with `reportgen build`")
-    version = results.get("schema_version")
+def parse_results(raw: bytes | str, where: str = RESULTS_FILE) -> Results:
+    """results.json text -> Results; a violation is one InputError naming the JSON path."""
+    data = parse_json_document(raw, where)
+    if not isinstance(data, dict):
+        raise InputError(f"{where} is not a results object: rebuild it with `reportgen build`")
+    version = data.get("schema_version")
     if version != SCHEMA_VERSION:
-        raise ReportgenError(
-            f"{where} has schema_version {version!r}, this reportgen reads {SCHEMA_VERSION}: "
+        raise InputError(
+            f"{where} has schema_version {_got(version)}, this reportgen reads {SCHEMA_VERSION}: "
             "rebuild it with `reportgen build`"
         )
-    missing = [k for k in REQUIRED_KEYS if k not in results]
-    if missing:
-        raise ReportgenError(
-            f"{where} lacks {', '.join(missing)}: rebuild it with `reportgen build`"
-        )
-    return _as_current(results)
-
-
-def _as_current(results: dict[str, Any]) -> dict[str, Any]:
-    """Fill in what runs from before data.divide_by_255 left implicit: every model standardised.
-
-    So a diff against such a run compares like with like, and the report reads one shape.
-    """
-    data_config = results.get("config", {}).get("data")
-    if isinstance(data_config, dict):
-        data_config.setdefault("divide_by_255", [])
-    for model in results.get("models", {}).values():
-        if isinstance(model, dict):
-            model.setdefault("preprocessing", STANDARD_SCALER)
-    return results
-
-
-def loads(text: str, where: str = "results.json") -> dict[str, Any]:
-    """Parse and validate results JSON text."""
     try:
-        results = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ReportgenError(f"{where} is not valid JSON ({exc}): rebuild it") from None
-    return validate(results, where)
+        return Results.model_validate(data)
+    except ValidationError as exc:
+        raise violation(exc, where) from None
+    except RecursionError:
+        raise InputError(f"{where} is nested too deeply to be a reportgen document") from None
 
 
-def read_results(run_dir: Path) -> dict[str, Any]:
-    """results.json of a run directory (or the file itself)."""
+def read_results(run_dir: Path) -> Results:
+    """results.json of a run directory (or the file itself), validated."""
     path = Path(run_dir)
     if path.is_dir():
         path = path / RESULTS_FILE
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ReportgenError(
-            f"{path} not found: give a run directory made by `reportgen build`"
-        ) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        why = getattr(exc, "strerror", None) or exc.__class__.__name__
-        raise ReportgenError(
-            f"cannot read {path} ({why}): give a run directory made by `reportgen build`"
-        ) from None
-    return loads(text, str(path))
+    raw = read_bounded(path, hint="give a run directory made by `reportgen build`")
+    return parse_results(raw, str(path))
+
+
+def results_json_schema() -> dict[str, Any]:
+    """The JSON Schema of results.json, for other tools."""
+    schema = Results.model_json_schema(mode="validation")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = f"reportgen results.json, schema_version {SCHEMA_VERSION}"
+    return schema
+
+
+# ---- what a model's fits cost (run.json and cache entries) ----------------------------------
+
+
+class ModelTiming(Schema):
+    """Seconds one model's fits took; never in results.json (it varies between runs)."""
+
+    default_seconds: NonNegative
+    search_seconds: NonNegative
+    refit_seconds: NonNegative
+    refitted: bool
+    candidate_fit_seconds: list[NonNegative]
+    total_seconds: NonNegative
+
+
+class ModelPayload(Schema):
+    """One model's share of a build, as the cache stores it."""
+
+    result: ModelResult
+    timing: ModelTiming
+    warnings: list[WarningRecord]

@@ -18,12 +18,56 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-from .errors import ReportgenError
-from .results import write_temp
+from pydantic import ValidationError
+
+from .errors import InputError, ReportgenError
+from .files import read_bounded, write_temp
+from .results import (
+    ModelKey,
+    ModelTiming,
+    NonNegative,
+    Positive,
+    Schema,
+    dumps,
+    parse_json_document,
+)
 
 RUNS_DIR = "runs"
 LOCK_FILE = ".reportgen.lock"
 PUBLISHED = ("results.json", "run.json", "report.html", "report.pdf")
+
+
+class FitTime(ModelTiming):
+    """One model's fit times; `cached`: this build took it from the cache (times are the
+    computation's)."""
+
+    cached: bool
+
+
+class Machine(Schema):
+    cpus: Positive
+    platform: str
+
+
+class RunRecord(Schema):
+    """run.json: what varies between identical builds (the clock, times, the machine)."""
+
+    finished_utc: str
+    wall_seconds: NonNegative
+    machine: Machine
+    fit_seconds: dict[ModelKey, FitTime]
+    render_key: str | None = None
+
+    def to_json(self) -> str:
+        return dumps(self.model_dump(mode="json"))
+
+
+def read_run(path: Path) -> RunRecord | None:
+    """A run.json, or None when it is missing or not a valid one (then nothing is reused)."""
+    try:
+        return RunRecord.model_validate(parse_json_document(read_bounded(path), str(path)))
+    except (InputError, ValidationError):
+        return None
 
 
 def run_id(results_text: str, now: dt.datetime | None = None) -> str:
@@ -160,11 +204,3 @@ def clean_stale(out_root: Path) -> list[Path]:
         else:
             path.unlink(missing_ok=True)
     return found
-
-
-def list_runs(out_root: Path) -> list[Path]:
-    """Completed runs under OUT/runs/, oldest first."""
-    runs = out_root / RUNS_DIR
-    if not runs.is_dir():
-        return []
-    return sorted(p for p in runs.iterdir() if p.is_dir() and not p.name.startswith("."))

@@ -1,34 +1,40 @@
-"""Shared fixtures: small real data, fast configs, the full MNIST folder when present."""
+"""Shared fixtures: small real data, fast configs, frozen results, the full MNIST when present.
+
+Test modules take what they share from here as fixtures; no test module imports another.
+"""
 
 from __future__ import annotations
 
 import dataclasses
-import os
+import json
 from pathlib import Path
 
 import pytest
 
+from reportgen.analysis.data import load_sample, stratified_subset
 from reportgen.config import Config
-from reportgen.data import load_sample, stratified_subset
+from reportgen.results import Results
 
-ROOT = Path(__file__).resolve().parent.parent
-SHARED_MNIST = ROOT.parent / "shared" / "data" / "mnist"
-
-# Tiny grids: every model still searches two candidates, in seconds.
-FAST_GRIDS = {
-    "linear": {"fit_intercept": [True, False]},
-    "lasso": {"alpha": [0.1, 1.0]},
-    "ridge": {"alpha": [1.0, 100.0]},
-    "elasticnet": {"alpha": [0.1], "l1_ratio": [0.2, 0.8]},
-    "logreg": {"C": [0.1, 1.0], "max_iter": [50]},
-    "mlp": {"hidden_layer_sizes": [[16]], "alpha": [0.0001, 0.01], "max_iter": [30]},
-}
-
-
-def mnist_dir() -> Path | None:
-    """The full MNIST IDX folder: MNIST_DIR, else ../shared/data/mnist, else None."""
-    folder = Path(os.environ.get("MNIST_DIR", SHARED_MNIST))
-    return folder if (folder / "train-labels-idx1-ubyte.gz").exists() else None
+from .helpers import (
+    BUILD_ARGS,
+    FAST_GRIDS,
+    FIXTURE,
+    ROOT,
+    SHARED_MNIST,
+    mnist_dir,
+)
+from .helpers import (
+    as_halving as _as_halving,
+)
+from .helpers import (
+    make_mnist_dir as _make_mnist_dir,
+)
+from .helpers import (
+    write_fast_toml as _write_fast_toml,
+)
+from .helpers import (
+    write_idx as _write_idx,
+)
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -38,6 +44,42 @@ def _private_cache(tmp_path_factory):
     mp.setenv("REPORTGEN_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
     yield
     mp.undo()
+
+
+@pytest.fixture(scope="session")
+def root() -> Path:
+    """The repository's root folder."""
+    return ROOT
+
+
+@pytest.fixture(scope="session")
+def fast_grids() -> dict:
+    """Tiny grids: every model still searches two candidates."""
+    return FAST_GRIDS
+
+
+@pytest.fixture(scope="session")
+def build_args() -> list[str]:
+    """Flags for a fast build on 300 digits of the sample."""
+    return list(BUILD_ARGS)
+
+
+@pytest.fixture(scope="session")
+def write_fast_toml():
+    """write_fast_toml(path, report=None, grids=None) -> path of a fast config file."""
+    return _write_fast_toml
+
+
+@pytest.fixture(scope="session")
+def write_idx():
+    """write_idx(path, array, compress=True, magic=None): one IDX file."""
+    return _write_idx
+
+
+@pytest.fixture(scope="session")
+def make_mnist_dir():
+    """make_mnist_dir(folder, n_train=20, n_test=10, compress=True, side=28): four IDX files."""
+    return _make_mnist_dir
 
 
 @pytest.fixture(scope="session")
@@ -68,20 +110,22 @@ def full_mnist() -> Path:
     return folder
 
 
-def write_fast_toml(path: Path, report: dict | None = None, grids: dict | None = None) -> str:
-    """A config file with FAST_GRIDS (each model's grid replaceable by `grids`) and a fixed date."""
-    import json
-
-    fields = {"date": "2026-01-15", "author": "Test Testsson", **(report or {})}
-    lines = ["[report]", *(f"{k} = {json.dumps(v)}" for k, v in fields.items())]
-    for model, grid in {**FAST_GRIDS, **(grids or {})}.items():
-        lines.append(f"[grids.{model}]")
-        lines += [f"{k} = {json.dumps(v)}" for k, v in grid.items()]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return str(path)
+@pytest.fixture
+def results_data() -> dict:
+    """The frozen sample run's results.json as a fresh dict, free to edit."""
+    return json.loads(FIXTURE.read_text(encoding="utf-8"))
 
 
-BUILD_ARGS = ["--dataset", "sample", "--limit", "300"]
+@pytest.fixture
+def results(results_data) -> Results:
+    """The frozen sample run's results, validated."""
+    return Results.model_validate(results_data)
+
+
+@pytest.fixture(scope="session")
+def fixture_path() -> Path:
+    """tests/fixtures/results_small.json: the sample run (5,000 digits, report.toml's config)."""
+    return FIXTURE
 
 
 @pytest.fixture(scope="session")
@@ -93,8 +137,14 @@ def previous_build(tmp_path_factory) -> tuple[Path, str]:
     from reportgen.cli import main
 
     tmp = tmp_path_factory.mktemp("previous")
-    config = write_fast_toml(tmp / "fast.toml")
+    config = _write_fast_toml(tmp / "fast.toml")
     out = tmp / "out"
     assert main(["build", "--config", config, *BUILD_ARGS, "--out", str(out)]) == 0
     assert (out / "report.pdf").is_file()
     return out, config
+
+
+@pytest.fixture(scope="session")
+def as_halving():
+    """as_halving(results_dict): the fixture's MLP as if searched by successive halving."""
+    return _as_halving

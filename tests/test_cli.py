@@ -8,10 +8,10 @@ import sys
 
 import pytest
 
+from reportgen.analysis.models import MODELS
 from reportgen.cli import main
-from reportgen.models import MODELS
 
-from .conftest import FAST_GRIDS
+from .helpers import FAST_GRIDS
 
 
 def fast_toml(tmp_path, extra: str = "") -> str:

@@ -15,13 +15,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from reportgen import pipeline, results, runs
+from reportgen import files, pipeline, runs
 from reportgen.cli import main
 from reportgen.errors import DataError
-from reportgen.render import TEMPLATES_DIR
+from reportgen.report.html import TEMPLATES_DIR
 
-from .conftest import BUILD_ARGS, write_fast_toml
-from .test_data import make_mnist_dir, write_idx
+from .helpers import write_idx
 
 
 def snapshot(out: Path) -> dict[str, bytes]:
@@ -113,7 +112,7 @@ DATA_CASES = {
 
 
 @pytest.mark.parametrize("case", DATA_CASES)
-def test_bad_idx_data(case, previous_build, tmp_path, capsys):
+def test_bad_idx_data(case, previous_build, tmp_path, capsys, make_mnist_dir):
     out, config = previous_build
     corrupt, words = DATA_CASES[case]
     folder = make_mnist_dir(tmp_path / "mnist")
@@ -202,13 +201,13 @@ def no_analysis(monkeypatch):
 
 
 @pytest.mark.parametrize("case", CONFIG_CASES)
-def test_bad_config(case, previous_build, tmp_path, capsys, no_analysis):
+def test_bad_config(case, previous_build, tmp_path, capsys, no_analysis, build_args):
     out, _ = previous_build
     text, words = CONFIG_CASES[case]
     path = tmp_path / "bad.toml"
     path.write_bytes(text if isinstance(text, bytes) else text.encode())
     err = assert_clean_error(
-        ["build", "--config", str(path), *BUILD_ARGS, "--out", str(out)], words, out, capsys
+        ["build", "--config", str(path), *build_args, "--out", str(out)], words, out, capsys
     )
     assert "invalid config" in err
 
@@ -279,12 +278,14 @@ def _broken_templates(folder: Path, line: str) -> Path:
     ],
     ids=["syntax error", "undefined variable"],
 )
-def test_template_error_names_file_and_line(command, line, words, previous_build, tmp_path, capsys):
+def test_template_error_names_file_and_line(
+    command, line, words, previous_build, tmp_path, capsys, build_args, write_fast_toml
+):
     out, _ = previous_build
     tpl = _broken_templates(tmp_path / "tpl", line)
     config = write_fast_toml(tmp_path / "tpl.toml", report={"templates_dir": str(tpl)})
     if command == "build":  # the analysis comes from the cache: only the render fails
-        argv = ["build", "--config", config, *BUILD_ARGS, "--out", str(out)]
+        argv = ["build", "--config", config, *build_args, "--out", str(out)]
     else:  # render --config must not rewrite results.json before the render succeeded
         argv = ["render", str(out), "--config", config]
     assert_clean_error(argv, words, out, capsys)
@@ -293,11 +294,11 @@ def test_template_error_names_file_and_line(command, line, words, previous_build
 # --- output ---------------------------------------------------------------------------------
 
 
-def test_output_under_a_regular_file(previous_build, tmp_path, capsys):
+def test_output_under_a_regular_file(previous_build, tmp_path, capsys, build_args):
     out, config = previous_build
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
-    argv = ["build", "--config", config, *BUILD_ARGS, "--out", str(blocker / "out")]
+    argv = ["build", "--config", config, *build_args, "--out", str(blocker / "out")]
     words = ["cannot write to output directory", "choose another --out"]
     assert_clean_error(argv, words, out, capsys)
 
@@ -313,11 +314,11 @@ def test_output_under_a_regular_file(previous_build, tmp_path, capsys):
     ids=["disk full while staging", "disk full while publishing", "unwritable", "read-only"],
 )
 def test_write_failures_keep_the_previous_report(
-    where, code, words, previous_build, monkeypatch, capsys
+    where, code, words, previous_build, monkeypatch, capsys, build_args
 ):
     """Writes into the staging folder or into OUT itself fail like a full or locked disk."""
     out, config = previous_build
-    real = results.write_temp
+    real = files.write_temp
 
     def failing(path, data):
         path = Path(path)
@@ -326,9 +327,9 @@ def test_write_failures_keep_the_previous_report(
             raise OSError(code, os.strerror(code), str(path))
         return real(path, data)
 
-    monkeypatch.setattr(results, "write_temp", failing)
+    monkeypatch.setattr(files, "write_temp", failing)
     monkeypatch.setattr(runs, "write_temp", failing)
-    argv = ["build", "--config", config, *BUILD_ARGS, "--out", str(out)]
+    argv = ["build", "--config", config, *build_args, "--out", str(out)]
     assert_clean_error(argv, [*words, str(out)], out, capsys)
 
 
@@ -384,7 +385,7 @@ INPUT_CASES = {
     ),
     "diff: not a PDF": (
         lambda t, out: ["diff", str(out), str(_not_a_pdf(t))],
-        ["is not a readable PDF", "give a report PDF"],
+        ["is not a PDF", "give a report PDF"],
     ),
     "diff: --output under a regular file": (
         lambda t, out: ["diff", str(out), str(out), "--output", str(out / "report.pdf" / "d")],

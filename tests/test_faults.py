@@ -18,13 +18,13 @@ from pathlib import Path
 
 import pytest
 
-from reportgen import pipeline, results
+from reportgen import files, pipeline
+from reportgen.analysis.models import MODELS
 from reportgen.cli import main
-from reportgen.models import MODELS
-from reportgen.render import TEMPLATES_DIR
-from reportgen.runs import deferred_interrupts, list_runs
+from reportgen.report.html import TEMPLATES_DIR
+from reportgen.runs import deferred_interrupts
 
-from .conftest import BUILD_ARGS, write_fast_toml
+from .helpers import completed_runs, write_fast_toml
 
 # Ctrl-C must stop a build within 2 s (the issue); the bound leaves room for a loaded machine.
 STOP_LIMIT = 5.0
@@ -173,10 +173,10 @@ def at_moment(b: Build, out: Path, moment: str) -> None:
     ],
     ids=lambda v: v.name if isinstance(v, signal.Signals) else v,
 )
-def test_interrupted_build_keeps_the_previous_report(moment, sig, out, start, tmp_path):
-    before, runs_before = published(out), list_runs(out)
+def test_interrupted_build_keeps_the_previous_report(moment, sig, out, start, tmp_path, build_args):
+    before, runs_before = published(out), completed_runs(out)
     config = slow_render_config(tmp_path) if moment == "mid-render" else slow_fit_config(tmp_path)
-    b = start(["--config", config, *BUILD_ARGS, "--out", str(out)])
+    b = start(["--config", config, *build_args, "--out", str(out)])
     at_moment(b, out, moment)
     seconds = b.stop(sig)
     err = b.stderr()
@@ -197,44 +197,46 @@ def test_interrupted_build_keeps_the_previous_report(moment, sig, out, start, tm
         )
     assert "Traceback" not in err
     assert published(out) == before
-    assert list_runs(out) == runs_before
+    assert completed_runs(out) == runs_before
     assert leftovers(out) == []
 
 
 @pytest.mark.parametrize("moment", ["mid-fit", "mid-render"])
 def test_killed_build_keeps_the_previous_report_and_the_next_cleans_up(
-    moment, out, start, tmp_path, previous_build, capsys
+    moment, out, start, tmp_path, previous_build, capsys, build_args
 ):
-    before, runs_before = published(out), list_runs(out)
+    before, runs_before = published(out), completed_runs(out)
     config = slow_fit_config(tmp_path) if moment == "mid-fit" else slow_render_config(tmp_path)
-    b = start(["--config", config, *BUILD_ARGS, "--out", str(out)])
+    b = start(["--config", config, *build_args, "--out", str(out)])
     at_moment(b, out, moment)
     b.stop(signal.SIGKILL)
     assert b.proc.returncode == -signal.SIGKILL
     assert published(out) == before
-    assert list_runs(out) == runs_before
+    assert completed_runs(out) == runs_before
     # What a SIGKILL can leave at worst: a staging folder, temporary files, a figures swap.
     (out / "runs" / ".building-dead").mkdir(exist_ok=True)
     (out / ".report.pdf.dead.tmp").write_bytes(b"%PDF-1.7 half")
     (out / ".figures-dead").mkdir()
     assert leftovers(out)
     # The next build finds no live build holding the lock, so it removes all of them.
-    assert main(["build", "--config", previous_build[1], *BUILD_ARGS, "--out", str(out)]) == 0
+    assert main(["build", "--config", previous_build[1], *build_args, "--out", str(out)]) == 0
     assert leftovers(out) == []
-    latest = list_runs(out)[-1]
-    assert len(list_runs(out)) == len(runs_before) + 1
+    latest = completed_runs(out)[-1]
+    assert len(completed_runs(out)) == len(runs_before) + 1
     assert (out / "results.json").read_bytes() == (latest / "results.json").read_bytes()
     assert (out / "report.pdf").read_bytes() == (latest / "report.pdf").read_bytes()
     assert "previous report reused" in capsys.readouterr().out
 
 
-def test_a_second_build_refuses_while_the_first_runs(out, start, tmp_path, previous_build, capsys):
-    runs_before = list_runs(out)
-    first = start(["--config", slow_render_config(tmp_path), *BUILD_ARGS, "--out", str(out)])
+def test_a_second_build_refuses_while_the_first_runs(
+    out, start, tmp_path, previous_build, capsys, build_args
+):
+    runs_before = completed_runs(out)
+    first = start(["--config", slow_render_config(tmp_path), *build_args, "--out", str(out)])
     first.wait_for(lambda: building_html(out), "the first build rendering")
     staging = sorted((out / "runs").glob(".building-*"))
     capsys.readouterr()
-    code = main(["build", "--config", previous_build[1], *BUILD_ARGS, "--out", str(out)])
+    code = main(["build", "--config", previous_build[1], *build_args, "--out", str(out)])
     err = capsys.readouterr().err
     assert code == 2
     assert err == (
@@ -244,7 +246,7 @@ def test_a_second_build_refuses_while_the_first_runs(out, start, tmp_path, previ
     assert sorted((out / "runs").glob(".building-*")) == staging  # the live build's, untouched
     assert first.proc.wait(timeout=120) == 0, first.stderr()
     # The first build published complete, consistent files; the second wrote nothing.
-    runs_after = list_runs(out)
+    runs_after = completed_runs(out)
     assert len(runs_after) == len(runs_before) + 1
     latest = runs_after[-1]
     for name in ("report.pdf", "report.html", "results.json", "run.json"):
@@ -253,7 +255,9 @@ def test_a_second_build_refuses_while_the_first_runs(out, start, tmp_path, previ
     assert leftovers(out) == []
 
 
-def test_ctrl_c_while_publishing_completes_the_publish(out, previous_build, monkeypatch, capsys):
+def test_ctrl_c_while_publishing_completes_the_publish(
+    out, previous_build, monkeypatch, capsys, build_args
+):
     """A signal during the publish is held until every file is in place, then stops the build."""
     real = pipeline.publish
 
@@ -263,11 +267,11 @@ def test_ctrl_c_while_publishing_completes_the_publish(out, previous_build, monk
         return real(run_dir, out_root)
 
     monkeypatch.setattr(pipeline, "publish", publish_with_ctrl_c)
-    code = main(["build", "--config", previous_build[1], *BUILD_ARGS, "--out", str(out)])
+    code = main(["build", "--config", previous_build[1], *build_args, "--out", str(out)])
     err = capsys.readouterr().err
     assert code == 130
     assert "interrupted just after the new report was published (it is complete)" in err
-    latest = list_runs(out)[-1]
+    latest = completed_runs(out)[-1]
     for name in ("report.pdf", "report.html", "results.json", "run.json"):
         assert (out / name).read_bytes() == (latest / name).read_bytes(), name
     assert leftovers(out) == []
@@ -317,8 +321,8 @@ def test_failed_write_keeps_the_old_file_and_no_temporary(tmp_path, monkeypatch)
     def full(fd):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(results.os, "fsync", full)
+    monkeypatch.setattr(files.os, "fsync", full)
     with pytest.raises(OSError, match="No space left"):
-        results.write_atomic(target, "new and longer\n")
+        files.write_atomic(target, "new and longer\n")
     assert target.read_text() == "old\n"
     assert [p.name for p in tmp_path.iterdir()] == ["results.json"]

@@ -9,23 +9,21 @@ import dataclasses
 
 import pytest
 
-from reportgen.cache import ResultCache
+from reportgen.analysis.cache import ResultCache
 from reportgen.config import load_config
 from reportgen.pipeline import analyse
-
-from .conftest import ROOT
 
 pytestmark = pytest.mark.full
 
 
 @pytest.fixture(scope="module")
-def full_results(tmp_path_factory):
+def full_results(tmp_path_factory, root):
     from .conftest import mnist_dir
 
     folder = mnist_dir()
     if folder is None:
         pytest.skip("full MNIST not found in MNIST_DIR or ../shared/data/mnist")
-    cfg = load_config(ROOT / "report.toml")
+    cfg = load_config(root / "report.toml")
     cfg = dataclasses.replace(cfg, data=dataclasses.replace(cfg.data, dataset=f"idx:{folder}"))
     cache = ResultCache(tmp_path_factory.mktemp("cache"))
     results, _ = analyse(cfg, lambda *a, **k: None, cache)

@@ -8,10 +8,12 @@ import fcntl
 import pytest
 
 from reportgen import pipeline
-from reportgen.cache import ResultCache
+from reportgen.analysis.cache import ResultCache
 from reportgen.errors import ReportgenError
-from reportgen.render import TEMPLATES_DIR
-from reportgen.runs import LOCK_FILE, list_runs, run_id
+from reportgen.report.html import TEMPLATES_DIR
+from reportgen.runs import LOCK_FILE, run_id
+
+from .helpers import completed_runs
 
 
 @pytest.fixture
@@ -29,7 +31,7 @@ def test_runs_are_kept_and_the_latest_is_published(tmp_path, cfg):
     cache = ResultCache(tmp_path / "cache")
     first, results, _ = pipeline.build(cfg, out, quiet, cache, render=False)
     second, _, _ = pipeline.build(cfg, out, quiet, cache, render=False)
-    assert list_runs(out) == sorted([first, second])
+    assert completed_runs(out) == sorted([first, second])
     assert first.name.split("-")[1] == second.name.split("-")[1]  # same content hash
     assert (out / "results.json").read_bytes() == (second / "results.json").read_bytes()
     assert len(list((out / "figures").glob("*.svg"))) == 7
@@ -46,14 +48,14 @@ def test_failed_render_keeps_the_previous_report(tmp_path, cfg, monkeypatch):
     def broken(*args, **kwargs):
         raise ReportgenError("template report.html line 3: 'x' is undefined")
 
-    import reportgen.render
+    import reportgen.report.html
 
-    monkeypatch.setattr(reportgen.render, "write_report", broken)
+    monkeypatch.setattr(reportgen.report.html, "write_report", broken)
     with pytest.raises(ReportgenError):
         pipeline.build(cfg, out, quiet, cache, render=True)
     after = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
     assert after == before
-    assert len(list_runs(out)) == 1
+    assert len(completed_runs(out)) == 1
     assert not [p for p in (out / "runs").iterdir() if p.name.startswith(".")]
 
 

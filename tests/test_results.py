@@ -1,59 +1,118 @@
-"""results.json: round trip, schema checks, atomic writes."""
+"""results.json: the typed schema, exact round trips, a frozen build, the exported JSON Schema."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
 
-from reportgen.errors import ReportgenError
-from reportgen.results import SCHEMA_VERSION, dumps, loads, read_results, write_atomic
+from reportgen.cli import main
+from reportgen.config import Config
+from reportgen.errors import InputError
+from reportgen.files import write_atomic
+from reportgen.results import (
+    SCHEMA_VERSION,
+    ConfigRecord,
+    Results,
+    dumps,
+    parse_results,
+    read_results,
+    results_json_schema,
+)
 
-from .conftest import ROOT
-
-FIXTURE = ROOT / "tests" / "fixtures" / "results_small.json"
-
-
-@pytest.fixture
-def results():
-    if not FIXTURE.exists():
-        pytest.skip("tests/fixtures/results_small.json not present")
-    return json.loads(FIXTURE.read_text(encoding="utf-8"))
-
-
-def test_round_trip_is_exact(tmp_path, results):
-    write_atomic(tmp_path / "results.json", dumps(results))
-    again = read_results(tmp_path)
-    assert again == results
-    assert dumps(again) == dumps(results)
+from .helpers import FAST_GRIDS
 
 
-def test_wrong_schema_version_says_rebuild(results):
-    results["schema_version"] = SCHEMA_VERSION + 1
-    with pytest.raises(ReportgenError, match="rebuild"):
-        loads(json.dumps(results))
+def test_round_trip_is_byte_exact(tmp_path, fixture_path):
+    text = fixture_path.read_text(encoding="utf-8")
+    results = parse_results(text)
+    assert results.to_json() == text
+    write_atomic(tmp_path / "results.json", results.to_json())
+    assert read_results(tmp_path) == results
 
 
-def test_missing_keys_and_bad_json(results):
-    del results["models"]
-    with pytest.raises(ReportgenError, match="lacks models"):
-        loads(json.dumps(results))
-    with pytest.raises(ReportgenError, match="not valid JSON"):
-        loads("{")
+def test_readers_get_typed_objects(results):
+    mlp = results.models["mlp"]
+    assert mlp.tuned.test.accuracy == pytest.approx(0.952)
+    assert mlp.tuned.metrics("test") == {"accuracy": mlp.tuned.test.accuracy}
+    assert results.models["ridge"].default.metrics("validation").keys() == {
+        "rmse",
+        "rounded_accuracy",
+    }
+    assert results.config.data.split == [0.8, 0.1, 0.1]
+
+
+def test_wrong_schema_version_says_rebuild(results_data):
+    results_data["schema_version"] = SCHEMA_VERSION + 1
+    with pytest.raises(InputError, match="schema_version 2, this reportgen reads 1: rebuild"):
+        parse_results(json.dumps(results_data))
+
+
+def test_a_violation_names_its_json_path(results_data):
+    results_data["models"]["mlp"]["tuned"]["test"]["accuracy"] = "0.99"
+    with pytest.raises(InputError) as caught:
+        parse_results(json.dumps(results_data), "sub.json")
+    assert str(caught.value) == (
+        'sub.json: models.mlp.tuned.test.accuracy: expected a number in [0, 1], got "0.99"'
+    )
+
+
+def test_missing_keys_and_bad_json(results_data):
+    del results_data["models"]["mlp"]["tuned"]
+    with pytest.raises(InputError, match=r"models\.mlp\.tuned: missing"):
+        parse_results(json.dumps(results_data))
+    with pytest.raises(InputError, match="not valid JSON"):
+        parse_results("{")
 
 
 def test_missing_run_dir(tmp_path):
-    with pytest.raises(ReportgenError, match="not found"):
+    with pytest.raises(InputError, match="not found"):
         read_results(tmp_path)
 
 
-def test_nan_is_refused():
+def test_nan_is_never_written():
     with pytest.raises(ValueError):
         dumps({"x": float("nan")})
 
 
-def test_atomic_write_leaves_no_temp_files(tmp_path):
-    write_atomic(tmp_path / "a.txt", "one")
-    write_atomic(tmp_path / "a.txt", "two")
-    assert [p.name for p in tmp_path.iterdir()] == ["a.txt"]
-    assert (tmp_path / "a.txt").read_text() == "two"
+def test_the_config_record_has_every_config_key():
+    """results.json records the whole config: its schema follows config.Config key by key."""
+    record = ConfigRecord.model_validate(Config().to_dict())
+    for section in ("report", "data", "tuning"):
+        config_keys = [f.name for f in dataclasses.fields(getattr(Config(), section))]
+        assert list(type(getattr(record, section)).model_fields) == config_keys
+
+
+def test_a_frozen_build_gives_the_same_bytes(tmp_path, fixture_path):
+    """A fast build of 300 sample digits equals tests/fixtures/results_fast.json, byte for byte
+    (made before the package was split into subpackages). Other library versions may change
+    the last digits of a float, so the test needs the versions the file records."""
+    frozen = fixture_path.parent / "results_fast.json"
+    expected = parse_results(frozen.read_text(encoding="utf-8"))
+    from reportgen.pipeline import environment
+
+    if dict(expected.environment) != environment():
+        pytest.skip(f"the frozen file was made with {dict(expected.environment)}")
+    lines = ["[report]", 'date = "2026-01-15"', 'author = "Test Testsson"']
+    for model, grid in FAST_GRIDS.items():
+        lines += [f"[grids.{model}]"] + [f"{k} = {json.dumps(v)}" for k, v in grid.items()]
+    (tmp_path / "fast.toml").write_text("\n".join(lines) + "\n")
+    argv = ["build", "--config", str(tmp_path / "fast.toml"), "--dataset", "sample"]
+    argv += ["--limit", "300", "--out", str(tmp_path / "out"), "--no-render", "--no-cache"]
+    assert main(argv) == 0
+    assert (tmp_path / "out" / "results.json").read_bytes() == frozen.read_bytes()
+
+
+def test_json_schema_is_exported_and_documented(root, capsys):
+    assert main(["schema"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed == results_json_schema()
+    assert printed["properties"]["models"]["propertyNames"]["enum"][0] == "linear"
+    documented = json.loads((root / "docs" / "results.schema.json").read_text(encoding="utf-8"))
+    assert documented == printed, "docs/results.schema.json is stale: `make schema` rewrites it"
+
+
+def test_the_schema_accepts_the_frozen_files(fixture_path):
+    for name in ("results_small.json", "results_fast.json"):
+        Results.model_validate_json((fixture_path.parent / name).read_text(encoding="utf-8"))

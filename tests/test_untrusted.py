@@ -13,13 +13,11 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from reportgen import pdf
 from reportgen.cli import main
-from reportgen.figures import save_figures
-from reportgen.render import render_html
-from reportgen.results import dumps
-
-from .conftest import write_fast_toml
+from reportgen.report import pdf
+from reportgen.report.figures import save_figures
+from reportgen.report.html import render_html
+from reportgen.results import Results, parse_results
 
 FIXTURE = Path(__file__).parent / "fixtures" / "results_small.json"
 TITLE = '<img src="http://example.com/t.png"> {{ 7*7 }}'
@@ -52,16 +50,16 @@ def squeeze(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory):
+def rendered(tmp_path_factory, write_fast_toml):
     """`reportgen render RUN --config evil.toml` on the frozen small run, every fetch recorded.
 
     Returns (run folder, fetched URLs).
     """
     tmp = tmp_path_factory.mktemp("untrusted")
     run = tmp / "run"
-    results = json.loads(FIXTURE.read_text(encoding="utf-8"))
+    results = parse_results(FIXTURE.read_text(encoding="utf-8"))
     save_figures(results, run / "figures")
-    (run / "results.json").write_text(dumps(results), encoding="utf-8")
+    (run / "results.json").write_text(results.to_json(), encoding="utf-8")
     (tmp / "self.md").write_text(SELF_MD, encoding="utf-8")
     config = write_fast_toml(
         tmp / "evil.toml",
@@ -146,7 +144,7 @@ def test_nothing_outside_the_run_is_fetched(rendered):
 def test_self_evaluation_is_never_markup(fmt):
     results = json.loads(FIXTURE.read_text(encoding="utf-8"))
     results["self_evaluation"] = {"source": "s", "format": fmt, "text": SELF_MD}
-    page = render_html(results)
+    page = render_html(Results.model_validate(results))
     section = page.split('id="sjalvutvardering"')[1].split("</div>")[0]
     for literal in SELF_LINES:
         assert literal in visible(section), literal

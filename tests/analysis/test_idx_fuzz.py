@@ -12,10 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reportgen.data import IDX_FILES, load_idx, read_idx
+from reportgen.analysis.data import IDX_FILES, load_idx, read_idx
 from reportgen.errors import DataError
-
-from .test_data import make_mnist_dir
 
 FUZZ = settings(
     max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
@@ -121,7 +119,7 @@ def test_the_unmutated_files_load(scratch):
 
 
 @pytest.fixture(scope="module")
-def valid_folder(tmp_path_factory):
+def valid_folder(tmp_path_factory, make_mnist_dir):
     return make_mnist_dir(tmp_path_factory.mktemp("mnist") / "valid", n_train=12, n_test=6)
 
 

@@ -4,24 +4,26 @@ from __future__ import annotations
 
 import copy
 import json
-from pathlib import Path
 
 import pytest
 
-from reportgen.context import build_context, long_date
-from reportgen.results import loads
-
-FIXTURE = Path(__file__).parent / "fixtures" / "results_small.json"
+from reportgen.report.context import build_context, long_date
+from reportgen.results import Results, parse_results
 
 
 @pytest.fixture
-def results() -> dict:
+def results(results_data) -> dict:
     """A fresh copy of the frozen small run (safe to mutate)."""
-    return json.loads(FIXTURE.read_text(encoding="utf-8"))
+    return results_data
+
+
+def context_of(data: dict) -> dict:
+    """build_context of an edited results dict, validated as every reader does."""
+    return build_context(Results.model_validate(data))
 
 
 def test_best_models_and_comparison(results):
-    ctx = build_context(results)
+    ctx = context_of(results)
     assert ctx["best_regressor"]["key"] == "elasticnet"
     assert ctx["best_regressor"]["tuned"]["test_rmse"] == pytest.approx(1.8298426577591032)
     assert ctx["best_classifier"]["key"] == "mlp"
@@ -34,29 +36,29 @@ def test_best_models_and_comparison(results):
 
 def test_best_regressor_follows_the_lowest_tuned_test_rmse(results):
     results["models"]["ridge"]["tuned"]["test"]["rmse"] = 0.5
-    assert build_context(results)["best_regressor"]["key"] == "ridge"
+    assert context_of(results)["best_regressor"]["key"] == "ridge"
 
 
 def test_linear_near_worse_and_exploded(results):
-    ctx = build_context(results)
+    ctx = context_of(results)
     assert ctx["linear"]["state"] == "worse"  # 6.29 vs Ridge's tuned 2.05
     assert ctx["linear"]["ratio"] == pytest.approx(6.294524064213272 / 2.0468981970040083)
     assert not ctx["linear"]["exploded"]
 
     huge = copy.deepcopy(results)
     huge["models"]["linear"]["default"]["test"]["rmse"] = 7.9e9
-    ctx = build_context(huge)
+    ctx = context_of(huge)
     assert ctx["linear"]["exploded"] and ctx["linear"]["state"] == "exploded"
     assert ctx["linear"]["rmse"] == 7.9e9
 
     near = copy.deepcopy(results)
     for phase in ("default", "tuned"):
         near["models"]["linear"][phase]["test"]["rmse"] = 2.1
-    assert build_context(near)["linear"]["state"] == "near"
+    assert context_of(near)["linear"]["state"] == "near"
 
 
 def test_tuning_verdicts_and_deltas(results):
-    ctx = build_context(results)
+    ctx = context_of(results)
     ridge, linear, mlp = ctx["reg"]["ridge"], ctx["reg"]["linear"], ctx["clf"]["mlp"]
     assert ridge["verdict"] == "better"
     assert ridge["delta_test"] == pytest.approx(2.0468981970040083 - 6.041530009237632)
@@ -71,7 +73,7 @@ def test_tuning_verdicts_and_deltas(results):
 def test_tuning_that_hurts_flips_the_verdict(results):
     results["models"]["mlp"]["tuned"]["test"]["accuracy"] = 0.90
     results["models"]["lasso"]["tuned"]["test"]["rmse"] = 3.5
-    ctx = build_context(results)
+    ctx = context_of(results)
     assert ctx["clf"]["mlp"]["verdict"] == "worse"
     assert ctx["clf"]["mlp"]["delta_test"] == pytest.approx(0.90 - 0.946)
     assert ctx["reg"]["lasso"]["verdict"] == "worse"
@@ -79,7 +81,7 @@ def test_tuning_that_hurts_flips_the_verdict(results):
 
 
 def test_warnings_grids_and_split(results):
-    assert build_context(results)["warnings"] == []  # every fit converged on the sample
+    assert context_of(results)["warnings"] == []  # every fit converged on the sample
     results["warnings"] = [
         {
             "model": "logreg",
@@ -89,7 +91,7 @@ def test_warnings_grids_and_split(results):
             "count": 1,
         }
     ]
-    ctx = build_context(results)
+    ctx = context_of(results)
     assert [w["model_name"] for w in ctx["warnings"]] == ["Logistisk regression"]
     assert ctx["warned_models"] == ["logistisk regression"]
     assert len(ctx["convergence_warnings"]) == 1
@@ -108,21 +110,11 @@ def test_warnings_grids_and_split(results):
     assert split["sizes"] == {"train": 4000, "validation": 500, "test": 500}
     assert split["fractions"]["test"] == pytest.approx(0.1)
     results["warnings"] = []
-    assert build_context(results)["warnings"] == []
+    assert context_of(results)["warnings"] == []
 
 
-def as_halving(results: dict) -> dict:
-    """The fixture's MLP as if searched by successive halving: 8 candidates, then the best 3."""
-    tuned = results["models"]["mlp"]["tuned"]
-    tuned["search"] = "halving"
-    tuned["rounds"] = [{"candidates": 8, "share": 1 / 3}, {"candidates": 3, "share": 1.0}]
-    for c in tuned["candidates"]:
-        c["round"] = 2 if c["rank"] <= 3 else 1
-    return results
-
-
-def test_halving_rounds_and_fits(results):
-    ctx = build_context(as_halving(results))
+def test_halving_rounds_and_fits(results, as_halving):
+    ctx = context_of(as_halving(results))
     assert ctx["tuning"]["total_fits"] == 2 + 3 + 4 + 9 + 6 + (8 + 3)
     assert ctx["tuning"]["halving_names"] == ["MLPClassifier"]
     assert [r["share_text"] for r in ctx["tuning"]["halving"][0]["rounds"]] == [
@@ -132,7 +124,7 @@ def test_halving_rounds_and_fits(results):
 
 
 def test_confusion_facts_and_data(results):
-    ctx = build_context(results)
+    ctx = context_of(results)
     mlp = ctx["clf"]["mlp"]
     assert mlp["confusion"]["total"] == 500
     assert mlp["confusion"]["correct"] == 476
@@ -145,13 +137,13 @@ def test_confusion_facts_and_data(results):
 
 def test_context_is_pure_data(results):
     before = copy.deepcopy(results)
-    ctx = build_context(results)
+    ctx = context_of(results)
     assert results == before
     json.dumps(ctx)  # plain JSON-able data: no Jinja2 objects, no markup
 
 
 def test_scaling_names_the_models_divided_by_255(results):
-    scaling = build_context(results)["scaling"]
+    scaling = context_of(results)["scaling"]
     assert scaling["divided"] == ["MLPClassifier"] and scaling["network_divided"]
     assert scaling["max_z_train"] == results["scaling"]["max_abs_z"]["train"]
     assert scaling["max_z"] == max(
@@ -160,8 +152,8 @@ def test_scaling_names_the_models_divided_by_255(results):
     for m in results["models"].values():
         del m["preprocessing"]  # a run from before data.divide_by_255: every model standardised
     del results["config"]["data"]["divide_by_255"]
-    old = loads(json.dumps(results))
-    assert old["config"]["data"]["divide_by_255"] == []
+    old = parse_results(json.dumps(results))
+    assert old.config.data.divide_by_255 == []
     scaling = build_context(old)["scaling"]
     assert scaling["divided"] == [] and not scaling["network_divided"]
 
@@ -182,7 +174,7 @@ def test_regressor_photo_finish_is_named(results):
     )
     other = next(m for m in models.values() if m["family"] == "regression" and m is not best)
     other["tuned"]["test"]["rmse"] = best["tuned"]["test"]["rmse"] + 0.002
-    race = build_context(r)["regressor_race"]["tuned"]
+    race = context_of(r)["regressor_race"]["tuned"]
     assert race["close"] and race["runner_up"]["name"] == other["name"]
     other["tuned"]["test"]["rmse"] = best["tuned"]["test"]["rmse"] + 0.5
-    assert not build_context(r)["regressor_race"]["tuned"]["close"]
+    assert not context_of(r)["regressor_race"]["tuned"]["close"]

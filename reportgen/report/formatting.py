@@ -1,22 +1,13 @@
-"""The Jinja2 environment, the number filters, and report.html + report.pdf from results."""
+"""The report's number and text filters: Swedish decimals, percentages, parameters, Markdown."""
 
 from __future__ import annotations
 
 import math
-import traceback
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-import jinja2
 from markupsafe import Markup, escape
 
-from .context import build_context
-from .errors import RenderError
-from .results import dumps, write_atomic
-
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
-MAIN_TEMPLATE = "report.html"
 NBSP = "\u00a0"
 MINUS = "\u2212"
 SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
@@ -114,75 +105,3 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "markdown": markdown,
     "paragraphs": paragraphs,
 }
-
-
-def make_environment(templates_dir: str = "") -> jinja2.Environment:
-    """Jinja2 with the user's templates_dir first, then the shipped templates; strict, escaped."""
-    loaders: list[jinja2.BaseLoader] = []
-    if templates_dir:
-        loaders.append(jinja2.FileSystemLoader(templates_dir))
-    loaders.append(jinja2.FileSystemLoader(str(TEMPLATES_DIR)))
-    env = jinja2.Environment(
-        loader=jinja2.ChoiceLoader(loaders),
-        autoescape=jinja2.select_autoescape(["html", "css"], default_for_string=True),
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.filters.update(FILTERS)
-    return env
-
-
-def _template_location(exc: BaseException) -> str:
-    """'report.html line 12' from a Jinja2 error or the template frames of its traceback."""
-    if isinstance(exc, jinja2.TemplateSyntaxError):
-        return f"{exc.name or exc.filename or '?'} line {exc.lineno}"
-    frames = [
-        f
-        for f in traceback.extract_tb(exc.__traceback__)
-        if f.filename.endswith((".html", ".css", ".j2"))
-    ]
-    if frames:
-        return f"{Path(frames[-1].filename).name} line {frames[-1].lineno}"
-    return "template"
-
-
-def render_html(results: dict[str, Any]) -> str:
-    """report.html's text for `results`; template errors become one-line RenderErrors."""
-    context = build_context(results)
-    env = make_environment(results["config"]["report"].get("templates_dir", ""))
-    try:
-        return env.get_template(MAIN_TEMPLATE).render(**context)
-    except jinja2.TemplateNotFound as exc:
-        raise RenderError(
-            f"template {exc.name} not found in templates_dir or {TEMPLATES_DIR}"
-        ) from None
-    except (jinja2.TemplateError, TypeError, ValueError, KeyError, AttributeError) as exc:
-        first = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
-        raise RenderError(f"{_template_location(exc)}: {first}") from None
-
-
-def write_report(
-    results: dict[str, Any], run_dir: Path, progress: Callable[..., None] = print
-) -> list[Path]:
-    """Write run_dir/report.html and run_dir/report.pdf (atomically); return both paths."""
-    from .pdf import write_pdf
-
-    run_dir = Path(run_dir)
-    html = render_html(results)
-    html_path, pdf_path = run_dir / "report.html", run_dir / "report.pdf"
-    write_atomic(html_path, html)
-    progress(f"report: {html_path}")
-    report = results["config"]["report"]
-    write_pdf(
-        html,
-        run_dir,
-        pdf_path,
-        title=report["title"],
-        author=report["author"],
-        date=results["report_date"],
-        attachments={"results.json": dumps(results)},
-    )
-    progress(f"report: {pdf_path}")
-    return [html_path, pdf_path]

@@ -9,7 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .results import DIVIDE_BY_255
+from ..metrics import verdict
+from ..results import DIVIDE_BY_255, ModelResult, Results
 
 # Plain linear regression "blew up" when its test RMSE exceeds Ridge's by this factor.
 BLOWUP_FACTOR = 100.0
@@ -45,13 +46,9 @@ def long_date(iso: str) -> str:
         return iso
 
 
-def _verdict(default: float, tuned: float, lower_is_better: bool) -> str:
+def _verdict(metric: str, default: float, tuned: float) -> str:
     """'better', 'worse' or 'same' for the tuned score against the default one."""
-    diff = tuned - default
-    if abs(diff) <= TIE * max(1.0, abs(default)):
-        return "same"
-    improved = diff < 0 if lower_is_better else diff > 0
-    return "better" if improved else "worse"
+    return verdict(metric, default, tuned, tolerance=TIE * max(1.0, abs(default)))
 
 
 def _grid(grid: dict[str, list[Any]]) -> dict[str, Any]:
@@ -74,44 +71,44 @@ def _params(params: dict[str, Any]) -> list[dict[str, Any]]:
     return [{"name": k, "value": v} for k, v in sorted(params.items())]
 
 
-def _tuned_params(t: dict[str, Any]) -> dict[str, Any]:
+def _tuned_params(t: Any) -> dict[str, Any]:
     """What the search chose, shared by regressors and classifiers."""
     return {
-        "best_params": _params(t["best_params"]),
-        "default_params": _params(t["default_params"]),
-        "best_is_default": t["best_params"] == t["default_params"],
-        "search_score": t["best_search_score"],
+        "best_params": _params(t.best_params),
+        "default_params": _params(t.default_params),
+        "best_is_default": t.best_params == t.default_params,
+        "search_score": t.best_search_score,
     }
 
 
-def _regressor(key: str, m: dict[str, Any], grid: dict[str, list[Any]]) -> dict[str, Any]:
-    d, t = m["default"], m["tuned"]
-    delta = t["test"]["rmse"] - d["test"]["rmse"]
+def _regressor(key: str, m: ModelResult, grid: dict[str, list[Any]]) -> dict[str, Any]:
+    d, t = m.default, m.tuned
+    delta = t.test.rmse - d.test.rmse
     return {
         "key": key,
-        "name": m["name"],
-        "name_mid": _mid_sentence(key, m["name"]),
+        "name": m.name,
+        "name_mid": _mid_sentence(key, m.name),
         "default": {
-            "val_rmse": d["validation"]["rmse"],
-            "test_rmse": d["test"]["rmse"],
-            "val_rounded": d["validation"]["rounded_accuracy"],
-            "test_rounded": d["test"]["rounded_accuracy"],
-            "max_abs_coef": d.get("max_abs_coef"),
+            "val_rmse": d.validation.rmse,
+            "test_rmse": d.test.rmse,
+            "val_rounded": d.validation.rounded_accuracy,
+            "test_rounded": d.test.rounded_accuracy,
+            "max_abs_coef": d.max_abs_coef,
         },
         "tuned": {
-            "val_rmse": t["validation"]["rmse"],
-            "test_rmse": t["test"]["rmse"],
-            "val_rounded": t["validation"]["rounded_accuracy"],
-            "test_rounded": t["test"]["rounded_accuracy"],
-            "max_abs_coef": t.get("max_abs_coef"),
+            "val_rmse": t.validation.rmse,
+            "test_rmse": t.test.rmse,
+            "val_rounded": t.validation.rounded_accuracy,
+            "test_rounded": t.test.rounded_accuracy,
+            "max_abs_coef": t.max_abs_coef,
             **_tuned_params(t),
         },
         "grid": _grid(grid),
         "delta_test": delta,
         "delta_test_abs": abs(delta),
-        "delta_test_rel": abs(delta) / d["test"]["rmse"] if d["test"]["rmse"] else 0.0,
-        "verdict": _verdict(d["test"]["rmse"], t["test"]["rmse"], lower_is_better=True),
-        "val_verdict": _verdict(d["validation"]["rmse"], t["validation"]["rmse"], True),
+        "delta_test_rel": abs(delta) / d.test.rmse if d.test.rmse else 0.0,
+        "verdict": _verdict("rmse", d.test.rmse, t.test.rmse),
+        "val_verdict": _verdict("rmse", d.validation.rmse, t.validation.rmse),
     }
 
 
@@ -125,40 +122,40 @@ def _most_confused(matrix: list[list[int]]) -> dict[str, int]:
     return best
 
 
-def _classifier(key: str, m: dict[str, Any], grid: dict[str, list[Any]]) -> dict[str, Any]:
-    d, t = m["default"], m["tuned"]
-    delta = t["test"]["accuracy"] - d["test"]["accuracy"]
-    matrix = t["confusion_matrix"]
+def _classifier(key: str, m: ModelResult, grid: dict[str, list[Any]]) -> dict[str, Any]:
+    d, t = m.default, m.tuned
+    delta = t.test.accuracy - d.test.accuracy
+    matrix = t.confusion_matrix
     total = sum(sum(row) for row in matrix)
     correct = sum(matrix[i][i] for i in range(len(matrix)))
-    pc = t["per_class"]
+    pc = t.per_class
     per_class = [
         {
             "digit": i,
-            "precision": pc["precision"][i],
-            "recall": pc["recall"][i],
-            "f1": pc["f1"][i],
-            "support": pc["support"][i],
+            "precision": pc.precision[i],
+            "recall": pc.recall[i],
+            "f1": pc.f1[i],
+            "support": pc.support[i],
         }
-        for i in range(len(pc["f1"]))
+        for i in range(len(pc.f1))
     ]
     worst = min(per_class, key=lambda r: (r["f1"], r["digit"]))
     return {
         "key": key,
-        "name": m["name"],
-        "name_mid": _mid_sentence(key, m["name"]),
-        "divided_by_255": m["preprocessing"] == DIVIDE_BY_255,
-        "default": {"val_acc": d["validation"]["accuracy"], "test_acc": d["test"]["accuracy"]},
+        "name": m.name,
+        "name_mid": _mid_sentence(key, m.name),
+        "divided_by_255": m.preprocessing == DIVIDE_BY_255,
+        "default": {"val_acc": d.validation.accuracy, "test_acc": d.test.accuracy},
         "tuned": {
-            "val_acc": t["validation"]["accuracy"],
-            "test_acc": t["test"]["accuracy"],
+            "val_acc": t.validation.accuracy,
+            "test_acc": t.test.accuracy,
             **_tuned_params(t),
         },
         "grid": _grid(grid),
         "delta_test": delta,
         "delta_test_abs": abs(delta),
-        "verdict": _verdict(d["test"]["accuracy"], t["test"]["accuracy"], lower_is_better=False),
-        "val_verdict": _verdict(d["validation"]["accuracy"], t["validation"]["accuracy"], False),
+        "verdict": _verdict("accuracy", d.test.accuracy, t.test.accuracy),
+        "val_verdict": _verdict("accuracy", d.validation.accuracy, t.validation.accuracy),
         "confusion": {
             "total": total,
             "correct": correct,
@@ -189,20 +186,20 @@ def _linear_fate(regs: dict[str, dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def _warnings(results: dict[str, Any]) -> list[dict[str, Any]]:
-    names = {k: m["name"] for k, m in results["models"].items()}
+def _warnings(results: Results) -> list[dict[str, Any]]:
+    names = {k: m.name for k, m in results.models.items()}
     return [
         {
-            "model": w["model"],
-            "model_name": names.get(w["model"], w["model"]),
-            "model_name_mid": _mid_sentence(w["model"], names.get(w["model"], w["model"])),
-            "phase": w["phase"],
-            "phase_text": PHASES.get(w["phase"], w["phase"]),
-            "category": w["category"],
-            "message": w["message"].rstrip(" :"),
-            "count": w["count"],
+            "model": w.model,
+            "model_name": names[w.model],
+            "model_name_mid": _mid_sentence(w.model, names[w.model]),
+            "phase": w.phase,
+            "phase_text": PHASES[w.phase],
+            "category": w.category,
+            "message": w.message.rstrip(" :"),
+            "count": w.count,
         }
-        for w in results["warnings"]
+        for w in results.warnings
     ]
 
 
@@ -217,30 +214,28 @@ def _share_text(share: float) -> str:
     return f"{share * 100:.0f} %"
 
 
-def _halving(name: str, tuned: dict[str, Any]) -> dict[str, Any]:
-    rounds = [{**r, "share_text": _share_text(r["share"])} for r in tuned["rounds"]]
-    return {"name": name, "rounds": rounds, "first": rounds[0]}
+def _halving(name: str, rounds: list[Any]) -> dict[str, Any]:
+    rows = [{**r.model_dump(), "share_text": _share_text(r.share)} for r in rounds]
+    return {"name": name, "rounds": rows, "first": rows[0]}
 
 
-def _tuning(results: dict[str, Any], models: list[dict[str, Any]]) -> dict[str, Any]:
-    cv = results["config"]["tuning"]["cv"]
+def _tuning(results: Results, models: list[dict[str, Any]]) -> dict[str, Any]:
+    cv = results.config.tuning.cv
     folds = max(cv, 1)
     halving = [
-        _halving(m["name"], m["tuned"])
-        for m in results["models"].values()
-        if m["tuned"].get("search") == "halving"
+        _halving(m.name, m.tuned.rounds)
+        for m in results.models.values()
+        if m.tuned.search == "halving" and m.tuned.rounds
     ]
     fits = sum(  # a halving search fits each round's candidates; a grid, every candidate
-        sum(r["candidates"] for r in m["tuned"]["rounds"])
-        if "rounds" in m["tuned"]
-        else len(m["tuned"]["candidates"])
-        for m in results["models"].values()
+        sum(r.candidates for r in m.tuned.rounds) if m.tuned.rounds else len(m.tuned.candidates)
+        for m in results.models.values()
     )
     return {
         "cv": cv,
         "by_validation": cv == 0,
         "folds": folds,
-        "n_jobs": results["config"]["tuning"]["n_jobs"],
+        "n_jobs": results.config.tuning.n_jobs,
         "total_candidates": sum(m["grid"]["n_candidates"] for m in models),
         "total_fits": fits * folds,
         "halving": halving,
@@ -248,48 +243,48 @@ def _tuning(results: dict[str, Any], models: list[dict[str, Any]]) -> dict[str, 
     }
 
 
-def _data(results: dict[str, Any]) -> dict[str, Any]:
-    data, ds = results["data"], results["dataset"]
-    sizes = data["split_sizes"]
+def _data(results: Results) -> dict[str, Any]:
+    data, ds = results.data, results.dataset
+    sizes = data.split_sizes.model_dump()
     total = sum(sizes.values())
-    counts = data["class_counts"]
+    counts = data.class_counts.model_dump()
     class_rows = [
         {"digit": c, "all": counts["all"][i], **{s: counts[s][i] for s in SPLITS}}
-        for i, c in enumerate(data["target_summary"]["categories"])
+        for i, c in enumerate(data.target_summary.categories)
     ]
-    full = ds["source"] != "sample" and ds["n_samples"] >= 70000
+    full = ds.source != "sample" and ds.n_samples >= 70000
     return {
-        "source": ds["source"],
+        "source": ds.source,
         # a local folder says nothing to a reader and differs between machines: its name only
-        "origin": Path(ds["origin"]).name + "/" if ds["source"] == "idx" else ds["origin"],
-        "reason": ds["reason"],
-        "fingerprint": ds["fingerprint"],
-        "fingerprint_short": ds["fingerprint"][:16],
-        "n_samples": data["n_samples"],
-        "n_features": data["n_features"],
+        "origin": Path(ds.origin).name + "/" if ds.source == "idx" else ds.origin,
+        "reason": ds.reason,
+        "fingerprint": ds.fingerprint,
+        "fingerprint_short": ds.fingerprint[:16],
+        "n_samples": data.n_samples,
+        "n_features": data.n_features,
         "is_full_mnist": full,
-        "is_sample": ds["source"] == "sample",
-        "image_shape": data["image_shape"],
-        "pixel_dtype": data["pixel_dtype"],
-        "label_dtype": data["label_dtype"],
-        "pixel_min": data["pixel_min"],
-        "pixel_max": data["pixel_max"],
-        "pixel_mean": data["pixel_mean"],
-        "pixels_zero_everywhere": data["pixels_zero_everywhere"],
+        "is_sample": ds.source == "sample",
+        "image_shape": data.image_shape,
+        "pixel_dtype": data.pixel_dtype,
+        "label_dtype": data.label_dtype,
+        "pixel_min": data.pixel_min,
+        "pixel_max": data.pixel_max,
+        "pixel_mean": data.pixel_mean,
+        "pixels_zero_everywhere": data.pixels_zero_everywhere,
         "split": {
             "sizes": sizes,
             "total": total,
             "fractions": {s: sizes[s] / total for s in SPLITS},
-            "configured": dict(zip(SPLITS, results["config"]["data"]["split"], strict=True)),
-            "seed": results["config"]["data"]["seed"],
+            "configured": dict(zip(SPLITS, results.config.data.split, strict=True)),
+            "seed": results.config.data.seed,
             "one_test_image": 1 / sizes["test"] if sizes["test"] else 0.0,
         },
         "class_rows": class_rows,
         "class_min": min(counts["all"]),
         "class_max": max(counts["all"]),
-        "preview": data["preview"],
-        "target": data["target_summary"],
-        "n_classes": len(data["target_summary"]["categories"]),
+        "preview": data.preview.model_dump(),
+        "target": data.target_summary.model_dump(),
+        "n_classes": len(data.target_summary.categories),
     }
 
 
@@ -319,33 +314,31 @@ def _best(items: list[dict[str, Any]], score: Any, lowest: bool) -> dict[str, An
     return pick
 
 
-def _speed(results: dict[str, Any]) -> dict[str, Any]:
+def _speed(results: Results) -> dict[str, Any]:
     """Settings that made the search faster without changing what it finds."""
-    models = results["models"].values()
+    models = results.models.values()
     return {
-        "n_jobs": results["config"]["tuning"]["n_jobs"],
-        "float32": [m["name"] for m in models if m.get("float32")],
+        "n_jobs": results.config.tuning.n_jobs,
+        "float32": [m.name for m in models if m.float32],
         "default_from_search": [
-            _mid_sentence(k, m["name"])
-            for k, m in results["models"].items()
-            if m.get("default_from_search")
+            _mid_sentence(k, m.name) for k, m in results.models.items() if m.default_from_search
         ],
     }
 
 
-def build_context(results: dict[str, Any]) -> dict[str, Any]:
-    """Every fact the templates show, derived from `results` (a parsed results.json)."""
-    report = results["config"]["report"]
-    grids = results["config"]["grids"]
+def build_context(results: Results) -> dict[str, Any]:
+    """Every fact the templates show, derived from `results` (a validated results.json)."""
+    report = results.config.report
+    grids = results.config.grids
     regs = {
         k: _regressor(k, m, grids.get(k, {}))
-        for k, m in results["models"].items()
-        if m["family"] == "regression"
+        for k, m in results.models.items()
+        if m.family == "regression"
     }
     clfs = {
         k: _classifier(k, m, grids.get(k, {}))
-        for k, m in results["models"].items()
-        if m["family"] == "classification"
+        for k, m in results.models.items()
+        if m.family == "classification"
     }
     regressors, classifiers = list(regs.values()), list(clfs.values())
     best_reg = _best(regressors, lambda r: r["tuned"]["test_rmse"], lowest=True)
@@ -353,30 +346,30 @@ def build_context(results: dict[str, Any]) -> dict[str, Any]:
     best_clf_default = _best(classifiers, lambda c: c["default"]["test_acc"], lowest=False)
     best_reg_default = _best(regressors, lambda r: r["default"]["test_rmse"], lowest=True)
     warnings = _warnings(results)
-    scaling = results["scaling"]
+    scaling = results.scaling
     tuned_models = regressors + classifiers
-    selfeval = results.get("self_evaluation")
+    selfeval = results.self_evaluation
     return {
         "meta": {
-            "title": report["title"],
-            "author": report["author"],
-            "course": report["course"],
-            "date": results["report_date"],
-            "date_long": long_date(results["report_date"]),
+            "title": report.title,
+            "author": report.author,
+            "course": report.course,
+            "date": results.report_date,
+            "date_long": long_date(results.report_date),
             "lang": "sv",
-            "reportgen_version": results["reportgen_version"],
-            "schema_version": results["schema_version"],
+            "reportgen_version": results.reportgen_version,
+            "schema_version": results.schema_version,
         },
         "data": _data(results),
-        "environment": results["environment"],
+        "environment": dict(results.environment),
         "scaling": {
-            "zero_variance": scaling["zero_variance_pixels_train"],
-            "max_z_val": scaling["max_abs_z"]["validation"],
-            "max_z_test": scaling["max_abs_z"]["test"],
-            "max_z_train": scaling["max_abs_z"].get("train"),  # older runs lack it
-            "max_z": max(scaling["max_abs_z"]["validation"], scaling["max_abs_z"]["test"]),
-            "nonzero_outside_val": scaling["pixels_nonzero_outside_train"]["validation"],
-            "nonzero_outside_test": scaling["pixels_nonzero_outside_train"]["test"],
+            "zero_variance": scaling.zero_variance_pixels_train,
+            "max_z_val": scaling.max_abs_z.validation,
+            "max_z_test": scaling.max_abs_z.test,
+            "max_z_train": scaling.max_abs_z.train,  # older runs lack it
+            "max_z": max(scaling.max_abs_z.validation, scaling.max_abs_z.test),
+            "nonzero_outside_val": scaling.pixels_nonzero_outside_train.validation,
+            "nonzero_outside_test": scaling.pixels_nonzero_outside_train.test,
             "divided": [c["name_mid"] for c in classifiers if c["divided_by_255"]],
             "network_divided": clfs.get("mlp", {}).get("divided_by_255", False),
         },
@@ -410,5 +403,5 @@ def build_context(results: dict[str, Any]) -> dict[str, Any]:
         "warnings": warnings,
         "warned_models": sorted({w["model_name_mid"] for w in warnings}),
         "convergence_warnings": [w for w in warnings if w["category"] == "ConvergenceWarning"],
-        "self_evaluation": selfeval,
+        "self_evaluation": selfeval.model_dump() if selfeval else None,
     }

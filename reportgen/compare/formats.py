@@ -5,21 +5,10 @@ from __future__ import annotations
 import html
 from typing import Any
 
+from ..metrics import format_delta, format_value
 from .diff import any_worse, has_differences
 
 WIDTH = 100
-
-
-def _value(metric: str, v: float) -> str:
-    if metric == "rmse":
-        return f"{v:.4g}" if abs(v) < 1e5 else f"{v:.3e}"
-    return f"{v:.2%}"
-
-
-def _delta(metric: str, d: float) -> str:
-    if metric == "rmse":
-        return f"{d:+.4g}" if abs(d) < 1e5 else f"{d:+.3e}"
-    return f"{d * 100:+.2f} pp"
 
 
 def _params(p: dict[str, Any]) -> str:
@@ -62,9 +51,9 @@ def _sections(diff: dict[str, Any]) -> list[tuple[str, list[list[str]], list[str
                 m["phase"],
                 m["split"],
                 m["metric"],
-                _value(m["metric"], m["old"]),
-                _value(m["metric"], m["new"]),
-                _delta(m["metric"], m["delta"]),
+                format_value(m["metric"], m["old"]),
+                format_value(m["metric"], m["new"]),
+                format_delta(m["metric"], m["delta"]),
                 m["verdict"],
             ]
             for m in diff["metrics"]

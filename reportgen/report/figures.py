@@ -13,7 +13,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from .results import write_atomic  # noqa: E402
+from ..files import write_atomic  # noqa: E402
+from ..results import ModelResult, Results  # noqa: E402
 
 # Fixed ids, no date, text as paths: the same results give the same SVG bytes.
 STYLE = {
@@ -28,13 +29,11 @@ ACCENT, MUTED = "#1f5f8b", "#9bbcd6"
 DIGITS = [str(d) for d in range(10)]
 
 
-def digits_figure(first_digits: dict[str, Any]) -> Figure:
+def digits_figure(pixels: list[list[int]], labels: list[int]) -> Figure:
     """The first nine digits of the data set with their labels (3 x 3)."""
     fig, axes = plt.subplots(3, 3, figsize=(4.2, 4.4))
-    for ax, pixels, label in zip(
-        axes.flat, first_digits["pixels"], first_digits["labels"], strict=False
-    ):
-        ax.imshow(np.asarray(pixels).reshape(28, 28), cmap="gray_r", interpolation="nearest")
+    for ax, image, label in zip(axes.flat, pixels, labels, strict=False):
+        ax.imshow(np.asarray(image).reshape(28, 28), cmap="gray_r", interpolation="nearest")
         ax.set_title(f"y = {label}", fontsize=9)
         ax.set_xticks([])
         ax.set_yticks([])
@@ -90,12 +89,12 @@ def before_after_figure(before: list[list[int]], after: list[list[int]]) -> Figu
     return fig
 
 
-def rmse_figure(models: dict[str, Any]) -> Figure:
+def rmse_figure(models: dict[str, ModelResult]) -> Figure:
     """Test RMSE of each regression model, default and tuned; log scale when one explodes."""
-    regs = [m for m in models.values() if m["metric"] == "rmse"]
-    names = [m["name"] for m in regs]
-    default = np.array([m["default"]["test"]["rmse"] for m in regs])
-    tuned = np.array([m["tuned"]["test"]["rmse"] for m in regs])
+    regs = [m for m in models.values() if m.metric == "rmse"]
+    names = [m.name for m in regs]
+    default = np.array([m.default.test.rmse for m in regs])
+    tuned = np.array([m.tuned.test.rmse for m in regs])
     fig, ax = plt.subplots(figsize=(6.2, 2.9))
     x = np.arange(len(regs))
     ax.bar(x - 0.2, default, 0.4, color=MUTED, label="Standardparametrar")
@@ -112,30 +111,30 @@ def rmse_figure(models: dict[str, Any]) -> Figure:
     return fig
 
 
-def all_figures(results: dict[str, Any]) -> dict[str, Figure]:
+def all_figures(results: Results) -> dict[str, Figure]:
     """Every figure of the report, by file stem."""
-    data, models = results["data"], results["models"]
+    data, models = results.data, results.models
     mlp, logreg = models["mlp"], models["logreg"]
     return {
-        "digits": digits_figure(data["first_digits"]),
-        "class_distribution": class_distribution_figure(data["class_counts"]),
+        "digits": digits_figure(data.first_digits.pixels, data.first_digits.labels),
+        "class_distribution": class_distribution_figure(data.class_counts.model_dump()),
         "confusion_mlp_default": confusion_figure(
-            mlp["default"]["confusion_matrix"], "MLPClassifier, standardparametrar"
+            mlp.default.confusion_matrix, "MLPClassifier, standardparametrar"
         ),
         "confusion_logreg_default": confusion_figure(
-            logreg["default"]["confusion_matrix"], "Logistisk regression, standardparametrar"
+            logreg.default.confusion_matrix, "Logistisk regression, standardparametrar"
         ),
         "confusion_mlp_tuned": confusion_figure(
-            mlp["tuned"]["confusion_matrix"], "MLPClassifier, optimerade parametrar"
+            mlp.tuned.confusion_matrix, "MLPClassifier, optimerade parametrar"
         ),
         "mlp_before_after": before_after_figure(
-            mlp["default"]["confusion_matrix"], mlp["tuned"]["confusion_matrix"]
+            mlp.default.confusion_matrix, mlp.tuned.confusion_matrix
         ),
         "regression_rmse": rmse_figure(models),
     }
 
 
-def save_figures(results: dict[str, Any], folder: Path) -> dict[str, str]:
+def save_figures(results: Results, folder: Path) -> dict[str, str]:
     """Write every figure as SVG into `folder`; return stem -> file name."""
     folder.mkdir(parents=True, exist_ok=True)
     written = {}

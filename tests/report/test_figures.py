@@ -5,20 +5,19 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from reportgen.figures import (
+from reportgen.report.figures import (
     class_distribution_figure,
     confusion_figure,
     digits_figure,
     rmse_figure,
     save_figures,
 )
+from reportgen.results import Results
 
-from .test_results import results  # noqa: F401  (fixture)
 
-
-def test_digits_figure_shows_the_first_nine_with_labels(results):  # noqa: F811
-    first = results["data"]["first_digits"]
-    fig = digits_figure(first)
+def test_digits_figure_shows_the_first_nine_with_labels(results):
+    first = results.data.first_digits.model_dump()
+    fig = digits_figure(first["pixels"], first["labels"])
     titles = [ax.get_title() for ax in fig.axes]
     assert titles == [f"y = {label}" for label in first["labels"]]
     image = fig.axes[0].images[0].get_array()
@@ -41,10 +40,10 @@ def test_class_distribution_stacks_the_splits():
 
 
 @pytest.mark.parametrize("linear_rmse, log", [(2.5, False), (7.9e9, True)])
-def test_rmse_figure_goes_log_when_a_model_explodes(results, linear_rmse, log):  # noqa: F811
-    results["models"]["linear"]["default"]["test"]["rmse"] = linear_rmse
-    results["models"]["linear"]["tuned"]["test"]["rmse"] = linear_rmse
-    ax = rmse_figure(results["models"]).axes[0]
+def test_rmse_figure_goes_log_when_a_model_explodes(results_data, linear_rmse, log):
+    results_data["models"]["linear"]["default"]["test"]["rmse"] = linear_rmse
+    results_data["models"]["linear"]["tuned"]["test"]["rmse"] = linear_rmse
+    ax = rmse_figure(Results.model_validate(results_data).models).axes[0]
     assert (ax.get_yscale() == "log") is log
     assert [t.get_text() for t in ax.get_xticklabels()] == [
         "Linjär regression",
@@ -54,7 +53,7 @@ def test_rmse_figure_goes_log_when_a_model_explodes(results, linear_rmse, log): 
     ]
 
 
-def test_svg_bytes_are_stable(tmp_path, results):  # noqa: F811
+def test_svg_bytes_are_stable(tmp_path, results):
     save_figures(results, tmp_path / "a")
     save_figures(results, tmp_path / "b")
     names = sorted(p.name for p in (tmp_path / "a").iterdir())

@@ -1,4 +1,4 @@
-"""The analysis on small real data: splits, every registered model's metrics, facts."""
+"""Fitting on small real data: every registered model's metrics, defaults, warnings, halving."""
 
 from __future__ import annotations
 
@@ -7,17 +7,11 @@ import dataclasses
 import numpy as np
 import pytest
 
-from reportgen.experiment import (
-    WarningLog,
-    divided_by_255,
-    fit_default,
-    fit_tuned,
-    inputs_for,
-    split_and_scale,
-)
-from reportgen.models import CLASSIFICATION, MODELS
-
-from .conftest import FAST_GRIDS
+from reportgen.analysis.fit import fit_default, fit_model, tuned_result
+from reportgen.analysis.models import CLASSIFICATION, MODELS
+from reportgen.analysis.search import run_search
+from reportgen.analysis.splits import split_and_scale
+from reportgen.analysis.warning_log import WarningLog
 
 
 @pytest.fixture(scope="module")
@@ -25,60 +19,30 @@ def split(small):
     return split_and_scale(small, (0.8, 0.1, 0.1), seed=42)
 
 
-def test_split_sizes_and_stratification(small, split):
-    sizes = {k: len(v) for k, v in split.idx.items()}
-    assert sizes == {"train": 480, "validation": 60, "test": 60}
-    all_rows = np.concatenate(list(split.idx.values()))
-    assert len(np.unique(all_rows)) == 600  # disjoint, complete
-    for k, rows in split.idx.items():
-        assert np.bincount(small.y[rows], minlength=10).tolist() == [sizes[k] // 10] * 10
+def fit_tuned(spec, grid, data, cfg, log, progress):
+    """The search over `grid`, then the best parameters' model scored: (result, timing)."""
+    return tuned_result(spec, run_search(spec, grid, data, cfg, progress), data, log)
 
 
-def test_split_is_seeded(small, split):
-    again = split_and_scale(small, (0.8, 0.1, 0.1), seed=42)
-    other = split_and_scale(small, (0.8, 0.1, 0.1), seed=43)
-    assert np.array_equal(again.idx["test"], split.idx["test"])
-    assert not np.array_equal(other.idx["test"], split.idx["test"])
-
-
-def test_scaler_is_fitted_on_train_only(small, split):
-    train = small.X[split.idx["train"]].astype(float)
-    np.testing.assert_allclose(split.scaler.mean_, train.mean(axis=0))
-    np.testing.assert_allclose(split.X["train"].mean(axis=0)[split.scaler.var_ > 0], 0, atol=1e-9)
-
-
-def test_divided_by_255_keeps_the_split_and_puts_pixels_in_0_1(small, split):
-    div = divided_by_255(small, split)
-    for k in ("train", "validation", "test"):
-        np.testing.assert_array_equal(div.X[k], small.X[split.idx[k]] / 255.0)
-        np.testing.assert_array_equal(div.y[k], split.y[k])
-    assert div.X_all.dtype == np.float64
-    assert div.X_all.min() == 0.0 and div.X_all.max() == 1.0  # the sample has black and white
-    assert div.scaler is None
-
-
-def test_each_model_gets_the_scaling_the_config_names(small, split, fast_config):
-    assert fast_config.data.divide_by_255 == ("mlp",)
-    assert inputs_for("mlp", fast_config, small, split).X_all.max() == 1.0
-    assert inputs_for("logreg", fast_config, small, split) is split
-    data = dataclasses.replace(fast_config.data, divide_by_255=())
-    assert inputs_for("mlp", dataclasses.replace(fast_config, data=data), small, split) is split
+def payload_of(spec, cfg, data, progress=lambda *a, **k: None) -> dict:
+    """fit_model's payload as plain data."""
+    return fit_model(spec, cfg, data, progress).model_dump()
 
 
 @pytest.mark.parametrize("key", list(MODELS))
-def test_every_model_gives_its_metrics(key, split, fast_config):
+def test_every_model_gives_its_metrics(key, split, fast_config, fast_grids):
     spec = MODELS[key]
     log = WarningLog()
     default, seconds = fit_default(spec, split, 42, log)
     assert seconds >= 0
     lines = []
     tuned, timing = fit_tuned(
-        spec, FAST_GRIDS[key], split, fast_config, log, lambda m, transient=False: lines.append(m)
+        spec, fast_grids[key], split, fast_config, log, lambda m, transient=False: lines.append(m)
     )
-    n_candidates = int(np.prod([len(v) for v in FAST_GRIDS[key].values()]))
+    n_candidates = int(np.prod([len(v) for v in fast_grids[key].values()]))
     assert len(tuned["candidates"]) == n_candidates == len(timing["candidate_fit_seconds"])
     assert len(lines) == n_candidates  # one progress line per candidate fit
-    assert set(tuned["best_params"]) == set(FAST_GRIDS[key])
+    assert set(tuned["best_params"]) == set(fast_grids[key])
     for result in (default, tuned):
         for part in ("validation", "test"):
             value = result[part][spec.metric]
@@ -97,7 +61,6 @@ def test_every_model_gives_its_metrics(key, split, fast_config):
 
 
 def test_kfold_tuning(split, fast_config):
-    import dataclasses
 
     cfg = dataclasses.replace(fast_config, tuning=dataclasses.replace(fast_config.tuning, cv=3))
     tuned, _ = fit_tuned(
@@ -109,7 +72,6 @@ def test_kfold_tuning(split, fast_config):
 def test_warnings_are_recorded_with_their_model(split):
     log = WarningLog()
     spec = MODELS["logreg"]
-    import dataclasses
 
     tiny = dataclasses.replace(spec, factory=lambda seed: spec.factory(seed).set_params(max_iter=2))
     fit_default(tiny, split, 42, log)
@@ -118,15 +80,14 @@ def test_warnings_are_recorded_with_their_model(split):
 
 
 @pytest.mark.parametrize("key", ["ridge", "mlp"])
-def test_kept_best_candidate_equals_a_fresh_fit_on_train(key, split, fast_config):
-    import dataclasses
+def test_kept_best_candidate_equals_a_fresh_fit_on_train(key, split, fast_config, fast_grids):
 
-    from reportgen.experiment import score
+    from reportgen.analysis.scoring import score
 
     spec = MODELS[key]
     grid_search = dataclasses.replace(fast_config.tuning, halving=())
     cfg = dataclasses.replace(fast_config, tuning=grid_search)
-    tuned, timing = fit_tuned(spec, FAST_GRIDS[key], split, cfg, WarningLog(), _quiet)
+    tuned, timing = fit_tuned(spec, fast_grids[key], split, cfg, WarningLog(), _quiet)
     params = {k: tuple(v) if isinstance(v, list) else v for k, v in tuned["best_params"].items()}
     fresh = spec.build(42, **params).fit(split.X["train"], split.y["train"])
     # equal up to the last bits: the search ran with one BLAS thread per candidate
@@ -134,8 +95,7 @@ def test_kept_best_candidate_equals_a_fresh_fit_on_train(key, split, fast_config
     assert timing["refitted"] is False
 
 
-def test_parallel_search_gives_the_serial_results(split, fast_config):
-    import dataclasses
+def test_parallel_search_gives_the_serial_results(split, fast_config, fast_grids):
 
     spec = MODELS["mlp"]
     results = []
@@ -143,7 +103,7 @@ def test_parallel_search_gives_the_serial_results(split, fast_config):
         tuning = dataclasses.replace(fast_config.tuning, n_jobs=n_jobs)
         cfg = dataclasses.replace(fast_config, tuning=tuning)
         tuned, timing = fit_tuned(
-            spec, FAST_GRIDS["mlp"], split, cfg, WarningLog(), lambda *a, **k: None
+            spec, fast_grids["mlp"], split, cfg, WarningLog(), lambda *a, **k: None
         )
         assert timing["refitted"] is False  # the best candidate was kept from its thread
         results.append(tuned)
@@ -151,7 +111,7 @@ def test_parallel_search_gives_the_serial_results(split, fast_config):
 
 
 def test_mlp_searches_on_float32_and_fits_its_default_on_float64(split, fast_config, monkeypatch):
-    import reportgen.experiment as experiment
+    import reportgen.analysis.fit as experiment
 
     seen = []
     real_search, real_default = experiment.run_search, experiment.fit_default
@@ -167,6 +127,7 @@ def test_mlp_searches_on_float32_and_fits_its_default_on_float64(split, fast_con
     monkeypatch.setattr(experiment, "run_search", spy_search)
     monkeypatch.setattr(experiment, "fit_default", spy_default)
     payload = experiment.fit_model(MODELS["mlp"], fast_config, split, lambda *a, **k: None)
+    payload = payload.model_dump()
     # a float32 search is not the plain float64 default fit, so the default is fitted on its own
     assert seen == [("default", np.float64), ("search", np.float32)]
     assert payload["result"]["float32"] is True
@@ -175,19 +136,17 @@ def test_mlp_searches_on_float32_and_fits_its_default_on_float64(split, fast_con
 
 
 def _with_grid(cfg, key, grid, cv=0):
-    import dataclasses
 
     tuning = dataclasses.replace(cfg.tuning, cv=cv, n_jobs=2)
     return dataclasses.replace(cfg, grids={**cfg.grids, key: grid}, tuning=tuning)
 
 
 def test_default_model_is_taken_from_the_search_when_the_grid_holds_it(split, fast_config):
-    from reportgen.experiment import fit_model
 
     spec = MODELS["logreg"]
     cfg = _with_grid(fast_config, "logreg", {"C": [0.1, 1.0], "max_iter": [100]})
     lines = []
-    payload = fit_model(spec, cfg, split, lambda m, transient=False: lines.append(m))
+    payload = payload_of(spec, cfg, split, lambda m, transient=False: lines.append(m))
     assert payload["result"]["default_from_search"] is True
     assert any("a candidate of the search" in line for line in lines)
     own, _ = fit_default(spec, split, 42, WarningLog())
@@ -204,9 +163,8 @@ def test_default_model_is_taken_from_the_search_when_the_grid_holds_it(split, fa
     ids=["k-fold: candidates saw less data", "grid lacks the default"],
 )
 def test_default_model_is_fitted_on_its_own_otherwise(split, fast_config, grid, cv):
-    from reportgen.experiment import fit_model
 
-    payload = fit_model(
+    payload = payload_of(
         MODELS["logreg"], _with_grid(fast_config, "logreg", grid, cv), split, lambda *a, **k: None
     )
     assert payload["result"]["default_from_search"] is False
@@ -217,16 +175,13 @@ def test_default_model_is_fitted_on_its_own_otherwise(split, fast_config, grid, 
 @pytest.mark.parametrize("default_iter, other_iter", [(2, 2000), (2000, 2)])
 def test_a_candidates_warnings_go_to_its_own_phase(split, fast_config, default_iter, other_iter):
     """Threads fit candidates at once; the default candidate's warnings are still its own."""
-    import dataclasses
-
-    from reportgen.experiment import fit_model
 
     base = MODELS["logreg"]
     spec = dataclasses.replace(
         base, factory=lambda seed: base.factory(seed).set_params(max_iter=default_iter)
     )
     cfg = _with_grid(fast_config, "logreg", {"max_iter": [default_iter, other_iter]})
-    payload = fit_model(spec, cfg, split, lambda *a, **k: None)
+    payload = payload_of(spec, cfg, split, lambda *a, **k: None)
     assert payload["result"]["default_from_search"] is True
     phases = {(w["phase"], w["category"]) for w in payload["warnings"]}
     assert ("tuned", "ConvergenceWarning") in phases  # one candidate stopped at 2 iterations
@@ -235,9 +190,6 @@ def test_a_candidates_warnings_go_to_its_own_phase(split, fast_config, default_i
 
 def test_slowest_first_scheduling_changes_no_result(split, fast_config):
     """Candidates start slowest first; candidates, ranks and the winner keep the grid order."""
-    import dataclasses
-
-    from reportgen.search import run_search
 
     base = MODELS["ridge"]
     cfg = _with_grid(fast_config, "ridge", {"alpha": [1.0, 10.0, 100.0, 1000.0]})
@@ -246,7 +198,7 @@ def test_slowest_first_scheduling_changes_no_result(split, fast_config):
     for cost in (lambda p: (), lambda p: (p["alpha"],)):
         spec = dataclasses.replace(base, cost=cost)
         search = run_search(spec, cfg.grids["ridge"], split, cfg, lambda *a, **k: None)
-        ran = [est.alpha for est, *_ in search.log.fits]
+        ran = [f.estimator.alpha for f in search.fits]
         outcomes.append(
             (ran, fit_tuned(spec, cfg.grids["ridge"], split, cfg, WarningLog(), _quiet))
         )
@@ -257,14 +209,11 @@ def test_slowest_first_scheduling_changes_no_result(split, fast_config):
 
 def test_ties_go_to_the_first_candidate_in_grid_order(split, fast_config):
     """Two identical candidates tie; the grid's first wins, whatever order they ran in."""
-    import dataclasses
-
-    from reportgen.search import run_search
 
     spec = dataclasses.replace(MODELS["linear"], cost=lambda p: (not p["copy_X"],))
     cfg = _with_grid(fast_config, "linear", {"copy_X": [True, False]})
     search = run_search(spec, cfg.grids["linear"], split, cfg, lambda *a, **k: None)
-    assert [est.copy_X for est, *_ in search.log.fits] == [False, True]  # ran False first
+    assert [f.estimator.copy_X for f in search.fits] == [False, True]  # ran False first
     assert list(search.cv_results["rank_test_score"]) == [1, 1]
     assert search.best_params == {"copy_X": True}
 
@@ -274,13 +223,12 @@ def _quiet(*args, **kwargs):
 
 
 def _halving(cfg, keys=("mlp",)):
-    import dataclasses
 
     return dataclasses.replace(cfg, tuning=dataclasses.replace(cfg.tuning, halving=keys))
 
 
 def test_halving_rounds_follow_scikit_learn():
-    from reportgen.search import halving_rounds
+    from reportgen.analysis.halving import halving_rounds
 
     assert halving_rounds(1) == [1]
     assert halving_rounds(2) == [2]
@@ -292,21 +240,19 @@ def test_halving_rounds_follow_scikit_learn():
 
 def test_successive_halving_keeps_a_model_trained_on_the_whole_train_split(split, fast_config):
     """Nine candidates: rounds on 1/9, 1/3 and all of the data; the winner is not refitted."""
-    from reportgen.experiment import fit_model
-    from reportgen.search import run_search
 
     grid = {"hidden_layer_sizes": [[8], [16], [32]], "alpha": [1e-4, 1e-2, 1.0], "max_iter": [20]}
     cfg = _halving(_with_grid(fast_config, "mlp", grid))
     search = run_search(MODELS["mlp"], grid, split, cfg, _quiet)
     assert [r["candidates"] for r in search.rounds] == [9, 3, 1]
     assert [round(r["share"], 3) for r in search.rounds] == [0.111, 0.333, 1.0]
-    assert len(search.log.fits) == 13
+    assert len(search.fits) == 13
     assert list(search.cv_results["round"]).count(2) == 1  # one candidate reached the last round
     best = search.cv_results["params"][int(search.cv_results["round"].argmax())]
     assert search.best_params == best
-    kept = search.log.kept(best)
+    kept = search.kept(best)
     assert kept.t_ == kept.n_iter_ * len(split.y["train"])  # every epoch saw all 480 train rows
-    payload = fit_model(MODELS["mlp"], cfg, split, _quiet)
+    payload = payload_of(MODELS["mlp"], cfg, split, _quiet)
     tuned = payload["result"]["tuned"]
     assert tuned["search"] == "halving" and payload["timing"]["refitted"] is False
     assert payload["result"]["default_from_search"] is False  # the default is fitted on its own
@@ -316,18 +262,16 @@ def test_successive_halving_keeps_a_model_trained_on_the_whole_train_split(split
 
 
 def test_grid_search_is_used_for_models_not_listed_for_halving(split, fast_config):
-    from reportgen.experiment import fit_model
 
-    payload = fit_model(MODELS["ridge"], _halving(fast_config), split, _quiet)
+    payload = payload_of(MODELS["ridge"], _halving(fast_config), split, _quiet)
     tuned = payload["result"]["tuned"]
     assert tuned["search"] == "grid" and "rounds" not in tuned
     assert all("round" not in c for c in tuned["candidates"])
 
 
 def test_a_float32_search_never_stands_in_for_the_default(split, fast_config):
-    from reportgen.experiment import fit_model
 
     grid = {"hidden_layer_sizes": [[100]], "max_iter": [200]}  # holds the MLP's defaults
     cfg = _halving(_with_grid(fast_config, "mlp", grid), keys=())
-    payload = fit_model(MODELS["mlp"], cfg, split, _quiet)
+    payload = payload_of(MODELS["mlp"], cfg, split, _quiet)
     assert payload["result"]["default_from_search"] is False

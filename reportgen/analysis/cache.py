@@ -13,9 +13,13 @@ import os
 from pathlib import Path
 from typing import Any
 
-from .results import dumps, write_atomic
+from pydantic import ValidationError
 
-# Bump when experiment.py changes what a fit produces, so old entries stop matching.
+from ..errors import InputError
+from ..files import read_bounded, write_atomic
+from ..results import ModelPayload, dumps, parse_json_document
+
+# Bump when the analysis changes what a fit produces, so old entries stop matching.
 ANALYSIS_VERSION = 8
 
 
@@ -47,17 +51,20 @@ class ResultCache:
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.json"
 
-    def get(self, key: str) -> tuple[dict[str, Any] | None, str]:
-        """(payload, "") on a hit; (None, why) on a miss: disabled, no entry, or corrupt."""
+    def get(self, key: str) -> tuple[ModelPayload | None, str]:
+        """(payload, "") on a hit; (None, why) on a miss: disabled, no entry, or corrupt.
+
+        An entry is checked like any document from outside (the cache folder may be shared):
+        size, JSON, key, checksum, then the schema."""
         if not self.enabled:
             return None, "cache off"
         path = self._path(key)
-        try:
-            entry = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
+        if not path.exists():
             return None, "not in cache"
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            return None, f"corrupt cache entry {path.name} ({type(exc).__name__}), recomputed"
+        try:
+            entry = parse_json_document(read_bounded(path), path.name)
+        except InputError as exc:
+            return None, f"corrupt cache entry {path.name} ({str(exc)[:60]}), recomputed"
         ok = (
             isinstance(entry, dict)
             and entry.get("key") == key
@@ -65,16 +72,20 @@ class ResultCache:
         )
         if not ok:
             return None, f"corrupt cache entry {path.name} (checksum), recomputed"
-        return entry["payload"], ""
+        try:
+            return ModelPayload.model_validate(entry["payload"]), ""
+        except ValidationError:
+            return None, f"corrupt cache entry {path.name} (schema), recomputed"
 
-    def put(self, key: str, payload: dict[str, Any]) -> None:
+    def put(self, key: str, payload: ModelPayload) -> None:
         """Store a payload; a cache that cannot be written is skipped, never fatal."""
         if not self.enabled:
             return
         path = self._path(key)
+        data = payload.model_dump(mode="json")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            entry = {"key": key, "checksum": _digest(payload), "payload": payload}
+            entry = {"key": key, "checksum": _digest(data), "payload": data}
             write_atomic(path, dumps(entry))
         except OSError:
             pass

@@ -13,25 +13,15 @@ from pathlib import Path
 
 import pytest
 
-from reportgen.context import build_context
 from reportgen.errors import RenderError
-from reportgen.render import (
-    decimal,
-    integer,
-    make_environment,
-    percent,
-    pp,
-    render_html,
-    rmse,
-    sci,
-    write_report,
-)
-
-from .test_context import as_halving
+from reportgen.report.context import build_context
+from reportgen.report.formatting import decimal, integer, percent, pp, rmse, sci
+from reportgen.report.html import make_environment, render_html, write_report
+from reportgen.results import Results
 
 HERE = Path(__file__).parent
-FIXTURE = HERE / "fixtures" / "results_small.json"
-GOLDEN = HERE / "golden" / "report.html"
+FIXTURE = HERE.parent / "fixtures" / "results_small.json"
+GOLDEN = HERE.parent / "golden" / "report.html"
 HEADINGS = [
     "Abstract",
     "Innehåll",
@@ -65,15 +55,20 @@ HEADINGS = [
 
 
 @pytest.fixture
-def results() -> dict:
+def results(results_data) -> dict:
     """A fresh copy of the frozen small run (safe to mutate)."""
-    return json.loads(FIXTURE.read_text(encoding="utf-8"))
+    return results_data
+
+
+def html_of(data: dict) -> str:
+    """report.html of an edited results dict, validated as every reader does."""
+    return render_html(Results.model_validate(data))
 
 
 @pytest.fixture(scope="module")
 def page() -> str:
     """The fixture's report.html text."""
-    return render_html(json.loads(FIXTURE.read_text(encoding="utf-8")))
+    return html_of(json.loads(FIXTURE.read_text(encoding="utf-8")))
 
 
 def _text(markup: str) -> str:
@@ -118,7 +113,7 @@ def test_every_model_number_is_shown_formatted(page, results):
     for n in sizes.values():
         assert f"{integer(n)} bilder" in text
     assert "Elastic Net med RMSE 1,83" in text
-    gap = build_context(results)["comparison"]["gap"]
+    gap = build_context(Results.model_validate(results))["comparison"]["gap"]
     assert f"klassar MLPClassifier {pp(gap, sign=False)} fler" in text
     z = results["scaling"]["max_abs_z"]
     assert decimal(z["validation"], 1) in text and decimal(z["test"], 1) in text
@@ -128,18 +123,18 @@ def test_every_model_number_is_shown_formatted(page, results):
 
 
 def test_conditional_prose_follows_the_results(results):
-    text = _text(render_html(results))
+    text = _text(html_of(results))
     assert "Linjär regression brast inte helt" in text
     results["models"]["linear"]["default"]["test"]["rmse"] = 7.9e9
     results["warnings"] = []
-    text = _text(render_html(results))
+    text = _text(html_of(results))
     assert "Linjär regression brast helt" in text and "7,9·10⁹" in text
     assert "Ordinary linear regression broke down" in text
     assert "Inga varningar uppstod" in text
 
 
 def test_method_says_which_models_were_divided_by_255(results):
-    text = _text(render_html(results))
+    text = _text(html_of(results))
     assert "Därför fick MLPClassifier inte de standardiserade pixlarna" in text
     assert "Regressionsmodellerna och logistisk regression tränades på de standardiserade" in text
     assert (
@@ -147,20 +142,20 @@ def test_method_says_which_models_were_divided_by_255(results):
         "pixlar och MLPClassifier på pixlar delade med 255)" in text
     )
     results["models"]["mlp"]["preprocessing"] = "standard_scaler"
-    text = _text(render_html(results))
+    text = _text(html_of(results))
     assert "delades varje pixelvärde med 255" not in text
     assert "De tränades på samma sätt och på samma standardiserade data" in text
     for key in ("mlp", "logreg"):
         results["models"][key]["preprocessing"] = "divide_by_255"
-    text = _text(render_html(results))
+    text = _text(html_of(results))
     assert "Därför fick logistisk regression och MLPClassifier inte" in text
     assert "Regressionsmodellerna tränades på de standardiserade" in text
     assert "De tränades på samma sätt och på samma pixlar delade med 255" in text
 
 
-def test_method_describes_halving_rounds_when_used(results, page):
+def test_method_describes_halving_rounds_when_used(results, page, as_halving):
     assert "successiv halvering" not in _text(page)  # the default: full grids
-    text = _text(render_html(as_halving(results)))
+    text = _text(html_of(as_halving(results)))
     assert "För MLPClassifier söktes rutnätet med successiv halvering" in text
     assert (
         "I första omgången tränades alla 8 kombinationer på en tredjedel av datan "
@@ -190,7 +185,7 @@ def test_untrusted_config_text_is_escaped(results):
     evil = "<img src=x> {{ 7*7 }} & file:///etc/passwd"
     results["config"]["report"]["author"] = evil
     results["config"]["report"]["title"] = "{{ 7*7 }} <b>x</b>"
-    page = render_html(results)
+    page = html_of(results)
     assert "<img src=x>" not in page and "<b>x</b>" not in page
     assert "&lt;img src=x&gt; {{ 7*7 }} &amp; file:///etc/passwd" in page
     assert "{{ 7*7 }} &lt;b&gt;x&lt;/b&gt;" in page
@@ -203,11 +198,11 @@ def test_self_evaluation_markdown_without_raw_html(results):
         "format": "markdown",
         "text": "## Utmaningar\n\nDet var **svårt**.\n\n<script>alert(1)</script>\n",
     }
-    page = render_html(results)
+    page = html_of(results)
     assert "<strong>svårt</strong>" in page and "<h2>Utmaningar</h2>" in page
     assert "<script>" not in page and "&lt;script&gt;" in page
     results["self_evaluation"] = {"source": "s.txt", "format": "text", "text": "a < b\n\nTvå"}
-    page = render_html(results)
+    page = html_of(results)
     assert "<p>a &lt; b</p>" in page and "<p>Två</p>" in page
 
 
@@ -220,7 +215,7 @@ def test_undefined_variable_names_template_and_line(results, tmp_path):
     (tmp_path / "partials" / "inledning.html").write_text("<p>ok</p>\n<p>ok</p>\n{{ nope }}\n")
     results["config"]["report"]["templates_dir"] = str(tmp_path)
     with pytest.raises(RenderError, match=r"inledning\.html line 3: .*nope"):
-        render_html(results)
+        html_of(results)
 
 
 def test_syntax_error_names_template_and_line(results, tmp_path):
@@ -228,7 +223,7 @@ def test_syntax_error_names_template_and_line(results, tmp_path):
     (tmp_path / "partials" / "appendix.html").write_text("<p>ok</p>\n{% if %}\n")
     results["config"]["report"]["templates_dir"] = str(tmp_path)
     with pytest.raises(RenderError, match=r"appendix\.html line 2"):
-        render_html(results)
+        html_of(results)
 
 
 def test_user_templates_dir_comes_first(results, tmp_path):
@@ -241,7 +236,7 @@ def test_user_templates_dir_comes_first(results, tmp_path):
 def test_text_is_covered_by_the_fonts(page):
     from fontTools.ttLib import TTFont
 
-    from reportgen.pdf import font_dir
+    from reportgen.report.pdf import font_dir
 
     cmap = TTFont(font_dir() / "DejaVuSerif.ttf").getBestCmap()
     missing = {c for c in _text(page) if ord(c) not in cmap and c not in "\n"}
@@ -250,7 +245,7 @@ def test_text_is_covered_by_the_fonts(page):
 
 def test_fetcher_refuses_network_and_outside_files(tmp_path):
     weasyprint = pytest.importorskip("weasyprint")
-    from reportgen.pdf import restricted_fetcher
+    from reportgen.report.pdf import restricted_fetcher
 
     (tmp_path / "ok.svg").write_text("<svg/>")
     fetch = restricted_fetcher(weasyprint, [tmp_path])
@@ -269,11 +264,11 @@ def test_fetcher_refuses_network_and_outside_files(tmp_path):
 def pdf_run(tmp_path_factory) -> Path:
     """The fixture rendered to report.html + report.pdf in a temporary run folder."""
     run = tmp_path_factory.mktemp("run")
-    results = json.loads(FIXTURE.read_text(encoding="utf-8"))
-    from reportgen.figures import save_figures
+    results = Results.model_validate_json(FIXTURE.read_text(encoding="utf-8"))
+    from reportgen.report.figures import save_figures
 
     save_figures(results, run / "figures")
-    paths = write_report(results, run, progress=lambda *a, **k: None)
+    paths = write_report(results, run)
     assert [p.name for p in paths] == ["report.html", "report.pdf"]
     return run
 
@@ -314,8 +309,8 @@ def test_pdf_fonts_embedded_and_metadata(pdf_run):
 
 def test_pdf_bytes_are_reproducible(pdf_run, tmp_path):
     shutil.copytree(pdf_run / "figures", tmp_path / "figures")
-    results = json.loads(FIXTURE.read_text(encoding="utf-8"))
-    write_report(results, tmp_path, progress=lambda *a, **k: None)
+    results = Results.model_validate_json(FIXTURE.read_text(encoding="utf-8"))
+    write_report(results, tmp_path)
     assert (tmp_path / "report.pdf").read_bytes() == (pdf_run / "report.pdf").read_bytes()
     assert (tmp_path / "report.html").read_bytes() == (pdf_run / "report.html").read_bytes()
 
@@ -323,7 +318,7 @@ def test_pdf_bytes_are_reproducible(pdf_run, tmp_path):
 def test_missing_weasyprint_names_the_debian_package(monkeypatch):
     import sys
 
-    from reportgen import pdf
+    from reportgen.report import pdf
 
     monkeypatch.setitem(sys.modules, "weasyprint", None)  # import now raises ImportError
     with pytest.raises(RenderError, match="libpango-1.0-0"):

@@ -4,40 +4,18 @@ from __future__ import annotations
 
 import gzip
 import shutil
-import struct
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-from reportgen.data import load_dataset, load_idx, read_idx, stratified_subset
+from reportgen.analysis.data import load_dataset, load_idx, read_idx, stratified_subset
 from reportgen.errors import DataError
 
-
-def write_idx(path: Path, array: np.ndarray, compress: bool = True, magic: bytes | None = None):
-    header = magic or bytes([0, 0, 8, array.ndim])
-    header += b"".join(struct.pack(">I", d) for d in array.shape)
-    raw = header + array.astype(np.uint8).tobytes()
-    path.write_bytes(gzip.compress(raw, mtime=0) if compress else raw)
-    return path
-
-
-def make_mnist_dir(folder: Path, n_train=20, n_test=10, compress=True, side=28) -> Path:
-    rng = np.random.default_rng(0)
-    folder.mkdir(parents=True, exist_ok=True)
-    ext = ".gz" if compress else ""
-    for part, n in (("train", n_train), ("t10k", n_test)):
-        write_idx(
-            folder / f"{part}-images-idx3-ubyte{ext}",
-            rng.integers(0, 256, (n, side, side)),
-            compress,
-        )
-        write_idx(folder / f"{part}-labels-idx1-ubyte{ext}", np.arange(n) % 10, compress)
-    return folder
+from ..helpers import write_idx
 
 
 @pytest.mark.parametrize("compress", [True, False])
-def test_synthetic_idx_loads_train_then_test(tmp_path, compress):
+def test_synthetic_idx_loads_train_then_test(tmp_path, compress, make_mnist_dir):
     ds = load_idx(make_mnist_dir(tmp_path, compress=compress))
     assert ds.X.shape == (30, 784) and ds.X.dtype == np.uint8
     assert ds.y.tolist() == [i % 10 for i in range(20)] + [i % 10 for i in range(10)]
@@ -74,7 +52,7 @@ CORRUPTIONS = {
 
 
 @pytest.mark.parametrize("name", CORRUPTIONS)
-def test_corrupt_images_file_is_a_clear_error(tmp_path, name):
+def test_corrupt_images_file_is_a_clear_error(tmp_path, name, make_mnist_dir):
     folder = make_mnist_dir(tmp_path)
     corrupt, message = CORRUPTIONS[name]
     corrupt(folder / "train-images-idx3-ubyte.gz")
@@ -82,34 +60,34 @@ def test_corrupt_images_file_is_a_clear_error(tmp_path, name):
         load_idx(folder)
 
 
-def test_count_mismatch(tmp_path):
+def test_count_mismatch(tmp_path, make_mnist_dir, write_idx):
     folder = make_mnist_dir(tmp_path)
     write_idx(folder / "train-labels-idx1-ubyte.gz", np.arange(7) % 10)
     with pytest.raises(DataError, match="20 images but 7 labels"):
         load_idx(folder)
 
 
-def test_wrong_image_size(tmp_path):
+def test_wrong_image_size(tmp_path, make_mnist_dir, write_idx):
     folder = make_mnist_dir(tmp_path)
     write_idx(folder / "t10k-images-idx3-ubyte.gz", np.zeros((10, 20, 20)))
     with pytest.raises(DataError, match="28x28"):
         load_idx(folder)
 
 
-def test_labels_outside_digits(tmp_path):
+def test_labels_outside_digits(tmp_path, make_mnist_dir, write_idx):
     folder = make_mnist_dir(tmp_path)
     write_idx(folder / "t10k-labels-idx1-ubyte.gz", np.full(10, 12))
     with pytest.raises(DataError, match="0-9"):
         load_idx(folder)
 
 
-def test_empty_data_set(tmp_path):
+def test_empty_data_set(tmp_path, make_mnist_dir):
     folder = make_mnist_dir(tmp_path, n_train=0)
     with pytest.raises(DataError, match="empty"):
         load_idx(folder)
 
 
-def test_missing_folder_and_file(tmp_path):
+def test_missing_folder_and_file(tmp_path, make_mnist_dir):
     with pytest.raises(DataError, match="does not exist"):
         load_idx(tmp_path / "nowhere")
     folder = make_mnist_dir(tmp_path / "m")
@@ -118,7 +96,7 @@ def test_missing_folder_and_file(tmp_path):
         load_idx(folder)
 
 
-def test_auto_prefers_mnist_dir(tmp_path, monkeypatch):
+def test_auto_prefers_mnist_dir(tmp_path, monkeypatch, make_mnist_dir):
     folder = make_mnist_dir(tmp_path)
     monkeypatch.setenv("MNIST_DIR", str(folder))
     ds = load_dataset("auto")
@@ -145,7 +123,7 @@ def test_openml_offline_error_names_other_sources(monkeypatch):
         load_dataset("openml")
 
 
-def test_fingerprint_is_stable_and_sensitive(tmp_path, sample):
+def test_fingerprint_is_stable_and_sensitive(tmp_path, sample, make_mnist_dir, write_idx):
     folder = make_mnist_dir(tmp_path / "a")
     copy = shutil.copytree(folder, tmp_path / "b")
     assert load_idx(folder).fingerprint == load_idx(copy).fingerprint

@@ -7,14 +7,14 @@ import json
 
 import pytest
 
-from reportgen.cache import ResultCache, model_key
-from reportgen.experiment import cache_material, run_experiment
-from reportgen.models import MODELS
+from reportgen.analysis.cache import ResultCache, model_key
+from reportgen.analysis.fit import cache_material, run_experiment
+from reportgen.analysis.models import MODELS
 
 
 @pytest.fixture
 def tiny(small):
-    from reportgen.data import stratified_subset
+    from reportgen.analysis.data import stratified_subset
 
     return stratified_subset(small, 300, seed=0)
 

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import os
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from .errors import RenderError
-from .results import write_atomic
+from ..errors import RenderError
+from ..files import write_atomic
 
 # (family, weight, style, file) of the DejaVu faces that matplotlib ships.
 FACES = [
@@ -95,12 +98,55 @@ def _mime(path: Path) -> str:
     }.get(path.suffix.lower(), "application/octet-stream")
 
 
+# An undated report's attachments carry this time, the earliest a ZIP file can hold, as
+# reproducible builds do: never the clock.
+UNDATED = dt.datetime(1980, 1, 1, tzinfo=dt.UTC)
+
+
 def report_datetime(date: str) -> dt.datetime:
-    """The report's date at midnight UTC (never the clock); 2000-01-01 if unparsable."""
+    """The report's date at midnight UTC (never the clock); UNDATED when empty or unparsable."""
     try:
         return dt.datetime.fromisoformat(date[:10]).replace(tzinfo=dt.UTC)
     except ValueError:
-        return dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+        return UNDATED
+
+
+def check_pdf_export() -> None:
+    """WeasyPrint (and its Pango) loads and every font file the report binds is there."""
+    _weasyprint()
+    missing = [name for *_, name in FACES if not (font_dir() / name).is_file()]
+    if missing:
+        raise RenderError(
+            f"font files {', '.join(missing)} are missing from {font_dir()}: reinstall matplotlib"
+        )
+
+
+_epoch_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def _source_date_epoch(when: dt.datetime) -> Iterator[None]:
+    """SOURCE_DATE_EPOCH = the report's date while the PDF is written, then as it was.
+
+    fontTools stamps subset fonts with the clock unless it is set (it is used only where
+    HarfBuzz's subsetter is missing). Scoped, so a second build in the same process, with
+    another date, never sees this one's.
+    """
+    with _epoch_lock:
+        before = os.environ.get("SOURCE_DATE_EPOCH")
+        os.environ["SOURCE_DATE_EPOCH"] = before or str(int(when.timestamp()))
+        try:
+            yield
+        finally:
+            if before is None:
+                os.environ.pop("SOURCE_DATE_EPOCH", None)
+
+
+def _quiet_weasyprint() -> None:
+    """WeasyPrint logs each CSS it does not support; a report needs none of that on screen."""
+    logger = logging.getLogger("weasyprint")
+    if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
+        logger.addHandler(logging.NullHandler())
 
 
 def write_pdf(
@@ -116,8 +162,6 @@ def write_pdf(
 ) -> Path:
     """Render `html` (relative URLs from `base_dir`) to the PDF `out`, byte-identical per input."""
     when = report_datetime(date)
-    # fontTools stamps subset fonts with the clock unless this is set (when hb-subset is absent).
-    os.environ.setdefault("SOURCE_DATE_EPOCH", str(int(when.timestamp())))
     weasyprint = _weasyprint()
     from weasyprint.text.fonts import FontConfiguration
 
@@ -137,7 +181,7 @@ def write_pdf(
         )
         for name, data in (attachments or {}).items()
     ]
-    logging.getLogger("weasyprint").addHandler(logging.NullHandler())
+    _quiet_weasyprint()
     try:
         doc = weasyprint.HTML(
             string=html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher
@@ -145,8 +189,10 @@ def write_pdf(
         doc.metadata.title = title
         doc.metadata.authors = [author]
         doc.metadata.lang = lang
-        doc.metadata.created = doc.metadata.modified = when.strftime("%Y-%m-%d")
-        data = doc.write_pdf(attachments=files)
+        if when != UNDATED:
+            doc.metadata.created = doc.metadata.modified = when.strftime("%Y-%m-%d")
+        with _source_date_epoch(when):
+            data = doc.write_pdf(attachments=files)
     except Exception as exc:  # WeasyPrint raises many kinds; the user needs one line
         raise RenderError(f"PDF export failed ({exc.__class__.__name__}: {exc})") from None
     write_atomic(out, data)

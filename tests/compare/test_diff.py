@@ -8,19 +8,26 @@ import json
 import pytest
 
 from reportgen.cli import main
-from reportgen.diff import Side, any_worse, compare, has_differences, html_text
-from reportgen.diff_format import to_html, to_markdown, to_text
-from reportgen.results import dumps, loads
-
-from .test_results import results  # noqa: F401  (fixture)
-
-
-def side(r, label="x"):
-    return Side(label, r, ["same text"])
+from reportgen.compare.diff import any_worse, compare, has_differences
+from reportgen.compare.formats import to_html, to_markdown, to_text
+from reportgen.compare.sources import Side
+from reportgen.compare.text import html_text
+from reportgen.results import Results, dumps, parse_results
 
 
 @pytest.fixture
-def changed(results):  # noqa: F811
+def results(results_data) -> dict:
+    """A fresh copy of the frozen small run (safe to mutate)."""
+    return results_data
+
+
+def side(r, label="x"):
+    """One side of a comparison: an edited results dict, validated, with a fixed text."""
+    return Side(label, r if isinstance(r, Results) else Results.model_validate(r), ["same text"])
+
+
+@pytest.fixture
+def changed(results):
     b = copy.deepcopy(results)
     b["models"]["ridge"]["tuned"]["test"]["rmse"] -= 0.25  # better: lower RMSE
     b["models"]["mlp"]["tuned"]["test"]["accuracy"] -= 0.02  # worse: lower accuracy
@@ -39,13 +46,13 @@ def changed(results):  # noqa: F811
     return b
 
 
-def test_identical_runs_have_no_differences(results):  # noqa: F811
+def test_identical_runs_have_no_differences(results):
     diff = compare(side(results), side(copy.deepcopy(results)))
     assert not has_differences(diff)
     assert "no differences" in to_text(diff)
 
 
-def test_directions_know_rmse_is_lower_better(results, changed):  # noqa: F811
+def test_directions_know_rmse_is_lower_better(results, changed):
     diff = compare(side(results, "a"), side(changed, "b"))
     verdicts = {(m["model"], m["split"], m["metric"]): m["verdict"] for m in diff["metrics"]}
     assert verdicts[("ridge", "test", "rmse")] == "better"
@@ -66,7 +73,7 @@ def test_directions_know_rmse_is_lower_better(results, changed):  # noqa: F811
     assert diff["warnings"]["added"][0]["model"] == "mlp"
 
 
-def test_a_run_from_before_divide_by_255_compares_as_all_standardised(results):  # noqa: F811
+def test_a_run_from_before_divide_by_255_compares_as_all_standardised(results):
     new = copy.deepcopy(results)
     new["config"]["data"]["divide_by_255"] = []
     for m in new["models"].values():
@@ -75,16 +82,16 @@ def test_a_run_from_before_divide_by_255_compares_as_all_standardised(results): 
     del old["config"]["data"]["divide_by_255"]
     for m in old["models"].values():
         del m["preprocessing"]
-    old = loads(json.dumps(old))  # as reportgen reads any results.json
+    old = parse_results(json.dumps(old))  # as reportgen reads any results.json
     assert not has_differences(compare(side(old), side(new)))
 
 
-def test_tolerance_hides_noise(results, changed):  # noqa: F811
+def test_tolerance_hides_noise(results, changed):
     diff = compare(side(results), side(changed), tolerance=0.5)
     assert diff["metrics"] == []
 
 
-def test_text_fits_100_columns_and_other_formats(results, changed):  # noqa: F811
+def test_text_fits_100_columns_and_other_formats(results, changed):
     diff = compare(side(results, "a" * 150), side(changed, "b"))
     text = to_text(diff)
     assert max(len(line) for line in text.splitlines()) <= 100
@@ -108,7 +115,7 @@ def write_run(folder, r):
     return str(folder)
 
 
-def test_cli_exit_codes_and_fail_on_worse(tmp_path, results, changed, capsys):  # noqa: F811
+def test_cli_exit_codes_and_fail_on_worse(tmp_path, results, changed, capsys):
     a = write_run(tmp_path / "a", results)
     same = write_run(tmp_path / "same", results)
     b = write_run(tmp_path / "b", changed)
@@ -127,7 +134,7 @@ def test_cli_exit_codes_and_fail_on_worse(tmp_path, results, changed, capsys):  
     assert json.loads(capsys.readouterr().out)["metrics"][0]["verdict"] == "better"
 
 
-def test_cli_errors_are_exit_2(tmp_path, results, capsys):  # noqa: F811
+def test_cli_errors_are_exit_2(tmp_path, results, capsys):
     a = write_run(tmp_path / "a", results)
     assert main(["diff", a, str(tmp_path / "missing")]) == 2
     assert "does not exist" in capsys.readouterr().err

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import DataError
+from ..errors import DataError
 
 IMAGE_SIDE = 28
 N_PIXELS = IMAGE_SIDE * IMAGE_SIDE
@@ -180,11 +180,6 @@ def load_dataset(name: str, mnist_dir: str = "") -> Dataset:
     env_dir = os.environ.get("MNIST_DIR", "")
     if name.startswith("idx:"):
         return load_idx(name[4:], "asked for idx:DIR")
-    if name == "idx":
-        folder = env_dir or mnist_dir
-        if not folder:
-            raise DataError("dataset idx needs a folder: set MNIST_DIR or use idx:DIR")
-        return load_idx(folder, "asked for idx")
     if name == "sample":
         return load_sample()
     if name == "openml":

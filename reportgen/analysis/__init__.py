@@ -1,0 +1,1 @@
+"""The analysis: data -> split and scale -> fit and tune every model -> scores (cached)."""

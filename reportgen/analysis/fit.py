@@ -1,0 +1,196 @@
+"""The analysis: fit every model with default and with tuned parameters, score, cache."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from ..config import Config
+from ..errors import BuildInterrupted
+from ..metrics import scorer_sign
+from ..results import ModelPayload
+from .cache import ResultCache, model_key
+from .data import Dataset
+from .facts import data_facts, scaling_facts
+from .models import MODELS, ModelSpec, estimator_grid
+from .scoring import jsonable, score
+from .search import Progress, Search, run_search
+from .splits import SplitData, as_float32, inputs_for, preprocessing_of, split_and_scale
+from .warning_log import WarningLog, recorded
+
+
+def fit_default(spec: ModelSpec, data: SplitData, seed: int, log: WarningLog) -> tuple[dict, float]:
+    """Fit with scikit-learn's default parameters on train; return scores and fit seconds."""
+    estimator = spec.build(seed)
+    with recorded() as caught:
+        t0 = time.perf_counter()
+        estimator.fit(data.X["train"], data.y["train"])
+        seconds = time.perf_counter() - t0
+    log.add(spec.key, "default", caught)
+    return score(spec, estimator, data), seconds
+
+
+def default_point(spec: ModelSpec, grid: dict[str, list[Any]], seed: int) -> dict | None:
+    """scikit-learn's default parameters as a candidate of `grid`, if the grid holds them."""
+    est_grid = estimator_grid(grid)
+    defaults = spec.build(seed).get_params()
+    point = {p: defaults[p] for p in est_grid}
+    return point if all(point[p] in values for p, values in est_grid.items()) else None
+
+
+def default_from_search(
+    spec: ModelSpec, search: Search, point: dict[str, Any], data: SplitData, log: WarningLog
+) -> tuple[dict, float]:
+    """The default model, taken from a search on the validation fold.
+
+    There the candidate with the default parameters was fitted on the train split with the
+    same seed: it is the default fit itself. (Under k-fold it saw less data.)
+    """
+    fit = search.fits_of(point)[0]
+    log.add(spec.key, "default", fit.warnings)
+    return score(spec, fit.estimator, data), search.fit_seconds(point)
+
+
+def tuned_result(
+    spec: ModelSpec, search: Search, data: SplitData, log: WarningLog
+) -> tuple[dict, dict]:
+    """The tuned model (kept from the search, else fitted on train) and the search's record."""
+    res, seed = search.cv_results, search.seed
+    log.add(spec.key, "tuned", search.warnings_in_order())
+    best = search.best_params
+    t0 = time.perf_counter()
+    final = search.kept(best)
+    refitted = final is None
+    if refitted:
+        final = spec.build(seed, **best)
+        with recorded() as caught:
+            final.fit(data.X["train"], data.y["train"])
+        log.add(spec.key, "tuned", caught)
+    refit_seconds = time.perf_counter() - t0
+    sign = scorer_sign(spec.metric)
+    defaults = spec.build(seed).get_params()
+    candidates = [
+        {
+            "params": {p: jsonable(v) for p, v in params.items()},
+            "score": sign * float(res["mean_test_score"][i]),
+            "rank": int(res["rank_test_score"][i]),
+            **({"round": int(res["round"][i]) + 1} if search.rounds else {}),
+        }
+        for i, params in enumerate(res["params"])
+    ]
+    result = {
+        "scheme": "validation" if search.k == 0 else f"{search.k}-fold",
+        "search": "halving" if search.rounds else "grid",
+        **({"rounds": search.rounds} if search.rounds else {}),
+        "default_params": {p: jsonable(defaults[p]) for p in search.params_grid},
+        "best_params": {p: jsonable(v) for p, v in best.items()},
+        "best_search_score": sign * search.best_score,
+        "candidates": candidates,
+        **score(spec, final, data),
+    }
+    timing = {
+        "search_seconds": search.seconds,
+        "refit_seconds": refit_seconds,
+        "refitted": refitted,
+        "candidate_fit_seconds": [float(t) for t in res["mean_fit_time"]],
+    }
+    return result, timing
+
+
+def cache_material(spec: ModelSpec, cfg: Config, ds: Dataset) -> dict[str, Any]:
+    """Everything that determines one model's fits and scores (the cache key's input)."""
+    from importlib.metadata import version
+
+    return {
+        "fingerprint": ds.fingerprint,
+        "split": list(cfg.data.split),
+        "seed": cfg.data.seed,
+        "cv": cfg.tuning.cv,
+        "halving": spec.key in cfg.tuning.halving,
+        "model": spec.key,
+        "preprocessing": preprocessing_of(spec.key, cfg),
+        "params": spec.build(cfg.data.seed).get_params(),
+        "float32": spec.float32,
+        "grid": cfg.grids[spec.key],
+        "versions": {lib: version(lib) for lib in ("scikit-learn", "numpy", "scipy")},
+    }
+
+
+def fit_model(spec: ModelSpec, cfg: Config, data: SplitData, progress: Progress) -> ModelPayload:
+    """Default and tuned fits of one model: its results, timing and warnings.
+
+    The default model is scikit-learn's defaults on the float64 features, as a plain user would
+    fit it. It is taken from the search when that search was this very fit: the grid holds the
+    default parameters, tuning uses the validation split, the full grid is searched on float64.
+    Else it is fitted on its own. The search may use float32 (ModelSpec.float32) for speed.
+    """
+    t0 = time.perf_counter()
+    seed, grid = cfg.data.seed, cfg.grids[spec.key]
+    model_data = as_float32(data) if spec.float32 else data
+    same_fit = cfg.tuning.cv == 0 and spec.key not in cfg.tuning.halving and not spec.float32
+    point = default_point(spec, grid, seed) if same_fit else None
+    default_log, tuned_log = WarningLog(), WarningLog()
+    if point is None:
+        default, default_seconds = fit_default(spec, data, seed, default_log)
+        progress(f"  {spec.name:<21} default  {'':>13} {default_seconds:7.1f}s")
+    search = run_search(spec, grid, model_data, cfg, progress)
+    n_fits = len(search.fits)  # candidates x folds, or the rounds' fits when halving
+    progress(f"  {spec.name:<21} tuned    {n_fits:>4}/{n_fits} fits {search.seconds:7.1f}s")
+    if point is not None:
+        default, default_seconds = default_from_search(spec, search, point, data, default_log)
+        progress(f"  {spec.name:<21} default  (a candidate of the search)")
+    tuned, tuned_timing = tuned_result(spec, search, model_data, tuned_log)
+    result = {
+        "name": spec.name,
+        "family": spec.family,
+        "metric": spec.metric,
+        "preprocessing": preprocessing_of(spec.key, cfg),
+        "float32": spec.float32,
+        "default_from_search": point is not None,
+        "default": default,
+        "tuned": tuned,
+    }
+    timing = {
+        "default_seconds": default_seconds,
+        **tuned_timing,
+        "total_seconds": time.perf_counter() - t0,
+    }
+    return ModelPayload.model_validate(
+        {"result": result, "timing": timing, "warnings": default_log.entries + tuned_log.entries}
+    )
+
+
+def run_experiment(
+    cfg: Config, ds: Dataset, progress: Progress = print, cache: ResultCache | None = None
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Every registered model, default and tuned, from the cache where it can.
+
+    Returns (the analysis part of results.json, each model's fit timing for run.json)."""
+    data = split_and_scale(ds, cfg.data.split, cfg.data.seed)
+    cache = cache or ResultCache(enabled=False)
+    models: dict[str, Any] = {}
+    timings: dict[str, Any] = {}
+    warnings_seen: list[Any] = []
+    for key, spec in MODELS.items():
+        cache_key = model_key(cache_material(spec, cfg, ds))
+        payload, why = cache.get(cache_key)
+        cached = payload is not None
+        if cached:
+            progress(f"  {spec.name:<21} cached   (fitted nothing)")
+        else:
+            progress(f"  {spec.name:<21} computing: {why}")
+            try:
+                payload = fit_model(spec, cfg, inputs_for(key, cfg, ds, data), progress)
+            except KeyboardInterrupt:
+                raise BuildInterrupted([MODELS[k].name for k in models]) from None
+            cache.put(cache_key, payload)
+        timings[key] = {"cached": cached, **payload.timing.model_dump()}
+        models[key] = payload.result
+        warnings_seen += payload.warnings
+    analysis = {
+        "data": data_facts(ds, data),
+        "scaling": scaling_facts(ds, data),
+        "models": models,
+        "warnings": warnings_seen,
+    }
+    return analysis, timings

@@ -1,0 +1,219 @@
+"""Tuning: every candidate of a model's grid, fitted and scored on the validation split or k folds.
+
+The grid search is a plain loop of independent tasks (one candidate on one fold), run by joblib:
+each task fits, records its own warnings and returns its score, fit time, warnings and fitted
+estimator. Nothing comes back through shared state, so the same tasks run in threads of this
+process or on another backend. Scores, ranks and ties are those of scikit-learn's GridSearchCV
+(the validation split as its single PredefinedSplit fold, or k shuffled folds of train).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+import warnings
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from sklearn.model_selection import KFold, ParameterGrid, StratifiedKFold
+
+from ..config import Config
+from ..metrics import SCORERS
+from .models import CLASSIFICATION, ModelSpec, estimator_grid
+from .splits import SplitData
+from .warning_log import recorded
+
+Progress = Callable[..., None]  # progress(message, transient=False)
+
+
+@dataclass
+class Fit:
+    """One candidate fitted on one fold and scored on its held-out rows."""
+
+    params: dict[str, Any]
+    score: float  # the scorer's value (larger is better)
+    seconds: float
+    warnings: list[warnings.WarningMessage]
+    estimator: Any
+    full: bool  # trained on the whole train split: a finished model
+
+
+@dataclass
+class Search:
+    """One finished search: results per candidate in grid order, every fit, the time."""
+
+    spec: ModelSpec
+    seed: int
+    k: int
+    params_grid: dict[str, list[Any]]
+    best_params: dict[str, Any]
+    best_score: float
+    cv_results: dict[str, Any]
+    fits: list[Fit]
+    seconds: float
+    rounds: list[dict[str, Any]] = field(default_factory=list)  # successive halving only
+
+    def fits_of(self, params: dict[str, Any]) -> list[Fit]:
+        """The fits (one per fold and round) of the candidate with these parameters."""
+        return [f for f in self.fits if f.params == params]
+
+    def kept(self, params: dict[str, Any]) -> Any | None:
+        """The candidate with these parameters as fitted on the whole train split, if any.
+
+        Only a search on the validation fold has such a fit: k-fold candidates saw less."""
+        full = [f.estimator for f in self.fits_of(params) if f.full]
+        return full[0] if full else None
+
+    def warnings_in_order(self) -> list[warnings.WarningMessage]:
+        """Every warning of the search, candidate by candidate in grid order, the same order
+        however the tasks ran."""
+        out: list[warnings.WarningMessage] = []
+        for params in self.cv_results["params"]:
+            caught = [w for f in self.fits_of(params) for w in f.warnings]
+            out += sorted(caught, key=lambda w: (w.category.__name__, str(w.message)))
+        return out
+
+    def fit_seconds(self, params: dict[str, Any]) -> float:
+        return float(self.cv_results["mean_fit_time"][self.cv_results["params"].index(params)])
+
+
+@contextlib.contextmanager
+def _parallel(n_jobs: int) -> Iterator[None]:
+    """Tasks in threads, one BLAS thread each, so they share the cores instead of fighting.
+
+    Threads (not processes) keep the fitted candidates in this process and copy no data; the
+    heavy work (BLAS, Cython) releases the GIL. Results are identical to a serial search.
+    """
+    if n_jobs == 1:
+        yield
+        return
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1):
+        yield
+
+
+def fit_candidate(
+    spec: ModelSpec,
+    seed: int,
+    params: dict[str, Any],
+    X_fit: np.ndarray,
+    y_fit: np.ndarray,
+    X_score: np.ndarray,
+    y_score: np.ndarray,
+) -> tuple[float, float, list[warnings.WarningMessage], Any]:
+    """One task: fit a candidate, score it: (score, fit seconds, its warnings, the estimator)."""
+    from sklearn.metrics import get_scorer
+
+    estimator = spec.build(seed, **params)
+    with recorded() as caught:
+        t0 = time.perf_counter()
+        estimator.fit(X_fit, y_fit)
+        seconds = time.perf_counter() - t0
+        value = float(get_scorer(SCORERS[spec.metric])(estimator, X_score, y_score))
+    return value, seconds, caught, estimator
+
+
+def _read_only(array: np.ndarray) -> np.ndarray:
+    """A read-only view: tasks share the split's arrays, and an estimator that would change its
+    input in place (copy_X=False) must copy it instead, as scikit-learn then does."""
+    view = array.view()
+    view.flags.writeable = False
+    return view
+
+
+def _folds(spec: ModelSpec, data: SplitData, k: int, seed: int) -> list[tuple[Any, ...]]:
+    """(X_fit, y_fit, X_score, y_score, full) per fold: the validation split, or k of train."""
+    if k == 0:
+        X, y = data.X, data.y
+        views = [_read_only(a) for a in (X["train"], y["train"], X["validation"], y["validation"])]
+        return [(*views, True)]
+    splitter = StratifiedKFold if spec.family == CLASSIFICATION else KFold
+    X, y = data.X["train"], data.y["train"]
+    return [
+        (X[tr], y[tr], X[te], y[te], False)
+        for tr, te in splitter(n_splits=k, shuffle=True, random_state=seed).split(X, y)
+    ]
+
+
+def _grid_fits(
+    spec: ModelSpec, points: list[dict], data: SplitData, cfg: Config, progress: Progress
+) -> list[tuple[int, int, Fit]]:
+    """Every (candidate, fold) task, slowest candidates first: (candidate, fold, Fit) each."""
+    from joblib import Parallel, delayed
+
+    seed, k = cfg.data.seed, cfg.tuning.cv
+    folds = _folds(spec, data, k, seed)
+    slowest_first = sorted(range(len(points)), key=lambda i: spec.cost(points[i]), reverse=True)
+    tasks = [(i, f) for i in slowest_first for f in range(len(folds))]
+    n_jobs = cfg.tuning.n_jobs if spec.search_in_parallel else 1
+    run = Parallel(n_jobs=n_jobs, backend="threading", return_as="generator")
+    jobs = (delayed(fit_candidate)(spec, seed, points[i], *folds[f][:4]) for i, f in tasks)
+    out, t0 = [], time.perf_counter()
+    with _parallel(n_jobs):
+        for (i, f), (value, seconds, caught, estimator) in zip(tasks, run(jobs), strict=True):
+            out.append((i, f, Fit(points[i], value, seconds, caught, estimator, folds[f][4])))
+            progress(
+                f"  {spec.name:<21} tuned    {len(out):>3}/{len(tasks)} fits "
+                f"{time.perf_counter() - t0:7.1f}s",
+                transient=True,
+            )
+    return out
+
+
+def _grid_results(points: list[dict], fits: list[tuple[int, int, Fit]]) -> dict[str, Any]:
+    """One row per candidate in grid order: mean score over folds, rank (ties share the best
+    rank, as in scikit-learn), mean fit time."""
+    scores = [[f.score for i, _, f in fits if i == n] for n in range(len(points))]
+    times = [[f.seconds for i, _, f in fits if i == n] for n in range(len(points))]
+    means = np.array([np.mean(s) for s in scores])
+    return {
+        "params": points,
+        "mean_test_score": means,
+        "rank_test_score": np.array([1 + int(np.sum(means > m)) for m in means]),
+        "round": np.zeros(len(points), dtype=int),
+        "mean_fit_time": np.array([float(np.mean(t)) for t in times]),
+    }
+
+
+def _params_of(estimator: Any, like: dict[str, Any]) -> dict[str, Any]:
+    """The estimator's values of the grid's parameters."""
+    params = estimator.get_params()
+    return {p: params[p] for p in like}
+
+
+def run_search(
+    spec: ModelSpec,
+    grid: dict[str, list[Any]],
+    data: SplitData,
+    cfg: Config,
+    progress: Progress,
+) -> Search:
+    """Every candidate of `grid`: on the validation split (cv = 0) or k folds of train."""
+    est_grid = estimator_grid(grid)
+    points = list(ParameterGrid(est_grid))  # scikit-learn's order: ranks and ties follow it
+    t0 = time.perf_counter()
+    rounds: list[dict[str, Any]] = []
+    if spec.key in cfg.tuning.halving:
+        from .halving import halving_search
+
+        results, kept, rounds = halving_search(spec, points, data, cfg, progress)
+        fits = [Fit(_params_of(e, points[0]), 0.0, 0.0, w, e, full) for e, w, full in kept]
+    else:
+        tasks = _grid_fits(spec, points, data, cfg, progress)
+        results, fits = _grid_results(points, tasks), [f for _, _, f in tasks]
+    best = int(np.argmin(results["rank_test_score"]))  # the first of the best, as scikit-learn
+    return Search(
+        spec,
+        cfg.data.seed,
+        cfg.tuning.cv,
+        est_grid,
+        results["params"][best],
+        float(results["mean_test_score"][best]),
+        results,
+        fits,
+        time.perf_counter() - t0,
+        rounds,
+    )

@@ -1,0 +1,1 @@
+"""Comparing runs: two results -> structured differences -> text, Markdown, JSON or HTML."""

@@ -1,0 +1,54 @@
+"""The report's metrics in one place: which way is better, and how each is written in plain text.
+
+RMSE (regressors) is better lower; accuracy and rounded accuracy are better higher. The report's
+Swedish number formats are the report package's filters; this module writes the plain-text forms
+of the console, the diff and the benchmark.
+"""
+
+from __future__ import annotations
+
+RMSE = "rmse"
+ACCURACY = "accuracy"
+ROUNDED_ACCURACY = "rounded_accuracy"
+METRICS = (RMSE, ROUNDED_ACCURACY, ACCURACY)
+LOWER_IS_BETTER = frozenset({RMSE})
+# scikit-learn's scorer for each headline metric: larger is always better for a scorer
+SCORERS = {RMSE: "neg_root_mean_squared_error", ACCURACY: "accuracy"}
+
+
+def lower_is_better(metric: str) -> bool:
+    """True for RMSE, False for accuracies."""
+    return metric in LOWER_IS_BETTER
+
+
+def scorer_sign(metric: str) -> float:
+    """+1 or -1: the metric is sign x its scikit-learn scorer's value."""
+    return -1.0 if lower_is_better(metric) else 1.0
+
+
+def verdict(metric: str, old: float, new: float, tolerance: float = 0.0) -> str:
+    """'better', 'worse' or 'same' (a change no larger than `tolerance`) for old -> new."""
+    delta = new - old
+    if abs(delta) <= tolerance:
+        return "same"
+    improved = delta < 0 if lower_is_better(metric) else delta > 0
+    return "better" if improved else "worse"
+
+
+def is_accuracy(metric: str) -> bool:
+    """True for a share of correct answers (shown as a percentage)."""
+    return metric in (ACCURACY, ROUNDED_ACCURACY)
+
+
+def format_value(metric: str, value: float) -> str:
+    """A metric for a console or a diff: '92.40%' for accuracies, '1.8154' for an RMSE."""
+    if is_accuracy(metric):
+        return f"{value:.2%}"
+    return f"{value:.4f}" if abs(value) < 1e5 else f"{value:.3e}"
+
+
+def format_delta(metric: str, delta: float) -> str:
+    """A change of a metric: '+0.31 pp' for accuracies, '-0.0012' for an RMSE."""
+    if is_accuracy(metric):
+        return f"{delta * 100:+.2f} pp"
+    return f"{delta:+.4g}" if abs(delta) < 1e5 else f"{delta:+.3e}"

@@ -1,0 +1,83 @@
+"""Plain helpers the tests share: constants and small file writers (fixtures are in conftest)."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import struct
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED_MNIST = ROOT.parent / "shared" / "data" / "mnist"
+FIXTURE = ROOT / "tests" / "fixtures" / "results_small.json"
+
+# Tiny grids: every model still searches two candidates, in seconds.
+FAST_GRIDS = {
+    "linear": {"fit_intercept": [True, False]},
+    "lasso": {"alpha": [0.1, 1.0]},
+    "ridge": {"alpha": [1.0, 100.0]},
+    "elasticnet": {"alpha": [0.1], "l1_ratio": [0.2, 0.8]},
+    "logreg": {"C": [0.1, 1.0], "max_iter": [50]},
+    "mlp": {"hidden_layer_sizes": [[16]], "alpha": [0.0001, 0.01], "max_iter": [30]},
+}
+BUILD_ARGS = ["--dataset", "sample", "--limit", "300"]
+
+
+def mnist_dir() -> Path | None:
+    """The full MNIST IDX folder: MNIST_DIR, else ../shared/data/mnist, else None."""
+    folder = Path(os.environ.get("MNIST_DIR", SHARED_MNIST))
+    return folder if (folder / "train-labels-idx1-ubyte.gz").exists() else None
+
+
+def write_fast_toml(path: Path, report: dict | None = None, grids: dict | None = None) -> str:
+    """A config file with FAST_GRIDS (each model's grid replaceable by `grids`) and a fixed date."""
+    fields = {"date": "2026-01-15", "author": "Test Testsson", **(report or {})}
+    lines = ["[report]", *(f"{k} = {json.dumps(v)}" for k, v in fields.items())]
+    for model, grid in {**FAST_GRIDS, **(grids or {})}.items():
+        lines.append(f"[grids.{model}]")
+        lines += [f"{k} = {json.dumps(v)}" for k, v in grid.items()]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return str(path)
+
+
+def write_idx(path: Path, array: np.ndarray, compress: bool = True, magic: bytes | None = None):
+    header = magic or bytes([0, 0, 8, array.ndim])
+    header += b"".join(struct.pack(">I", d) for d in array.shape)
+    raw = header + array.astype(np.uint8).tobytes()
+    path.write_bytes(gzip.compress(raw, mtime=0) if compress else raw)
+    return path
+
+
+def make_mnist_dir(folder: Path, n_train=20, n_test=10, compress=True, side=28) -> Path:
+    rng = np.random.default_rng(0)
+    folder.mkdir(parents=True, exist_ok=True)
+    ext = ".gz" if compress else ""
+    for part, n in (("train", n_train), ("t10k", n_test)):
+        write_idx(
+            folder / f"{part}-images-idx3-ubyte{ext}",
+            rng.integers(0, 256, (n, side, side)),
+            compress,
+        )
+        write_idx(folder / f"{part}-labels-idx1-ubyte{ext}", np.arange(n) % 10, compress)
+    return folder
+
+
+def as_halving(results: dict) -> dict:
+    """The fixture's MLP as if searched by successive halving: 8 candidates, then the best 3."""
+    tuned = results["models"]["mlp"]["tuned"]
+    tuned["search"] = "halving"
+    tuned["rounds"] = [{"candidates": 8, "share": 1 / 3}, {"candidates": 3, "share": 1.0}]
+    for c in tuned["candidates"]:
+        c["round"] = 2 if c["rank"] <= 3 else 1
+    return results
+
+
+def completed_runs(out_root: Path) -> list[Path]:
+    """Completed runs under OUT/runs/, oldest first (staging folders start with a dot)."""
+    runs = out_root / "runs"
+    if not runs.is_dir():
+        return []
+    return sorted(p for p in runs.iterdir() if p.is_dir() and not p.name.startswith("."))
