@@ -11,7 +11,7 @@ DEBS   := libharfbuzz-subset0 poppler-utils qpdf
 MNIST_DIR ?= $(abspath ../shared/data/mnist)
 
 .PHONY: all install sysdeps report render test test-full lint format bench update-golden \
-        check-determinism clean
+        check-determinism check-wheel schema clean
 
 all: report
 
@@ -56,6 +56,10 @@ format: install
 	$(BIN)/ruff format reportgen tests
 	$(BIN)/ruff check --fix reportgen tests
 
+# docs/results.schema.json: the JSON Schema of results.json, for other tools (a test keeps it fresh)
+schema: install
+	$(BIN)/reportgen schema > docs/results.schema.json
+
 update-golden: install
 	UPDATE_GOLDEN=1 $(BIN)/pytest -q tests/test_render.py -k golden
 
@@ -71,8 +75,22 @@ check-determinism: install
 	@if cmp -s $(DET)/a.sha256 $(DET)/b.sha256; then echo "deterministic: both builds are byte-identical"; \
 	else echo "NOT deterministic:"; diff $(DET)/a.sha256 $(DET)/b.sha256; exit 1; fi
 
+# A user's install: the wheel of this checkout (not editable) in a fresh venv, then, in an empty
+# folder, `reportgen init . && reportgen build --limit 1000` must write report.pdf.
+WHEEL_DIR := .wheel-check
+check-wheel: sysdeps
+	rm -rf $(WHEEL_DIR) && mkdir -p $(WHEEL_DIR)/work
+	$(PYTHON) -m venv $(WHEEL_DIR)/venv
+	$(WHEEL_DIR)/venv/bin/pip install --quiet --upgrade pip
+	$(WHEEL_DIR)/venv/bin/pip install --quiet .
+	cd $(WHEEL_DIR)/work && ../venv/bin/reportgen --version
+	cd $(WHEEL_DIR)/work && ../venv/bin/reportgen init . && \
+	  REPORTGEN_CACHE_DIR=$(abspath $(WHEEL_DIR))/cache ../venv/bin/reportgen build --limit 1000
+	test -s $(WHEEL_DIR)/work/output/report.pdf
+	@echo "wheel install: report.pdf written from an empty folder"
+
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache $(WHEEL_DIR) $(DET)
 	find $(OUT) -mindepth 1 ! -name .gitkeep -exec rm -rf {} +
 
 # The benchmark of issue "fast on full MNIST": never part of `make test`.

@@ -198,13 +198,15 @@ def render_run(run_dir: Path, cfg: Config | None = None, progress: Progress = pr
     return written
 
 
-def render_key(results_text: str, templates_dir: str = "") -> str:
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def render_key(results_text: str, templates_dir: str = "", package: Path = PACKAGE_DIR) -> str:
     """What the report's bytes depend on: results, templates, every module of reportgen (in every
     subpackage), library versions."""
     from .report.html import TEMPLATES_DIR
 
     h = hashlib.sha256(results_text.encode("utf-8"))
-    package = Path(__file__).resolve().parent
     folders = [TEMPLATES_DIR] + ([Path(templates_dir)] if templates_dir else [])
     files = [f for d in folders for f in sorted(d.rglob("*")) if f.is_file()]
     files += sorted(package.rglob("*.py"))

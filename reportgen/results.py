@@ -19,6 +19,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    WithJsonSchema,
     model_serializer,
     model_validator,
 )
@@ -49,7 +50,9 @@ def dumps(obj: Any) -> str:
 
 
 def _number_check(lo: float | None, hi: float | None, integer: bool):
-    if integer:
+    if integer and lo is not None and hi is not None:
+        what = f"a whole number in [{lo:g}, {hi:g}]"
+    elif integer:
         what = "an integer" if lo is None else "a whole number of at least " + f"{lo:g}"
     elif lo is not None and hi is not None:
         what = f"a number in [{lo:g}, {hi:g}]"
@@ -81,10 +84,40 @@ Fraction = _number(0, 1)
 Count = Annotated[int, BeforeValidator(_number_check(0, None, True)), Field(ge=0)]
 Positive = Annotated[int, BeforeValidator(_number_check(1, None, True)), Field(ge=1)]
 Integer = Annotated[int, BeforeValidator(_number_check(None, None, True))]
-Digit = Annotated[int, Field(ge=0, le=9)]
-Pixel = Annotated[int, Field(ge=0, le=255)]
-# A hyperparameter value as TOML and JSON write it (hidden_layer_sizes is a list of ints).
-HyperValue = bool | int | Finite | str | None | list[Positive]
+Digit = Annotated[int, BeforeValidator(_number_check(0, 9, True)), Field(ge=0, le=9)]
+Pixel = Annotated[int, BeforeValidator(_number_check(0, 255, True)), Field(ge=0, le=255)]
+
+
+def _hyper_value(value: Any) -> Any:
+    """A hyperparameter value as TOML and JSON write it: true/false, a number, text, null, or a
+    list of whole numbers (hidden_layer_sizes)."""
+    if value is None or isinstance(value, bool | str):
+        return value
+    if isinstance(value, int | float) and math.isfinite(value):
+        return value
+    if isinstance(value, list) and all(
+        isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in value
+    ):
+        return value
+    raise PydanticCustomError(
+        "hyperparameter",
+        "expected a hyperparameter value (a finite number, text, true/false or a list of "
+        "whole numbers)",
+    )
+
+
+HyperValue = Annotated[
+    Any,
+    BeforeValidator(_hyper_value),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": ["boolean", "number", "string", "null"]},
+                {"type": "array", "items": {"type": "integer", "minimum": 1}},
+            ]
+        }
+    ),
+]
 Params = dict[str, HyperValue]
 PerDigit = Annotated[list[Count], Field(min_length=N_CLASSES, max_length=N_CLASSES)]
 Shares = Annotated[list[Fraction], Field(min_length=N_CLASSES, max_length=N_CLASSES)]
@@ -338,7 +371,7 @@ class ModelResult(Schema):
         if self.metric != (RMSE if regression else ACCURACY):
             raise PydanticCustomError(
                 "family",
-                "a {family} model's metric is not {metric}",
+                "family '{family}' does not fit metric '{metric}'",
                 {"family": self.family, "metric": self.metric},
             )
         needed = ("rmse", "rounded_accuracy") if regression else ("accuracy",)
@@ -463,11 +496,18 @@ def violation(exc: ValidationError, where: str) -> InputError:
     if kind == "literal_error":
         message = "expected " + message.removeprefix("input should be ")
     elif kind in ("too_short", "too_long"):
-        message = message.replace("list should have", "expected").split(" after validation")[0]
+        ctx = error.get("ctx", {})
+        bound = ctx.get("min_length") if kind == "too_short" else ctx.get("max_length")
+        side = "at least" if kind == "too_short" else "at most"
+        return InputError(
+            f"{where}: {path}: expected {side} {bound} items, got {ctx.get('actual_length')}"
+        )
     elif kind == "string_pattern_mismatch":
         message = "expected " + ("a SHA-256 in hex" if loc[-1] == "fingerprint" else "a valid id")
-    if kind in ("family", "models"):
+    if kind == "family":
         return InputError(f"{where}: {path}: {message}")
+    if kind == "models":
+        return InputError(f"{where}: {message}")
     return InputError(f"{where}: {path}: {message}, got {_got(error.get('input'))}")
 
 

@@ -114,3 +114,31 @@ def test_render_and_diff_never_import_scikit_learn_or_pyplot(built, tmp_path):
     proc = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_version_and_help_for_users(capsys):
+    from reportgen import __version__
+
+    with pytest.raises(SystemExit) as done:
+        main(["--version"])
+    assert done.value.code == 0
+    assert capsys.readouterr().out.strip() == f"reportgen {__version__}"
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    text = capsys.readouterr().out
+    assert "course report" in text and "one library call" not in text
+    for command in ("init", "build", "render", "diff", "schema", "cache"):
+        with pytest.raises(SystemExit):
+            main([command, "--help"])
+        assert "example" in capsys.readouterr().out, command
+
+
+def test_build_in_a_folder_without_config_says_which_defaults(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    assert main(["build", "--dataset", "sample", "--limit", "300", "--no-render"]) == 0
+    out = capsys.readouterr().out
+    assert "config: no ./report.toml, so the built-in defaults" in out
+    assert "date: none set, so the report is undated" in out
+    results = json.loads((tmp_path / "output" / "results.json").read_text())
+    assert results["report_date"] == ""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import fcntl
+import shutil
 
 import pytest
 
@@ -107,3 +108,37 @@ def test_unchanged_report_is_reused_and_a_template_change_rerenders(tmp_path, cf
     )
     assert not any("reused" in line for line in lines)
     assert "Egen rad." in (third / "report.html").read_text(encoding="utf-8")
+
+
+def test_render_key_covers_every_module_of_every_subpackage(tmp_path):
+    """A change to any module, in any subpackage, re-renders the report."""
+    package = tmp_path / "reportgen"
+    shutil.copytree(
+        pipeline.PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__pycache__", "templates")
+    )
+    before = pipeline.render_key("{}", package=package)
+    assert pipeline.render_key("{}", package=package) == before
+    for module in ("analysis/search.py", "report/context.py", "compare/diff.py", "cli.py"):
+        path = package / module
+        original = path.read_bytes()
+        path.write_bytes(original + b"\n# changed\n")
+        assert pipeline.render_key("{}", package=package) != before, module
+        path.write_bytes(original)
+    assert pipeline.render_key("{}", package=package) == before
+
+
+def test_a_broken_template_stops_the_build_before_any_fit(tmp_path, cfg):
+    custom = tmp_path / "tpl" / "partials"
+    custom.mkdir(parents=True)
+    (custom / "metod.html").write_text("<p>{% if %}</p>\n")
+    report = dataclasses.replace(cfg.report, templates_dir=str(tmp_path / "tpl"))
+    lines: list[str] = []
+    with pytest.raises(ReportgenError, match=r"metod\.html line 1"):
+        pipeline.build(
+            dataclasses.replace(cfg, report=report),
+            tmp_path / "out",
+            lambda m, transient=False: lines.append(m),
+            ResultCache(tmp_path / "cache"),
+        )
+    assert lines == []  # nothing was loaded or fitted
+    assert not (tmp_path / "cache").exists()
