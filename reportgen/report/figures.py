@@ -91,7 +91,7 @@ def before_after_figure(before: list[list[int]], after: list[list[int]]) -> Figu
 
 def rmse_figure(models: dict[str, ModelResult]) -> Figure:
     """Test RMSE of each regression model, default and tuned; log scale when one explodes."""
-    regs = [m for m in models.values() if m.metric == "rmse"]
+    regs = [m for m in models.values() if m.family == "regression"]
     names = [m.name for m in regs]
     default = np.array([m.default.test.rmse for m in regs])
     tuned = np.array([m.tuned.test.rmse for m in regs])
