@@ -77,8 +77,28 @@ class Config:
         return ""
 
     def to_dict(self) -> dict[str, Any]:
-        """The config as plain JSON-ready data (recorded in results.json): tuples as lists."""
+        """The config as plain JSON-ready data: tuples as lists."""
         return _as_lists(dataclasses.asdict(self))
+
+    def to_record(self) -> dict[str, Any]:
+        """The config as results.json records it: every local path cut to its last name.
+
+        results.json travels inside the report PDF; a student's folders (often their name)
+        stay on their machine, and the same config in another folder gives the same bytes.
+        """
+        record = self.to_dict()
+        report, data = record["report"], record["data"]
+        for key in ("self_evaluation", "templates_dir"):
+            report[key] = _last_name(report[key])
+        data["mnist_dir"] = _last_name(data["mnist_dir"])
+        if data["dataset"].startswith("idx:"):
+            data["dataset"] = "idx:" + _last_name(data["dataset"][4:])
+        return record
+
+
+def _last_name(path: str) -> str:
+    """'/home/anna/mnist-data/' -> 'mnist-data'; '' stays ''."""
+    return Path(path).name if path else ""
 
 
 def _as_lists(value: Any) -> Any:

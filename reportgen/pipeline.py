@@ -14,6 +14,7 @@ import platform
 import shutil
 import time
 from importlib import metadata
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -81,7 +82,7 @@ def read_self_evaluation(cfg: Config) -> SelfEvaluation | None:
 
 def apply_report_config(results: Results, cfg: Config) -> Results:
     """The report's words from `cfg` (title, author, date, self-evaluation); numbers untouched."""
-    report = ReportSettings.model_validate(cfg.to_dict()["report"])
+    report = ReportSettings.model_validate(cfg.to_record()["report"])
     return results.model_copy(
         update={
             "config": results.config.model_copy(update={"report": report}),
@@ -91,16 +92,33 @@ def apply_report_config(results: Results, cfg: Config) -> Results:
     )
 
 
-def preflight(cfg: Config, render: bool = True) -> None:
-    """What a build needs to finish, checked before the first fit: the templates compile, the
-    fonts are there, WeasyPrint (and its Pango) loads, the self-evaluation reads."""
+def preflight(cfg: Config, render: bool = True) -> dict[str, str]:
+    """What a build needs to finish, checked before the first fit: the self-evaluation reads,
+    the custom templates read and every template compiles, the fonts are there, WeasyPrint (and
+    its Pango) loads. Returns the custom templates (relative path -> text)."""
     read_self_evaluation(cfg)
-    if render:
-        from .report.html import check_templates
-        from .report.pdf import check_pdf_export
+    if not render:
+        return {}
+    from .report.html import check_templates, read_templates
+    from .report.pdf import check_pdf_export
 
-        check_templates(cfg.report.templates_dir)
-        check_pdf_export()
+    templates = read_templates(cfg.report.templates_dir)
+    check_templates(templates)
+    check_pdf_export()
+    return templates
+
+
+def _local_paths(cfg: Config, folder: str = "") -> dict[str, str]:
+    """The absolute paths of this build: kept in run.json, never in results.json."""
+
+    def absolute(path: str) -> str:
+        return str(Path(path).resolve()) if path else ""
+
+    return {
+        "data_folder": folder,
+        "templates_dir": absolute(cfg.report.templates_dir),
+        "self_evaluation": absolute(cfg.report.self_evaluation),
+    }
 
 
 def analyse(
@@ -121,7 +139,7 @@ def analyse(
         {
             "schema_version": SCHEMA_VERSION,
             "reportgen_version": __version__,
-            "config": cfg.to_dict(),
+            "config": cfg.to_record(),
             "report_date": cfg.report_date(),
             "self_evaluation": read_self_evaluation(cfg),
             "dataset": ds.describe(),
@@ -135,6 +153,7 @@ def analyse(
             "wall_seconds": time.perf_counter() - t0,
             "machine": {"cpus": _cpu_count(), "platform": platform.platform()},
             "fit_seconds": timings,
+            "local": _local_paths(cfg, ds.folder),
         }
     )
     return results, run
@@ -162,13 +181,17 @@ def render_run(run_dir: Path, cfg: Config | None = None, progress: Progress = pr
     first and results.json is rewritten; the numbers never change here. Everything is rendered
     in a staging folder and renamed into place only when complete, under the folder's lock.
     """
-    from .report.html import write_report
+    from .report.html import read_templates, write_report
 
     run_dir = Path(run_dir)
     results = read_results(run_dir)
     if cfg is not None:
         results = apply_report_config(results, cfg)
-        preflight(cfg)
+        templates = preflight(cfg)
+    else:  # the custom templates the run was built with, where they are on this machine
+        stored = read_run(run_dir / RUN_FILE)
+        folder = stored.local.templates_dir if stored and stored.local else ""
+        templates = read_templates(folder) if folder and Path(folder).is_dir() else {}
     with output_lock(run_dir):
         clean_stale(run_dir)
         with staging_dir(run_dir, run_dir, ".rendering-") as staging:
@@ -179,7 +202,7 @@ def render_run(run_dir: Path, cfg: Config | None = None, progress: Progress = pr
                     from .report.figures import save_figures
 
                     save_figures(results, staging / FIGURES_DIR)
-                write_report(results, staging)
+                write_report(results, staging, templates)
                 if cfg is not None:
                     write_atomic(staging / RESULTS_FILE, results.to_json())
             except KeyboardInterrupt:
@@ -201,19 +224,25 @@ def render_run(run_dir: Path, cfg: Config | None = None, progress: Progress = pr
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
-def render_key(results_text: str, templates_dir: str = "", package: Path = PACKAGE_DIR) -> str:
-    """What the report's bytes depend on: results, templates, every module of reportgen (in every
-    subpackage), library versions."""
+def render_key(
+    results_text: str, templates: Mapping[str, str] | None = None, package: Path = PACKAGE_DIR
+) -> str:
+    """What the report's bytes depend on: results, custom and shipped templates, every module of
+    reportgen (in every subpackage), library versions, the render environment (WeasyPrint,
+    Pango, HarfBuzz, each font file)."""
     from .report.html import TEMPLATES_DIR
+    from .report.pdf import render_environment
 
     h = hashlib.sha256(results_text.encode("utf-8"))
-    folders = [TEMPLATES_DIR] + ([Path(templates_dir)] if templates_dir else [])
-    files = [f for d in folders for f in sorted(d.rglob("*")) if f.is_file()]
+    for name, text in sorted((templates or {}).items()):
+        h.update(b"custom/" + name.encode() + b"\0" + text.encode("utf-8"))
+    files = [f for f in sorted(TEMPLATES_DIR.rglob("*")) if f.is_file()]
     files += sorted(package.rglob("*.py"))
     for f in files:
         name = f.relative_to(package) if f.is_relative_to(package) else Path(f.name)
         h.update(str(name).encode() + b"\0" + f.read_bytes())
     h.update(json.dumps(environment(), sort_keys=True).encode())
+    h.update(json.dumps(render_environment(), sort_keys=True).encode())
     return h.hexdigest()
 
 
@@ -244,7 +273,7 @@ def build(
     results, templates and code equal those of OUT's latest report, its files are reused.
     """
     out_root = Path(out_root)
-    preflight(cfg, render)
+    templates = preflight(cfg, render)
     with output_lock(out_root):
         clean_stale(out_root)
         try:
@@ -260,7 +289,7 @@ def build(
                 if render:
                     from .report.html import write_report
 
-                    key = render_key(text, cfg.report.templates_dir)
+                    key = render_key(text, templates)
                     run = run.model_copy(update={"render_key": key})
                     if _reuse_report(out_root, key, staging):
                         progress("report: results and templates unchanged, previous report reused")
@@ -268,7 +297,7 @@ def build(
                     else:
                         write_run(staging, results, run)
                         progress("report: rendering HTML and PDF")
-                        write_report(results, staging)
+                        write_report(results, staging, templates)
                 else:
                     write_run(staging, results, run)
                 run_dir = keep_run(staging, out_root, run_id(text))

@@ -30,7 +30,9 @@ from .errors import InputError
 from .files import MAX_DOCUMENT_BYTES, read_bounded
 from .metrics import ACCURACY, RMSE
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+# Versions this reportgen reads. 1: before dataset.files (a run's paths were recorded whole).
+READABLE_VERSIONS = (1, 2)
 RESULTS_FILE = "results.json"
 RUN_FILE = "run.json"
 # A model's "preprocessing": StandardScaler, or each pixel divided by 255.
@@ -197,12 +199,20 @@ class SelfEvaluation(Schema):
     text: str
 
 
+class DataFile(Schema):
+    """One IDX file read: its name and size (never its folder)."""
+
+    name: str
+    bytes: Count
+
+
 class DatasetRecord(Schema):
-    """Where the digits came from and what they are (the fingerprint)."""
+    """What the digits are (source kind, files, fingerprint), never where they were."""
 
     source: Literal["sample", "idx", "openml"]
-    origin: str
+    origin: str  # the IDX folder's last name, or the package
     reason: str
+    files: list[DataFile] | None = None  # schema 2 has it; schema 1 lacks it
     n_samples: Positive
     n_features: Literal[784]
     fingerprint: Fingerprint
@@ -412,7 +422,7 @@ class WarningRecord(Schema):
 class Results(Schema):
     """Everything one build computed: results.json."""
 
-    schema_version: Literal[1]
+    schema_version: Literal[READABLE_VERSIONS]  # type: ignore[valid-type]
     reportgen_version: str
     config: ConfigRecord
     report_date: str
@@ -426,6 +436,12 @@ class Results(Schema):
 
     @model_validator(mode="after")
     def _every_model_of_the_registry(self) -> Results:
+        if self.schema_version >= 2 and self.dataset.files is None:
+            raise PydanticCustomError(
+                "models",
+                "dataset.files: missing (schema {version} has it)",
+                {"version": self.schema_version},
+            )
         missing = [k for k in MODELS if k not in self.models]
         if missing:
             raise PydanticCustomError(
@@ -535,10 +551,10 @@ def parse_results(raw: bytes | str, where: str = RESULTS_FILE) -> Results:
     if not isinstance(data, dict):
         raise InputError(f"{where} is not a results object: rebuild it with `reportgen build`")
     version = data.get("schema_version")
-    if version != SCHEMA_VERSION:
+    if version not in READABLE_VERSIONS or isinstance(version, bool):
         raise InputError(
-            f"{where} has schema_version {_got(version)}, this reportgen reads {SCHEMA_VERSION}: "
-            "rebuild it with `reportgen build`"
+            f"{where} has schema_version {_got(version)}, this reportgen reads "
+            f"{' and '.join(map(str, READABLE_VERSIONS))}: rebuild it with `reportgen build`"
         )
     try:
         return Results.model_validate(data)

@@ -49,13 +49,23 @@ class Machine(Schema):
     platform: str
 
 
+class LocalPaths(Schema):
+    """Where this build's inputs are on this machine: never attached to the PDF."""
+
+    data_folder: str = ""
+    templates_dir: str = ""
+    self_evaluation: str = ""
+
+
 class RunRecord(Schema):
-    """run.json: what varies between identical builds (the clock, times, the machine)."""
+    """run.json: what varies between identical builds (the clock, times, the machine, local
+    paths). It stays in the output folder; only results.json travels in the PDF."""
 
     finished_utc: str
     wall_seconds: NonNegative
     machine: Machine
     fit_seconds: dict[ModelKey, FitTime]
+    local: LocalPaths | None = None
     render_key: str | None = None
 
     def to_json(self) -> str:

@@ -45,7 +45,7 @@ def test_readers_get_typed_objects(results):
 
 def test_wrong_schema_version_says_rebuild(results_data):
     results_data["schema_version"] = SCHEMA_VERSION + 1
-    with pytest.raises(InputError, match="schema_version 2, this reportgen reads 1: rebuild"):
+    with pytest.raises(InputError, match="schema_version 3, this reportgen reads 1 and 2: rebuild"):
         parse_results(json.dumps(results_data))
 
 
@@ -114,5 +114,19 @@ def test_json_schema_is_exported_and_documented(root, capsys):
 
 
 def test_the_schema_accepts_the_frozen_files(fixture_path):
-    for name in ("results_small.json", "results_fast.json"):
+    for name in ("results_small.json", "results_fast.json", "results_v1.json"):
         Results.model_validate_json((fixture_path.parent / name).read_text(encoding="utf-8"))
+
+
+def test_a_schema_1_document_still_reads_and_keeps_its_bytes(fixture_path):
+    """Runs from before dataset.files (schema 1) open for render and diff as they were."""
+    old = (fixture_path.parent / "results_v1.json").read_text(encoding="utf-8")
+    results = parse_results(old)
+    assert results.schema_version == 1 and results.dataset.files is None
+    assert results.to_json() == old
+
+
+def test_schema_2_requires_the_data_files(results_data):
+    del results_data["dataset"]["files"]
+    with pytest.raises(InputError, match=r"dataset\.files: missing"):
+        parse_results(json.dumps(results_data))

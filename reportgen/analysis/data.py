@@ -7,6 +7,7 @@ import hashlib
 import math
 import os
 import zlib
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,8 +32,10 @@ class Dataset:
     X: np.ndarray
     y: np.ndarray
     source: str  # sample | idx | openml
-    origin: str  # a path or a package, for the reader
+    origin: str  # the IDX folder's last name, or the package: never a whole local path
     reason: str  # why this source was used
+    files: tuple[tuple[str, int], ...] = ()  # the IDX files read: (name, bytes)
+    folder: str = ""  # the IDX folder's absolute path: for the console and run.json only
 
     @property
     def fingerprint(self) -> str:
@@ -44,11 +47,13 @@ class Dataset:
         return h.hexdigest()
 
     def describe(self) -> dict:
-        """Source, size and fingerprint, as results.json records them."""
+        """What the digits are, as results.json records them: source kind, file names and
+        sizes, the fingerprint; where they were on this machine stays out of it."""
         return {
             "source": self.source,
             "origin": self.origin,
             "reason": self.reason,
+            "files": [{"name": name, "bytes": size} for name, size in self.files],
             "n_samples": int(self.X.shape[0]),
             "n_features": int(self.X.shape[1]),
             "fingerprint": self.fingerprint,
@@ -126,10 +131,12 @@ def load_idx(folder: str | Path, reason: str = "asked for idx") -> Dataset:
     folder = Path(folder).expanduser()
     if not folder.is_dir():
         raise DataError(f"MNIST folder {folder} does not exist: set MNIST_DIR or idx:DIR to it")
-    parts_X, parts_y = [], []
+    parts_X, parts_y, files = [], [], []
     for part, (images, labels) in IDX_FILES.items():
-        X = read_idx(_find(folder, images), 3)
-        y = read_idx(_find(folder, labels), 1)
+        image_path, label_path = _find(folder, images), _find(folder, labels)
+        files += [(p.name, p.stat().st_size) for p in (image_path, label_path)]
+        X = read_idx(image_path, 3)
+        y = read_idx(label_path, 1)
         if X.shape[1:] != (IMAGE_SIDE, IMAGE_SIDE):
             raise DataError(
                 f"{folder}: {part} images are {X.shape[1]}x{X.shape[2]}, MNIST's are 28x28: "
@@ -139,7 +146,8 @@ def load_idx(folder: str | Path, reason: str = "asked for idx") -> Dataset:
         parts_X.append(X)
         parts_y.append(y)
     X, y = np.concatenate(parts_X), np.concatenate(parts_y)
-    return Dataset(X, y, "idx", str(folder), reason)
+    folder = folder.resolve()
+    return Dataset(X, y, "idx", folder.name, reason, tuple(files), str(folder))
 
 
 def load_sample(reason: str = "asked for sample") -> Dataset:
@@ -208,4 +216,4 @@ def stratified_subset(ds: Dataset, n: int, seed: int) -> Dataset:
         raise DataError(f"--limit {n} is too small to stratify ({exc}): use at least 200") from None
     idx.sort()
     reason = f"{ds.reason}; stratified subset of {n} of {total}"
-    return Dataset(ds.X[idx], ds.y[idx], ds.source, ds.origin, reason)
+    return dataclasses.replace(ds, X=ds.X[idx], y=ds.y[idx], reason=reason)

@@ -134,8 +134,25 @@ def all_figures(results: Results) -> dict[str, Figure]:
     }
 
 
+def check_figure_font() -> None:
+    """matplotlib draws the figures' text with its own bundled DejaVu Sans (as paths), never a
+    system font of the same name: the SVG bytes are then the same on every machine."""
+    from matplotlib import font_manager
+
+    from ..errors import RenderError
+    from .fonts import font_dir
+
+    found = Path(font_manager.findfont(STYLE["font.family"], fallback_to_default=False))
+    if found.parent.resolve() != font_dir().resolve():
+        raise RenderError(
+            f"matplotlib draws '{STYLE['font.family']}' from {found}, not from its own bundled "
+            "copy: remove that font from matplotlib's font cache (~/.cache/matplotlib)"
+        )
+
+
 def save_figures(results: Results, folder: Path) -> dict[str, str]:
     """Write every figure as SVG into `folder`; return stem -> file name."""
+    check_figure_font()
     folder.mkdir(parents=True, exist_ok=True)
     written = {}
     with plt.rc_context(STYLE):

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import traceback
+from collections.abc import Mapping
 from pathlib import Path
 
 import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from ..errors import RenderError
-from ..files import write_atomic
+from ..files import read_bounded, write_atomic
 from ..results import Results
 from .context import build_context
 from .formatting import FILTERS
@@ -25,13 +27,63 @@ TEMPLATES_DIR = templates_dir()
 MAIN_TEMPLATE = "report.html"
 
 
-def make_environment(templates_dir: str = "") -> jinja2.Environment:
-    """Jinja2 with the user's templates_dir first, then the shipped templates; strict, escaped."""
+# A custom templates_dir is read whole, attached to the PDF and rendered from memory: at most
+# this many files, each UTF-8 text.
+MAX_TEMPLATE_FILES = 100
+MAX_TEMPLATE_BYTES = 2 * 1024 * 1024
+
+
+def read_templates(folder: str | Path) -> dict[str, str]:
+    """Every file of a templates folder: its path relative to the folder -> its text."""
+    if not folder:
+        return {}
+    root = Path(folder)
+    files = sorted(p for p in root.rglob("*") if p.is_file())
+    if len(files) > MAX_TEMPLATE_FILES:
+        raise RenderError(
+            f"report.templates_dir {root} holds {len(files)} files, more than "
+            f"{MAX_TEMPLATE_FILES}: keep only the templates you override"
+        )
+    out = {}
+    for path in files:
+        name = path.relative_to(root).as_posix()
+        data = read_bounded(path, MAX_TEMPLATE_BYTES, hint="fix report.templates_dir")
+        try:
+            out[name] = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise RenderError(
+                f"{path} is not UTF-8 text: report.templates_dir may hold only templates"
+            ) from None
+    return out
+
+
+class _InMemoryLoader(jinja2.BaseLoader):
+    """Templates from a dict, named by their relative path (so errors say which file)."""
+
+    def __init__(self, templates: Mapping[str, str]) -> None:
+        self.templates = dict(templates)
+
+    def get_source(self, environment, template):
+        if template not in self.templates:
+            raise jinja2.TemplateNotFound(template)
+        return self.templates[template], template, lambda: True
+
+    def list_templates(self) -> list[str]:
+        return sorted(self.templates)
+
+
+def make_environment(templates: Mapping[str, str] | None = None) -> jinja2.Environment:
+    """Jinja2 in its sandbox: the custom templates first (from memory), then the shipped ones.
+
+    The sandbox keeps a template from Python's internals (`''.__class__`), and the loaders
+    know only these files: a template can include nothing else (no `/etc/passwd`). Strict
+    (an undefined name is an error) and escaped (every string from results is text).
+    """
     loaders: list[jinja2.BaseLoader] = []
-    if templates_dir:
-        loaders.append(jinja2.FileSystemLoader(templates_dir))
+    if templates:
+        loaders.append(_InMemoryLoader(templates))
     loaders.append(jinja2.FileSystemLoader(str(TEMPLATES_DIR)))
-    env = jinja2.Environment(
+    env = ImmutableSandboxedEnvironment(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=jinja2.select_autoescape(["html", "css"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
@@ -57,46 +109,51 @@ def _template_location(exc: BaseException) -> str:
     return "template"
 
 
-def check_templates(templates_dir: str = "") -> None:
+def check_templates(templates: Mapping[str, str] | None = None) -> None:
     """Compile every template a build would use, before any fitting: a missing or broken
     template is found in a second, not after the models."""
-    env = make_environment(templates_dir)
+    env = make_environment(templates)
     try:
         env.get_template(MAIN_TEMPLATE)
         for name in env.list_templates(extensions=["html", "css"]):
             env.get_template(name)
     except jinja2.TemplateNotFound as exc:
-        where = f"{templates_dir} or {TEMPLATES_DIR}" if templates_dir else str(TEMPLATES_DIR)
         raise RenderError(
-            f"template {exc.name} not found in {where}: reinstall reportgen "
-            "or fix report.templates_dir"
+            f"template {exc.name} not found among the custom templates or in {TEMPLATES_DIR}: "
+            "reinstall reportgen or fix report.templates_dir"
         ) from None
     except jinja2.TemplateError as exc:
         first = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
         raise RenderError(f"{_template_location(exc)}: {first}") from None
 
 
-def render_html(results: Results) -> str:
+def render_html(results: Results, templates: Mapping[str, str] | None = None) -> str:
     """report.html's text for `results`; template errors become one-line RenderErrors."""
     context = build_context(results)
-    env = make_environment(results.config.report.templates_dir)
+    env = make_environment(templates)
     try:
         return env.get_template(MAIN_TEMPLATE).render(**context)
     except jinja2.TemplateNotFound as exc:
         raise RenderError(
-            f"template {exc.name} not found in templates_dir or {TEMPLATES_DIR}"
+            f"template {exc.name} not found among the custom templates or in {TEMPLATES_DIR}"
         ) from None
     except (jinja2.TemplateError, TypeError, ValueError, KeyError, AttributeError) as exc:
         first = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
         raise RenderError(f"{_template_location(exc)}: {first}") from None
 
 
-def write_report(results: Results, run_dir: Path) -> list[Path]:
-    """Write run_dir/report.html and run_dir/report.pdf (atomically); return both paths."""
-    from .pdf import write_pdf
+def write_report(
+    results: Results, run_dir: Path, templates: Mapping[str, str] | None = None
+) -> list[Path]:
+    """Write run_dir/report.html and run_dir/report.pdf (atomically); return both paths.
+
+    The PDF carries what it takes to regenerate it: results.json, every custom template and a
+    manifest of the attachments (manifest.json)."""
+    from ..manifest import attachments_for
+    from .pdf import render_environment, write_pdf
 
     run_dir = Path(run_dir)
-    html = render_html(results)
+    html = render_html(results, templates)
     html_path, pdf_path = run_dir / "report.html", run_dir / "report.pdf"
     write_atomic(html_path, html)
     report = results.config.report
@@ -107,6 +164,6 @@ def write_report(results: Results, run_dir: Path) -> list[Path]:
         title=report.title,
         author=report.author,
         date=results.report_date,
-        attachments={"results.json": results.to_json()},
+        attachments=attachments_for(results, templates or {}, render_environment()),
     )
     return [html_path, pdf_path]

@@ -1,4 +1,4 @@
-"""HTML -> PDF with WeasyPrint: fixed fonts, no network, no clock, results.json attached."""
+"""HTML -> PDF with WeasyPrint: bundled fonts only, no network, no clock, attachments."""
 
 from __future__ import annotations
 
@@ -14,41 +14,12 @@ from urllib.parse import unquote, urlsplit
 
 from ..errors import RenderError
 from ..files import write_atomic
+from .fonts import describe, font_css, font_dir, font_files, font_records, uncovered
 
-# (family, weight, style, file) of the DejaVu faces that matplotlib ships.
-FACES = [
-    ("DejaVu Serif", "normal", "normal", "DejaVuSerif.ttf"),
-    ("DejaVu Serif", "bold", "normal", "DejaVuSerif-Bold.ttf"),
-    ("DejaVu Serif", "normal", "italic", "DejaVuSerif-Italic.ttf"),
-    ("DejaVu Serif", "bold", "italic", "DejaVuSerif-BoldItalic.ttf"),
-    ("DejaVu Sans", "normal", "normal", "DejaVuSans.ttf"),
-    ("DejaVu Sans", "bold", "normal", "DejaVuSans-Bold.ttf"),
-    ("DejaVu Sans", "normal", "italic", "DejaVuSans-Oblique.ttf"),
-    ("DejaVu Sans", "bold", "italic", "DejaVuSans-BoldOblique.ttf"),
-    ("DejaVu Sans Mono", "normal", "normal", "DejaVuSansMono.ttf"),
-    ("DejaVu Sans Mono", "bold", "normal", "DejaVuSansMono-Bold.ttf"),
-]
 PANGO_HINT = (
     "WeasyPrint cannot load Pango ({exc}): install it with "
     "`sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0`"
 )
-
-
-def font_dir() -> Path:
-    """matplotlib's bundled TTF folder: the same DejaVu files on every machine."""
-    import matplotlib
-
-    return Path(matplotlib.get_data_path()) / "fonts" / "ttf"
-
-
-def font_css(folder: Path) -> str:
-    """@font-face rules binding the DejaVu families to the files in `folder`."""
-    rules = [
-        f'@font-face {{ font-family: "{family}"; font-weight: {weight}; font-style: {style}; '
-        f'src: url("{(folder / name).as_uri()}"); }}'
-        for family, weight, style, name in FACES
-    ]
-    return "\n".join(rules)
 
 
 def _weasyprint() -> Any:
@@ -111,10 +82,74 @@ def report_datetime(date: str) -> dt.datetime:
         return UNDATED
 
 
+PANGO_NAMES = ("libpango-1.0.so.0", "libpango-1.0.dylib", "libpango-1.0-0.dll", "pango-1.0")
+HARFBUZZ_NAMES = ("libharfbuzz.so.0", "libharfbuzz.0.dylib", "libharfbuzz-0.dll", "harfbuzz")
+SUBSET_NAMES = (
+    "libharfbuzz-subset.so.0",
+    "libharfbuzz-subset.0.dylib",
+    "libharfbuzz-subset-0.dll",
+    "harfbuzz-subset",
+)
+
+
+def _library(names: tuple[str, ...]) -> Any:
+    """The first of these C libraries that loads (WeasyPrint loads the same names), or None."""
+    import ctypes
+
+    for name in names:
+        try:
+            return ctypes.CDLL(name)
+        except OSError:
+            continue
+    return None
+
+
+def _version_string(names: tuple[str, ...], function: str) -> str:
+    import ctypes
+
+    library = _library(names)
+    if library is None or not hasattr(library, function):
+        return "not found"
+    call = getattr(library, function)
+    call.restype = ctypes.c_char_p
+    return call().decode()
+
+
+def render_environment() -> dict[str, Any]:
+    """What the PDF's bytes depend on besides reportgen: WeasyPrint, pydyf, the Pango and
+    HarfBuzz libraries WeasyPrint loads, whether HarfBuzz subsets fonts (else fontTools does,
+    with other bytes), and each font file. Read without importing WeasyPrint (a second)."""
+    from importlib.metadata import version
+
+    return {
+        "weasyprint": version("weasyprint"),
+        "pydyf": version("pydyf"),
+        "pango": _version_string(PANGO_NAMES, "pango_version_string"),
+        "harfbuzz": _version_string(HARFBUZZ_NAMES, "hb_version_string"),
+        "harfbuzz_subset": _library(SUBSET_NAMES) is not None,
+        "fonts": font_records(),
+    }
+
+
+def check_fonts(html: str) -> None:
+    """Every character the report shows is in a bundled face: none falls back to a system font."""
+    import html as htmllib
+    import re
+
+    text = htmllib.unescape(re.sub(r"<[^>]*>", " ", html))
+    missing = uncovered(text)
+    if missing:
+        names = ", ".join(describe(c) for c in missing[:3])
+        raise RenderError(
+            f"the report shows {names}, which none of the bundled fonts (DejaVu) can draw: "
+            "remove or replace it (in the config, the self-evaluation or a template)"
+        )
+
+
 def check_pdf_export() -> None:
     """WeasyPrint (and its Pango) loads and every font file the report binds is there."""
     _weasyprint()
-    missing = [name for *_, name in FACES if not (font_dir() / name).is_file()]
+    missing = [path.name for path in font_files() if not path.is_file()]
     if missing:
         raise RenderError(
             f"font files {', '.join(missing)} are missing from {font_dir()}: reinstall matplotlib"
@@ -165,11 +200,11 @@ def write_pdf(
     weasyprint = _weasyprint()
     from weasyprint.text.fonts import FontConfiguration
 
+    check_fonts(html)
     base_dir = Path(base_dir).resolve()
-    fonts = font_dir()
-    fetcher = restricted_fetcher(weasyprint, [base_dir, fonts])
+    fetcher = restricted_fetcher(weasyprint, [base_dir, font_dir()])
     font_config = FontConfiguration()
-    css = weasyprint.CSS(string=font_css(fonts), font_config=font_config, url_fetcher=fetcher)
+    css = weasyprint.CSS(string=font_css(), font_config=font_config, url_fetcher=fetcher)
     files = [
         weasyprint.Attachment(
             string=data.decode("utf-8") if isinstance(data, bytes) else data,

@@ -16,7 +16,7 @@ import pytest
 from reportgen.errors import RenderError
 from reportgen.report.context import build_context
 from reportgen.report.formatting import decimal, integer, percent, pp, rmse, sci
-from reportgen.report.html import make_environment, render_html, write_report
+from reportgen.report.html import make_environment, read_templates, render_html, write_report
 from reportgen.results import Results
 
 HERE = Path(__file__).parent
@@ -210,33 +210,30 @@ def test_placeholder_when_no_self_evaluation(page):
     assert "Självutvärderingen är inte ifylld: ange report.self_evaluation i report.toml" in page
 
 
-def test_undefined_variable_names_template_and_line(results, tmp_path):
-    (tmp_path / "partials").mkdir()
-    (tmp_path / "partials" / "inledning.html").write_text("<p>ok</p>\n<p>ok</p>\n{{ nope }}\n")
-    results["config"]["report"]["templates_dir"] = str(tmp_path)
+def test_undefined_variable_names_template_and_line(results):
+    custom = {"partials/inledning.html": "<p>ok</p>\n<p>ok</p>\n{{ nope }}\n"}
     with pytest.raises(RenderError, match=r"inledning\.html line 3: .*nope"):
-        html_of(results)
+        render_html(Results.model_validate(results), custom)
 
 
-def test_syntax_error_names_template_and_line(results, tmp_path):
-    (tmp_path / "partials").mkdir()
-    (tmp_path / "partials" / "appendix.html").write_text("<p>ok</p>\n{% if %}\n")
-    results["config"]["report"]["templates_dir"] = str(tmp_path)
+def test_syntax_error_names_template_and_line(results):
+    custom = {"partials/appendix.html": "<p>ok</p>\n{% if %}\n"}
     with pytest.raises(RenderError, match=r"appendix\.html line 2"):
-        html_of(results)
+        render_html(Results.model_validate(results), custom)
 
 
-def test_user_templates_dir_comes_first(results, tmp_path):
+def test_user_templates_dir_comes_first(tmp_path):
     (tmp_path / "partials").mkdir()
     (tmp_path / "partials" / "inledning.html").write_text('<h1 id="x">Egen inledning</h1>\n')
-    env = make_environment(str(tmp_path))
+    env = make_environment(read_templates(tmp_path))
     assert "Egen inledning" in env.get_template("partials/inledning.html").render()
+    assert env.get_template("partials/metod.html")  # the rest come from the shipped templates
 
 
 def test_text_is_covered_by_the_fonts(page):
     from fontTools.ttLib import TTFont
 
-    from reportgen.report.pdf import font_dir
+    from reportgen.report.fonts import font_dir
 
     cmap = TTFont(font_dir() / "DejaVuSerif.ttf").getBestCmap()
     missing = {c for c in _text(page) if ord(c) not in cmap and c not in "\n"}
@@ -303,8 +300,11 @@ def test_pdf_fonts_embedded_and_metadata(pdf_run):
     assert reader.metadata.author == "Namn Efternamnsson"
     assert reader.trailer["/Root"]["/Lang"] == "sv"
     attached = reader.attachments
-    assert list(attached) == ["results.json"]
+    assert list(attached) == ["results.json", "manifest.json"]
     assert json.loads(attached["results.json"][0]) == json.loads(FIXTURE.read_text())
+    manifest = json.loads(attached["manifest.json"][0])
+    assert [a["name"] for a in manifest["attachments"]] == ["results.json"]
+    assert manifest["render_environment"]["fonts"][0]["name"] == "DejaVuSerif.ttf"
 
 
 def test_pdf_bytes_are_reproducible(pdf_run, tmp_path):

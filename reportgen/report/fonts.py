@@ -1,0 +1,94 @@
+"""The report's fonts: the DejaVu files matplotlib ships, under family names of their own.
+
+A family called "DejaVu Serif" loses to the system's DejaVu when fontconfig has both (Debian's
+2.37 against matplotlib's 2.35), and glyph ids change with it. Registered as "reportgen Serif",
+"reportgen Sans" and "reportgen Mono", the bundled files are the only candidates whatever the
+machine offers. A character that none of them has would fall back to a system font, so it is a
+build error instead (`uncovered`).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import unicodedata
+from pathlib import Path
+
+SERIF, SANS, MONO = "reportgen Serif", "reportgen Sans", "reportgen Mono"
+# (family, weight, style, file) of the faces the report uses.
+FACES = [
+    (SERIF, "normal", "normal", "DejaVuSerif.ttf"),
+    (SERIF, "bold", "normal", "DejaVuSerif-Bold.ttf"),
+    (SERIF, "normal", "italic", "DejaVuSerif-Italic.ttf"),
+    (SERIF, "bold", "italic", "DejaVuSerif-BoldItalic.ttf"),
+    (SANS, "normal", "normal", "DejaVuSans.ttf"),
+    (SANS, "bold", "normal", "DejaVuSans-Bold.ttf"),
+    (SANS, "normal", "italic", "DejaVuSans-Oblique.ttf"),
+    (SANS, "bold", "italic", "DejaVuSans-BoldOblique.ttf"),
+    (MONO, "normal", "normal", "DejaVuSansMono.ttf"),
+    (MONO, "bold", "normal", "DejaVuSansMono-Bold.ttf"),
+]
+# Characters that lay out without a glyph: line breaks, soft hyphens, joiners.
+INVISIBLE = {"\n", "\r", "\t", "\u00ad", "\u200b", "\u200c", "\u200d", "\ufeff"}
+
+
+def font_dir() -> Path:
+    """matplotlib's bundled TTF folder: the same DejaVu files wherever matplotlib is."""
+    import matplotlib
+
+    return Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+
+
+def font_files() -> list[Path]:
+    """Every font file the report binds, in FACES order."""
+    return [font_dir() / name for *_, name in FACES]
+
+
+def font_css() -> str:
+    """@font-face rules binding the report's own family names to the bundled files."""
+    folder = font_dir()
+    rules = [
+        f'@font-face {{ font-family: "{family}"; font-weight: {weight}; font-style: {style}; '
+        f'src: url("{(folder / name).as_uri()}"); }}'
+        for family, weight, style, name in FACES
+    ]
+    return "\n".join(rules)
+
+
+@functools.cache
+def _digest(path: Path, size: int, mtime: float) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def font_records() -> list[dict[str, str]]:
+    """Each bundled font file's name and SHA-256 (what the PDF's glyphs come from)."""
+    out = []
+    for path in font_files():
+        stat = path.stat()
+        out.append({"name": path.name, "sha256": _digest(path, stat.st_size, stat.st_mtime)})
+    return out
+
+
+@functools.cache
+def _coverage(paths: tuple[Path, ...]) -> frozenset[int]:
+    from fontTools.ttLib import TTFont
+
+    covered: set[int] = set()
+    for path in paths:
+        covered |= set(TTFont(path, lazy=True).getBestCmap())
+    return frozenset(covered)
+
+
+def uncovered(text: str) -> list[str]:
+    """The characters of `text` that none of the bundled faces can draw, in order of first use."""
+    covered = _coverage(tuple(font_files()))
+    missing: dict[str, None] = {}
+    for char in text:
+        if char not in INVISIBLE and ord(char) not in covered:
+            missing.setdefault(char, None)
+    return list(missing)
+
+
+def describe(char: str) -> str:
+    """'U+2011 NON-BREAKING HYPHEN'."""
+    return f"U+{ord(char):04X} {unicodedata.name(char, 'unnamed')}"
