@@ -54,16 +54,28 @@ def _stream_bytes(stream, limit: int, where: str) -> bytes:
     return data
 
 
+def read_pdf(path: Path) -> bytes:
+    """A report PDF's bytes, refused past MAX_PDF_BYTES."""
+    return read_bounded(Path(path), MAX_PDF_BYTES, hint=REPORT_HINT)
+
+
 def read_attachments(path: Path, limit: int = MAX_DOCUMENT_BYTES) -> dict[str, list[bytes]]:
     """Every file attached to the PDF at `path`: name -> contents (a name may repeat).
 
     An unreadable, encrypted or oversized PDF, or an attachment past `limit`, is one InputError.
     """
+    return attachments_of(read_pdf(path), Path(path), limit)
+
+
+def attachments_of(
+    raw: bytes, path: Path, limit: int = MAX_DOCUMENT_BYTES
+) -> dict[str, list[bytes]]:
+    """The attachments of the PDF bytes `raw` (read from `path`), as read_attachments."""
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError, PyPdfError
 
-    path = Path(path)
-    raw = read_bounded(path, MAX_PDF_BYTES, hint=REPORT_HINT)
+    if len(raw) > MAX_PDF_BYTES:
+        raise InputError(f"{path} is larger than {size_limit_text(MAX_PDF_BYTES)}: refused")
     if not raw.lstrip()[:5] == b"%PDF-":
         raise InputError(f"{path} is not a PDF (no %PDF- header): {REPORT_HINT}")
     found: dict[str, list[bytes]] = {}

@@ -8,7 +8,11 @@ Each stage runs in its own process so its wall time and peak memory (max RSS) ar
   divided by 255 for the models in data.divide_by_255);
 - cold: `reportgen build` (analysis, figures, HTML and PDF) with an empty cache;
 - floor: each model's tuned parameters fitted once on train, nothing else;
-- warm: `reportgen build` again with nothing changed; render: `reportgen render`.
+- warm: `reportgen build` again with nothing changed; render: `reportgen render`;
+- verify: `reportgen verify` of the cold build's PDF, with its fits cached and without the
+  cache (a cold build), on MNIST_DIR and on the embedded sample.
+
+`--verify-only` runs the verify stages alone (no reference, no floor).
 
 Prints a table and writes output/bench.json.
 """
@@ -126,10 +130,30 @@ def _stage(name: str, *extra: str, env: dict[str, str]) -> tuple[float, float, s
     return _child([sys.executable, "-m", "reportgen.bench", "--stage", name, *extra], env)
 
 
+def verify_stages(pdf: Path, env: dict[str, str]) -> dict[str, Any]:
+    """`reportgen verify` of one report PDF: with its fits cached, then without the cache."""
+    verify = [sys.executable, "-m", "reportgen", "verify", str(pdf)]
+    cached_s, cached_mb, _ = _child(verify, env)
+    uncached_s, uncached_mb, _ = _child([*verify, "--no-cache"], env)
+    return {
+        "cached": {"seconds": cached_s, "peak_mb": cached_mb},
+        "uncached": {"seconds": uncached_s, "peak_mb": uncached_mb},
+    }
+
+
+def sample_verify(work: Path, env: dict[str, str]) -> dict[str, Any]:
+    """A cold build on the embedded sample, then its verification, cached and uncached."""
+    out = work / "sample"
+    build = [sys.executable, "-m", "reportgen", "build", "--dataset", "sample", "--out", str(out)]
+    cold_s, _, _ = _child(build, env)
+    return {"cold_build_seconds": cold_s, **verify_stages(out / "report.pdf", env)}
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run every stage and print the comparison; --quick uses a 10,000-digit subset."""
     p = argparse.ArgumentParser(prog="reportgen.bench")
     p.add_argument("--quick", action="store_true", help=f"a stratified {QUICK_LIMIT:,} subset")
+    p.add_argument("--verify-only", action="store_true", help="only the verify stages")
     p.add_argument("--out", default="output/bench.json")
     p.add_argument("--stage", help=argparse.SUPPRESS)
     p.add_argument("--limit", type=int, default=0, help=argparse.SUPPRESS)
@@ -153,6 +177,20 @@ def main(argv: list[str] | None = None) -> int:
     build = [sys.executable, "-m", "reportgen", "build", "--out", str(run_out)]
     if limit:
         build += ["--limit", str(limit)]
+    print("bench: verify on the embedded sample...", file=sys.stderr)
+    verify_sample = sample_verify(work, env)
+    if args.verify_only:
+        print("bench: cold build, then verify...", file=sys.stderr)
+        cold_s, _, _ = _child(build, env)
+        report = {
+            "n_samples": read_results(run_out).dataset.n_samples,
+            "cold": {"seconds": cold_s},
+            "verify": {
+                "sample": verify_sample,
+                "mnist": verify_stages(run_out / "report.pdf", env),
+            },
+        }
+        return _write(report, Path(args.out), format_verify(report))
     print("bench: reference (seed's method)...", file=sys.stderr)
     ref_s, ref_mb, ref_out = _stage("reference", "--limit", str(limit), env=env)
     ref = json.loads(ref_out)
@@ -168,13 +206,17 @@ def main(argv: list[str] | None = None) -> int:
         "floor", "--limit", str(limit), "--results", str(run_out / "results.json"), env=env
     )
     fl = json.loads(floor_out)
+    print("bench: verify...", file=sys.stderr)
+    verify_mnist = verify_stages(run_out / "report.pdf", env)
     report = {
         "n_samples": results.dataset.n_samples,
         "cpus": os.cpu_count(),
         "reference": {"seconds": ref_s, "peak_mb": ref_mb, "models": ref["models"]},
         "cold": {"seconds": cold_s, "peak_mb": cold_mb},
         "ratio_cold_to_reference": cold_s / ref_s,
+        "ratio_cold_to_floor": cold_s / fl["total"],
         "floor": fl,
+        "verify": {"sample": verify_sample, "mnist": verify_mnist},
         "warm": {"seconds": warm_s, "peak_mb": warm_mb},
         "render": {"seconds": render_s, "peak_mb": render_mb},
         "scores": {
@@ -188,12 +230,27 @@ def main(argv: list[str] | None = None) -> int:
             for key, m in results.models.items()
         },
     }
-    out = Path(args.out)
+    return _write(report, Path(args.out), format_report(report) + "\n\n" + format_verify(report))
+
+
+def _write(report: dict[str, Any], out: Path, text: str) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2) + "\n")
-    print(format_report(report))
+    print(text)
     print(f"written to {out}")
     return 0
+
+
+def format_verify(r: dict[str, Any]) -> str:
+    """The verify stages as a table."""
+    lines = [f"{'reportgen verify':<34}{'wall s':>10}{'peak MB':>10}"]
+    for data, label in (("sample", "sample"), ("mnist", f"{r['n_samples']:,} digits")):
+        for how in ("cached", "uncached"):
+            stage = r["verify"][data][how]
+            lines.append(
+                f"{label + ', ' + how:<34}{stage['seconds']:>10.1f}{stage['peak_mb']:>10.0f}"
+            )
+    return "\n".join(lines)
 
 
 def format_report(r: dict[str, Any]) -> str:
@@ -208,7 +265,8 @@ def format_report(r: dict[str, Any]) -> str:
         f"{'floor (final models fitted once)':<34}{r['floor']['total']:>10.1f}{'':>10}",
         f"{'warm rebuild':<34}{r['warm']['seconds']:>10.1f}{r['warm']['peak_mb']:>10.0f}",
         f"{'render only':<34}{r['render']['seconds']:>10.1f}{r['render']['peak_mb']:>10.0f}",
-        f"ratio reportgen / reference: {r['ratio_cold_to_reference']:.3f}",
+        f"ratio reportgen / reference: {r['ratio_cold_to_reference']:.3f}   "
+        f"reportgen / floor: {r['ratio_cold_to_floor']:.2f}",
         "",
         f"{'tuned model, test':<24}{'metric':<10}{'reference':>11}{'reportgen':>11}{'diff':>10}",
     ]

@@ -30,6 +30,11 @@ EXAMPLES = {
     "  reportgen diff old/report.pdf new/report.pdf --fail-on worse\n"
     "exit code: 0 no difference, 1 differences found, 2 an error (e.g. an invalid file)",
     "schema": "example:\n  reportgen schema > results.schema.json",
+    "verify": "examples:\n  reportgen verify inlamningar/anna.pdf\n"
+    "  reportgen verify *.pdf --data ~/mnist --format html --output verify.html\n"
+    "verdicts: reproduced, within_tolerance, differs, tampered, error\n"
+    "exit code: 0 every submission reproduced (or within tolerance), 2 every one an error "
+    "(or a usage error), 1 otherwise",
     "cache": "example:\n  reportgen cache clear",
 }
 
@@ -108,6 +113,21 @@ def _parser() -> argparse.ArgumentParser:
         help="exit 1 on any difference (default) or only when a metric got worse",
     )
     d.add_argument("--output", help="write the diff to this file instead of stdout")
+
+    v = _command(
+        sub, "verify", "check handed-in report PDFs: untouched, and does the analysis reproduce?"
+    )
+    v.add_argument("submissions", nargs="+", metavar="SUBMISSION", help="report PDFs")
+    v.add_argument("--data", help="the IDX folder of the data the submissions used (full MNIST)")
+    v.add_argument(
+        "--tolerance",
+        type=float,
+        default=1e-6,
+        help="metric differences up to this size are within tolerance (default 1e-6)",
+    )
+    v.add_argument("--format", choices=["text", "json", "markdown", "html"], default="text")
+    v.add_argument("--output", help="write the report to this file instead of stdout")
+    v.add_argument("--no-cache", action="store_true", help="refit every model")
 
     _command(sub, "schema", "print the JSON Schema of results.json")
 
@@ -203,6 +223,29 @@ def init_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def verify_command(args: argparse.Namespace) -> int:
+    """`reportgen verify PDF...`: a verdict per submission; see EXAMPLES for the exit codes."""
+    from .verify.formats import FORMATS
+    from .verify.outcome import Options, exit_code, verify_all
+
+    if args.tolerance < 0:
+        raise ReportgenError(f"--tolerance must be 0 or more, got {args.tolerance}")
+    paths = [Path(p) for p in args.submissions]
+    options = Options(args.data, args.tolerance, not args.no_cache)
+    report = verify_all(paths, options, Console(sys.stderr))
+    entries = report["submissions"]
+    if len(entries) == 1 and entries[0]["verdict"] == "error":
+        raise ReportgenError(entries[0]["details"][-1])  # one line, exit 2
+    text = FORMATS[args.format](report)
+    if args.output:
+        from .files import write_atomic
+
+        write_atomic(Path(args.output), text)
+    else:
+        sys.stdout.write(text)
+    return exit_code(report)
+
+
 def schema_command(args: argparse.Namespace) -> int:
     """`reportgen schema`: the JSON Schema of results.json on stdout."""
     import json
@@ -288,6 +331,7 @@ def main(argv: list[str] | None = None) -> int:
         "render": render,
         "diff": diff_command,
         "schema": schema_command,
+        "verify": verify_command,
         "cache": cache_command,
     }
     held = (signal.SIGINT, signal.SIGTERM)

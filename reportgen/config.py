@@ -232,6 +232,55 @@ def _validate_grid(model: str, grid: dict[str, list[Any]], problems: list[str]) 
                     problems.append(f"{where}: {str(exc).splitlines()[0]}")
 
 
+# A submission's grids are rebuilt on the instructor's machine: no more candidates than this
+# per model (the built-in grids have at most 9).
+MAX_CANDIDATES = 100
+
+
+def config_from_record(record: dict[str, Any], dataset: str) -> Config:
+    """The Config a results.json records (its "config", as a dict), to rebuild the analysis on
+    `dataset`. A submission comes from outside: no grid may be larger than MAX_CANDIDATES, and
+    each grid is checked against scikit-learn's constraints before its model is fitted
+    (check_grid)."""
+    report = {k: v for k, v in record["report"].items() if k in _names(ReportConfig)}
+    report.update(self_evaluation="", templates_dir="")  # the text is in results.json
+    data = dict(record["data"], dataset=dataset, mnist_dir="")
+    data["split"] = tuple(data["split"])
+    data["divide_by_255"] = tuple(data.get("divide_by_255", ()))
+    tuning = dict(record["tuning"], halving=tuple(record["tuning"]["halving"]))
+    cfg = Config(
+        report=ReportConfig(**report),
+        data=DataConfig(**data),
+        tuning=TuningConfig(**tuning),
+        grids={k: dict(v) for k, v in record["grids"].items()},
+    )
+    problems: list[str] = []
+    for model, grid in cfg.grids.items():
+        size = 1
+        for values in grid.values():
+            size *= len(values)
+        if size > MAX_CANDIDATES:
+            problems.append(f"grids.{model} has {size} candidates, more than {MAX_CANDIDATES}")
+    if problems:
+        raise ConfigError(problems)
+    return cfg
+
+
+def check_grid(cfg: Config, model: str) -> None:
+    """One model's grid against scikit-learn's constraints, before that model is fitted.
+
+    load_config checks every grid at once; a config read from results.json (a submission) is
+    checked here, model by model, so a fully cached rebuild never imports scikit-learn."""
+    problems: list[str] = []
+    _validate_grid(model, cfg.grids[model], problems)
+    if problems:
+        raise ConfigError(problems)
+
+
+def _names(section: type) -> set[str]:
+    return {f.name for f in dataclasses.fields(section)}
+
+
 def load_config(path: str | Path | None = None, overrides: dict[str, Any] | None = None) -> Config:
     """Defaults, then the TOML file (if any), then `overrides` ('section.key' -> value, None skips).
 

@@ -15,6 +15,14 @@ MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 MAX_PDF_BYTES = 50 * 1024 * 1024
 
 
+def default_cache_dir() -> Path:
+    """REPORTGEN_CACHE_DIR, else $XDG_CACHE_HOME/reportgen, else ~/.cache/reportgen."""
+    if os.environ.get("REPORTGEN_CACHE_DIR"):
+        return Path(os.environ["REPORTGEN_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "reportgen"
+
+
 def write_temp(path: Path, data: bytes | str) -> Path:
     """Write `data` to a synced temporary file next to `path` (.NAME.*.tmp); return its path."""
     path = Path(path)

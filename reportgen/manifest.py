@@ -16,7 +16,6 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, ValidationError
 
 from . import __version__
-from .errors import InputError
 from .results import RESULTS_FILE, Count, Results, Schema, dumps, parse_json_document, violation
 
 MANIFEST_FILE = "manifest.json"

@@ -13,8 +13,8 @@ import os
 import platform
 import shutil
 import time
-from importlib import metadata
 from collections.abc import Mapping
+from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -46,6 +46,7 @@ from .runs import (
 
 if TYPE_CHECKING:  # the analysis imports scikit-learn, which render and diff never need
     from .analysis.cache import ResultCache
+    from .analysis.data import Dataset
     from .analysis.search import Progress
 
 FIGURES_DIR = "figures"
@@ -121,17 +122,28 @@ def _local_paths(cfg: Config, folder: str = "") -> dict[str, str]:
     }
 
 
-def analyse(
-    cfg: Config, progress: Progress = print, cache: ResultCache | None = None
-) -> tuple[Results, RunRecord]:
-    """Load the data and run every model (cached where possible): (results, run facts)."""
+def load_data(cfg: Config) -> Dataset:
+    """The data set the config names, subset as it says."""
     from .analysis.data import load_dataset, stratified_subset
-    from .analysis.fit import run_experiment
 
-    t0 = time.perf_counter()
     ds = load_dataset(cfg.data.dataset, cfg.data.mnist_dir)
     if cfg.data.n_samples:
         ds = stratified_subset(ds, cfg.data.n_samples, cfg.data.seed)
+    return ds
+
+
+def analyse(
+    cfg: Config,
+    progress: Progress = print,
+    cache: ResultCache | None = None,
+    dataset: Dataset | None = None,
+) -> tuple[Results, RunRecord]:
+    """Load the data (or take `dataset`) and run every model, cached where possible:
+    (results, run facts)."""
+    from .analysis.experiment import run_experiment
+
+    t0 = time.perf_counter()
+    ds = dataset if dataset is not None else load_data(cfg)
     progress(f"data: {ds.source}, {len(ds.y):,} digits ({ds.reason})")
     progress(f"fingerprint: {ds.fingerprint[:16]}")
     analysis, timings = run_experiment(cfg, ds, progress, cache)

@@ -25,7 +25,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from .analysis.models import MODELS
+from .analysis.models import MODELS, STANDARD_SCALER
 from .errors import InputError
 from .files import MAX_DOCUMENT_BYTES, read_bounded
 from .metrics import ACCURACY, RMSE
@@ -35,8 +35,6 @@ SCHEMA_VERSION = 2
 READABLE_VERSIONS = (1, 2)
 RESULTS_FILE = "results.json"
 RUN_FILE = "run.json"
-# A model's "preprocessing": StandardScaler, or each pixel divided by 255.
-STANDARD_SCALER, DIVIDE_BY_255 = "standard_scaler", "divide_by_255"
 N_CLASSES = 10
 N_PIXELS = 784
 
@@ -601,3 +599,10 @@ class ModelPayload(Schema):
     result: ModelResult
     timing: ModelTiming
     warnings: list[WarningRecord]
+
+
+class FactsPayload(Schema):
+    """The data study's facts, as the cache stores them (they need the split, not a model)."""
+
+    data: DataFacts
+    scaling: ScalingFacts

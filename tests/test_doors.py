@@ -263,7 +263,7 @@ PDF_CASES = {
     "no attachment": (lambda p: _pdf(p, []), "has no attached results.json"),
     "two results.json": (
         lambda p: _pdf(p, [("results.json", FIXTURE.read_bytes())] * 2),
-        "carries 2 files named results.json",
+        "2 files are attached as results.json; a build attaches one",
     ),
     "unknown filter": (
         lambda p: _pdf(p, [("results.json", b"{}")], flate=None) and _lzw(p),

@@ -381,7 +381,7 @@ INPUT_CASES = {
     ),
     "diff: a PDF without attached results": (
         lambda t, out: ["diff", str(_no_attachment_pdf(t)), str(out)],
-        ["has no attached results.json", "a PDF made by reportgen"],
+        ["has no attached results.json", "report PDF made by"],
     ),
     "diff: not a PDF": (
         lambda t, out: ["diff", str(out), str(_not_a_pdf(t))],

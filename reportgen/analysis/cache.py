@@ -1,4 +1,5 @@
-"""A disk cache of model results (metrics, confusion matrices, candidate scores), never models.
+"""A disk cache of model results (metrics, confusion matrices, candidate scores) and of the data
+study's facts, never models.
 
 Entries are JSON with a checksum, keyed by everything that determines a fit: data fingerprint,
 split, seed, model, its parameters and grid, tuning scheme, library versions and the version of
@@ -9,26 +10,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from ..errors import InputError
-from ..files import read_bounded, write_atomic
+from ..files import default_cache_dir, read_bounded, write_atomic
 from ..results import ModelPayload, dumps, parse_json_document
 
 # Bump when the analysis changes what a fit produces, so old entries stop matching.
-ANALYSIS_VERSION = 8
-
-
-def default_cache_dir() -> Path:
-    """REPORTGEN_CACHE_DIR, else $XDG_CACHE_HOME/reportgen, else ~/.cache/reportgen."""
-    if os.environ.get("REPORTGEN_CACHE_DIR"):
-        return Path(os.environ["REPORTGEN_CACHE_DIR"])
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "reportgen"
+ANALYSIS_VERSION = 9
+Payload = TypeVar("Payload", bound=BaseModel)
 
 
 def _digest(obj: Any) -> str:
@@ -51,7 +44,7 @@ class ResultCache:
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.json"
 
-    def get(self, key: str) -> tuple[ModelPayload | None, str]:
+    def get(self, key: str, kind: type[Payload] = ModelPayload) -> tuple[Payload | None, str]:
         """(payload, "") on a hit; (None, why) on a miss: disabled, no entry, or corrupt.
 
         An entry is checked like any document from outside (the cache folder may be shared):
@@ -73,11 +66,11 @@ class ResultCache:
         if not ok:
             return None, f"corrupt cache entry {path.name} (checksum), recomputed"
         try:
-            return ModelPayload.model_validate(entry["payload"]), ""
+            return kind.model_validate(entry["payload"]), ""
         except ValidationError:
             return None, f"corrupt cache entry {path.name} (schema), recomputed"
 
-    def put(self, key: str, payload: ModelPayload) -> None:
+    def put(self, key: str, payload: BaseModel) -> None:
         """Store a payload; a cache that cannot be written is skipped, never fatal."""
         if not self.enabled:
             return

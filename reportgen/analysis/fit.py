@@ -1,4 +1,4 @@
-"""The analysis: fit every model with default and with tuned parameters, score, cache."""
+"""One model's fits: with scikit-learn's default parameters and tuned, each scored."""
 
 from __future__ import annotations
 
@@ -6,16 +6,12 @@ import time
 from typing import Any
 
 from ..config import Config
-from ..errors import BuildInterrupted
 from ..metrics import scorer_sign
 from ..results import ModelPayload
-from .cache import ResultCache, model_key
-from .data import Dataset
-from .facts import data_facts, scaling_facts
-from .models import MODELS, ModelSpec, estimator_grid
+from .models import ModelSpec, estimator_grid, preprocessing_of
 from .scoring import jsonable, score
 from .search import Progress, Search, run_search
-from .splits import SplitData, as_float32, inputs_for, preprocessing_of, split_and_scale
+from .splits import SplitData, as_float32
 from .warning_log import WarningLog, recorded
 
 
@@ -97,25 +93,6 @@ def tuned_result(
     return result, timing
 
 
-def cache_material(spec: ModelSpec, cfg: Config, ds: Dataset) -> dict[str, Any]:
-    """Everything that determines one model's fits and scores (the cache key's input)."""
-    from importlib.metadata import version
-
-    return {
-        "fingerprint": ds.fingerprint,
-        "split": list(cfg.data.split),
-        "seed": cfg.data.seed,
-        "cv": cfg.tuning.cv,
-        "halving": spec.key in cfg.tuning.halving,
-        "model": spec.key,
-        "preprocessing": preprocessing_of(spec.key, cfg),
-        "params": spec.build(cfg.data.seed).get_params(),
-        "float32": spec.float32,
-        "grid": cfg.grids[spec.key],
-        "versions": {lib: version(lib) for lib in ("scikit-learn", "numpy", "scipy")},
-    }
-
-
 def fit_model(spec: ModelSpec, cfg: Config, data: SplitData, progress: Progress) -> ModelPayload:
     """Default and tuned fits of one model: its results, timing and warnings.
 
@@ -158,39 +135,3 @@ def fit_model(spec: ModelSpec, cfg: Config, data: SplitData, progress: Progress)
     return ModelPayload.model_validate(
         {"result": result, "timing": timing, "warnings": default_log.entries + tuned_log.entries}
     )
-
-
-def run_experiment(
-    cfg: Config, ds: Dataset, progress: Progress = print, cache: ResultCache | None = None
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Every registered model, default and tuned, from the cache where it can.
-
-    Returns (the analysis part of results.json, each model's fit timing for run.json)."""
-    data = split_and_scale(ds, cfg.data.split, cfg.data.seed)
-    cache = cache or ResultCache(enabled=False)
-    models: dict[str, Any] = {}
-    timings: dict[str, Any] = {}
-    warnings_seen: list[Any] = []
-    for key, spec in MODELS.items():
-        cache_key = model_key(cache_material(spec, cfg, ds))
-        payload, why = cache.get(cache_key)
-        cached = payload is not None
-        if cached:
-            progress(f"  {spec.name:<21} cached   (fitted nothing)")
-        else:
-            progress(f"  {spec.name:<21} computing: {why}")
-            try:
-                payload = fit_model(spec, cfg, inputs_for(key, cfg, ds, data), progress)
-            except KeyboardInterrupt:
-                raise BuildInterrupted([MODELS[k].name for k in models]) from None
-            cache.put(cache_key, payload)
-        timings[key] = {"cached": cached, **payload.timing.model_dump()}
-        models[key] = payload.result
-        warnings_seen += payload.warnings
-    analysis = {
-        "data": data_facts(ds, data),
-        "scaling": scaling_facts(ds, data),
-        "models": models,
-        "warnings": warnings_seen,
-    }
-    return analysis, timings

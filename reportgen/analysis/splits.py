@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-from sklearn.model_selection import train_test_split
-from sklearn.preprocessing import StandardScaler
 
 from ..config import Config
 from ..errors import DataError
-from ..results import DIVIDE_BY_255, STANDARD_SCALER
 from .data import Dataset
+from .models import DIVIDE_BY_255, preprocessing_of
+
+if TYPE_CHECKING:  # scikit-learn is imported when a split is made, not to read a cached run
+    from sklearn.preprocessing import StandardScaler
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,9 @@ def _in_split_order(idx: dict[str, np.ndarray]) -> np.ndarray:
 
 def split_and_scale(ds: Dataset, fractions: tuple[float, float, float], seed: int) -> SplitData:
     """Stratified, seeded train/validation/test split; StandardScaler fitted on train only."""
+    from sklearn.model_selection import train_test_split
+    from sklearn.preprocessing import StandardScaler
+
     n = len(ds.y)
     _, val_frac, test_frac = fractions
     n_val, n_test = round(n * val_frac), round(n * test_frac)  # exact sizes: 70,000 -> 7,000
@@ -72,11 +77,6 @@ def split_and_scale(ds: Dataset, fractions: tuple[float, float, float], seed: in
     scaler = StandardScaler().fit(X_all[: len(train)])
     scaler.transform(X_all, copy=False)  # in place: no second 70,000 x 784 array
     return SplitData(idx, X_all, ds.y[order].astype(np.int64), scaler)
-
-
-def preprocessing_of(key: str, cfg: Config) -> str:
-    """How a model's pixels are scaled: standardised, or divided by 255 (data.divide_by_255)."""
-    return DIVIDE_BY_255 if key in cfg.data.divide_by_255 else STANDARD_SCALER
 
 
 def divided_by_255(ds: Dataset, data: SplitData) -> SplitData:

@@ -35,7 +35,8 @@ def _shared_models(a: Results, b: Results) -> list[str]:
     return [k for k in a.models if k in b.models]
 
 
-def _metric_rows(a: Results, b: Results, tolerance: float) -> list[dict[str, Any]]:
+def metric_rows(a: Results, b: Results, tolerance: float) -> list[dict[str, Any]]:
+    """Every metric of every model, phase and split in both runs: old, new, delta, verdict."""
     rows = []
     for key in _shared_models(a, b):
         ma, mb = a.models[key], b.models[key]
@@ -61,7 +62,8 @@ def _metric_rows(a: Results, b: Results, tolerance: float) -> list[dict[str, Any
     return rows
 
 
-def _confusion_rows(a: Results, b: Results) -> list[dict[str, Any]]:
+def confusion_rows(a: Results, b: Results) -> list[dict[str, Any]]:
+    """The confusion-matrix cells that changed, per model and phase."""
     rows = []
     for key in _shared_models(a, b):
         for phase in PHASES:
@@ -88,7 +90,8 @@ def _confusion_rows(a: Results, b: Results) -> list[dict[str, Any]]:
     return rows
 
 
-def _best_params(a: Results, b: Results) -> list[dict[str, Any]]:
+def best_param_changes(a: Results, b: Results) -> list[dict[str, Any]]:
+    """The models whose search chose other parameters."""
     return [
         {
             "model": k,
@@ -111,7 +114,7 @@ def compare(a: Side, b: Side, tolerance: float = 0.0) -> dict[str, Any]:
     wa, wb = _warning_set(ra), _warning_set(rb)
     keys = ("model", "phase", "message")
     text = list(difflib.unified_diff(a.text, b.text, a.label, b.label, n=1, lineterm=""))
-    metrics = _metric_rows(ra, rb, tolerance)
+    metrics = metric_rows(ra, rb, tolerance)
     return {
         "a": a.label,
         "b": b.label,
@@ -123,8 +126,8 @@ def compare(a: Side, b: Side, tolerance: float = 0.0) -> dict[str, Any]:
         "config": _changes(ra.config.model_dump(mode="json"), rb.config.model_dump(mode="json")),
         "environment": _changes(dict(ra.environment), dict(rb.environment)),
         "metrics": [m for m in metrics if m["verdict"] != "same"],
-        "best_params": _best_params(ra, rb),
-        "confusion": _confusion_rows(ra, rb),
+        "best_params": best_param_changes(ra, rb),
+        "confusion": confusion_rows(ra, rb),
         "warnings": {
             "added": [dict(zip(keys, w, strict=True)) for w in sorted(wb - wa)],
             "removed": [dict(zip(keys, w, strict=True)) for w in sorted(wa - wb)],

@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..attachments import read_attachments
 from ..errors import InputError
 from ..files import read_bounded
-from ..results import RESULTS_FILE, Results, parse_results, read_results
+from ..results import Results, read_results
 from .text import html_text
 
 
@@ -21,17 +20,18 @@ class Side:
     text: list[str]
 
 
-def pdf_results(path: Path) -> Results:
-    """The results.json attached to a report PDF, validated; exactly one must be attached."""
-    attached = read_attachments(path).get(RESULTS_FILE, [])
-    if not attached:
-        raise InputError(
-            f"{path} has no attached {RESULTS_FILE}: give a run directory, a results.json "
-            "or a PDF made by reportgen"
-        )
-    if len(attached) > 1:
-        raise InputError(f"{path} carries {len(attached)} files named {RESULTS_FILE}: refused")
-    return parse_results(attached[0], f"{path} (attached {RESULTS_FILE})")
+def pdf_side(path: Path) -> tuple[Results, str]:
+    """A report PDF's attached results and the report text its attached templates give.
+
+    A PDF whose attachments do not match its manifest is refused: `reportgen verify` says more.
+    """
+    from ..report.html import render_html
+    from ..submission import read_submission
+
+    submission = read_submission(path)
+    if submission.problems:
+        raise InputError(f"{path}: {submission.problems[0]}: run `reportgen verify` on it")
+    return submission.results, render_html(submission.results, submission.templates)
 
 
 def load_side(path: str | Path) -> Side:
@@ -46,7 +46,7 @@ def load_side(path: str | Path) -> Side:
         if html_file.is_file():
             html = read_bounded(html_file).decode("utf-8", errors="replace")
     elif p.suffix.lower() == ".pdf" and p.is_file():
-        results = pdf_results(p)
+        results, html = pdf_side(p)
     elif p.is_file():
         results = read_results(p)
     else:

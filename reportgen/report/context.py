@@ -9,8 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from ..analysis.models import DIVIDE_BY_255
 from ..metrics import verdict
-from ..results import DIVIDE_BY_255, ModelResult, Results
+from ..results import ModelResult, Results
 
 # Plain linear regression "blew up" when its test RMSE exceeds Ridge's by this factor.
 BLOWUP_FACTOR = 100.0

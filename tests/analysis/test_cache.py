@@ -8,7 +8,7 @@ import json
 import pytest
 
 from reportgen.analysis.cache import ResultCache, model_key
-from reportgen.analysis.fit import cache_material, run_experiment
+from reportgen.analysis.experiment import cache_material, run_experiment
 from reportgen.analysis.models import MODELS
 
 
@@ -40,7 +40,7 @@ def test_corrupt_and_truncated_entries_are_recomputed(tmp_path, fast_config, tin
     cache = ResultCache(tmp_path)
     run(fast_config, tiny, cache)
     files = sorted(tmp_path.glob("*/*.json"))
-    assert len(files) == len(MODELS)
+    assert len(files) == len(MODELS) + 1  # and the data study's facts
     files[0].write_bytes(files[0].read_bytes()[:100])  # truncated
     entry = json.loads(files[1].read_text())
     entry["payload"]["result"]["default"]["test"]["edited"] = 1.0
@@ -83,5 +83,5 @@ def test_disabled_cache_and_clear(tmp_path, fast_config, tiny):
     assert not list(tmp_path.glob("*/*.json"))
     on = ResultCache(tmp_path)
     run(fast_config, tiny, on)
-    assert on.clear() == len(MODELS)
+    assert on.clear() == len(MODELS) + 1  # and the data study's facts
     assert not list(tmp_path.glob("*/*.json"))

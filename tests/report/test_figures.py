@@ -57,7 +57,7 @@ def test_svg_bytes_are_stable(tmp_path, results):
     save_figures(results, tmp_path / "a")
     save_figures(results, tmp_path / "b")
     names = sorted(p.name for p in (tmp_path / "a").iterdir())
-    assert len(names) == 7
+    assert len(names) == 6
     for name in names:
         a, b = (tmp_path / "a" / name).read_bytes(), (tmp_path / "b" / name).read_bytes()
         assert a == b, name

@@ -1,0 +1,119 @@
+"""The whole analysis of one data set: every model, default and tuned, from the cache where it
+can be, and the data study's facts.
+
+A fully cached run imports no scikit-learn and makes no split: a warm rebuild or a verification
+reads entries and fits nothing.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import version
+from typing import Any
+
+from ..config import Config
+from ..errors import BuildInterrupted
+from ..results import FactsPayload, ModelPayload
+from .cache import ResultCache, model_key
+from .data import Dataset
+from .models import MODELS, ModelSpec, preprocessing_of
+
+ANALYSIS_LIBRARIES = ("scikit-learn", "numpy", "scipy")
+
+
+def _versions() -> dict[str, str]:
+    return {lib: version(lib) for lib in ANALYSIS_LIBRARIES}
+
+
+def cache_material(spec: ModelSpec, cfg: Config, ds: Dataset) -> dict[str, Any]:
+    """Everything that determines one model's fits and scores (the cache key's input).
+
+    scikit-learn's default parameters are fixed by its version, which the key holds."""
+    return {
+        "fingerprint": ds.fingerprint,
+        "split": list(cfg.data.split),
+        "seed": cfg.data.seed,
+        "cv": cfg.tuning.cv,
+        "halving": spec.key in cfg.tuning.halving,
+        "model": spec.key,
+        "preprocessing": preprocessing_of(spec.key, cfg),
+        "float32": spec.float32,
+        "grid": cfg.grids[spec.key],
+        "versions": _versions(),
+    }
+
+
+def facts_material(cfg: Config, ds: Dataset) -> dict[str, Any]:
+    """What determines the data study's facts: the digits, the split and its seed."""
+    return {
+        "facts": 1,
+        "fingerprint": ds.fingerprint,
+        "split": list(cfg.data.split),
+        "seed": cfg.data.seed,
+        "versions": _versions(),
+    }
+
+
+class _Split:
+    """The split and scaling, made the first time something needs them."""
+
+    def __init__(self, cfg: Config, ds: Dataset) -> None:
+        self.cfg, self.ds, self._data = cfg, ds, None
+
+    @property
+    def data(self):
+        if self._data is None:
+            from .splits import split_and_scale
+
+            self._data = split_and_scale(self.ds, self.cfg.data.split, self.cfg.data.seed)
+        return self._data
+
+
+def run_experiment(
+    cfg: Config, ds: Dataset, progress=print, cache: ResultCache | None = None
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Every registered model, default and tuned, from the cache where it can.
+
+    Returns (the analysis part of results.json, each model's fit timing for run.json)."""
+    cache = cache or ResultCache(enabled=False)
+    split = _Split(cfg, ds)
+    models: dict[str, Any] = {}
+    timings: dict[str, Any] = {}
+    warnings_seen: list[Any] = []
+    for key, spec in MODELS.items():
+        cache_key = model_key(cache_material(spec, cfg, ds))
+        payload, why = cache.get(cache_key, ModelPayload)
+        cached = payload is not None
+        if cached:
+            progress(f"  {spec.name:<21} cached   (fitted nothing)")
+        else:
+            progress(f"  {spec.name:<21} computing: {why}")
+            from ..config import check_grid
+            from .fit import fit_model
+
+            check_grid(cfg, key)
+            from .splits import inputs_for
+
+            try:
+                payload = fit_model(spec, cfg, inputs_for(key, cfg, ds, split.data), progress)
+            except KeyboardInterrupt:
+                raise BuildInterrupted([MODELS[k].name for k in models]) from None
+            cache.put(cache_key, payload)
+        timings[key] = {"cached": cached, **payload.timing.model_dump()}
+        models[key] = payload.result
+        warnings_seen += payload.warnings
+    facts_key = model_key(facts_material(cfg, ds))
+    facts, _ = cache.get(facts_key, FactsPayload)
+    if facts is None:
+        from .facts import data_facts, scaling_facts
+
+        facts = FactsPayload.model_validate(
+            {"data": data_facts(ds, split.data), "scaling": scaling_facts(ds, split.data)}
+        )
+        cache.put(facts_key, facts)
+    analysis = {
+        "data": facts.data,
+        "scaling": facts.scaling,
+        "models": models,
+        "warnings": warnings_seen,
+    }
+    return analysis, timings

@@ -1,0 +1,90 @@
+"""A handed-in report PDF: its bytes, results, custom templates and manifest, read as hostile.
+
+What cannot be read at all (not a PDF, encrypted, oversized, results.json missing or breaking
+the schema) is an InputError. What can be read but does not match the manifest (an attachment
+changed, added, doubled or removed after the build) is listed in `problems`: the submission was
+tampered with, and verify says how.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .attachments import REPORT_HINT, attachments_of, read_pdf
+from .errors import InputError
+from .manifest import MANIFEST_FILE, TEMPLATE_PREFIX, Manifest, parse_manifest, sha256
+from .report.html import MAX_TEMPLATE_FILES
+from .results import RESULTS_FILE, Results, parse_results
+
+
+@dataclass(frozen=True)
+class Submission:
+    """What one report PDF carries."""
+
+    path: Path
+    pdf: bytes
+    results: Results
+    templates: dict[str, str]
+    manifest: Manifest | None  # None: a PDF from before manifests (results.json alone)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def author(self) -> str:
+        return self.results.config.report.author
+
+
+def _choose(
+    name: str, versions: list[bytes], manifest: Manifest | None, problems: list[str]
+) -> bytes:
+    """The attachment the build wrote under `name`: the one that matches the manifest."""
+    if len(versions) > 1:
+        problems.append(f"{len(versions)} files are attached as {name}; a build attaches one")
+    if manifest is None:
+        return versions[0]
+    record = next(a for a in manifest.attachments if a.name == name)
+    matching = [v for v in versions if len(v) == record.size and sha256(v) == record.sha256]
+    if not matching:
+        problems.append(f"{name} does not match the manifest: it was changed after the build")
+        return versions[0]
+    return matching[0]
+
+
+def read_submission(path: str | Path) -> Submission:
+    """Read a report PDF; see the module's docstring for what is an error and what a problem."""
+    path = Path(path)
+    raw = read_pdf(path)
+    found = attachments_of(raw, path)
+    problems: list[str] = []
+    manifest = None
+    if MANIFEST_FILE in found:
+        if len(found[MANIFEST_FILE]) > 1:
+            problems.append(f"{len(found[MANIFEST_FILE])} files are attached as {MANIFEST_FILE}")
+        manifest = parse_manifest(found[MANIFEST_FILE][0], f"{path} (attached {MANIFEST_FILE})")
+    listed = {a.name for a in manifest.attachments} if manifest else set(found) - {MANIFEST_FILE}
+    chosen = {}
+    for name, versions in found.items():
+        if name == MANIFEST_FILE:
+            continue
+        if name not in listed:
+            problems.append(f"{name} is attached but not in the manifest: added after the build")
+            continue
+        chosen[name] = _choose(name, versions, manifest, problems)
+    problems += [
+        f"{name} is in the manifest but not attached: removed after the build"
+        for name in sorted(listed - set(found))
+    ]
+    if RESULTS_FILE not in chosen:
+        raise InputError(f"{path} has no attached {RESULTS_FILE}: {REPORT_HINT}")
+    results = parse_results(chosen[RESULTS_FILE], f"{path} (attached {RESULTS_FILE})")
+    templates = {}
+    for name, data in chosen.items():
+        if not name.startswith(TEMPLATE_PREFIX):
+            continue
+        if len(templates) >= MAX_TEMPLATE_FILES:
+            raise InputError(f"{path} carries more than {MAX_TEMPLATE_FILES} templates: refused")
+        try:
+            templates[name.removeprefix(TEMPLATE_PREFIX)] = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise InputError(f"{path}: attached {name} is not UTF-8 text: refused") from None
+    return Submission(path, raw, results, templates, manifest, problems)
