@@ -86,6 +86,7 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--dataset", help="auto | sample | openml | idx:DIR")
     b.add_argument("--limit", type=int, help="a stratified subset of N digits")
     b.add_argument("--seed", type=int, help="seed of the split and the models")
+    b.add_argument("--lang", choices=["sv", "en"], help="the report's language (report.lang)")
     b.add_argument("--cv", type=int, help="0: tune on the validation split; k>=2: k-fold CV")
     b.add_argument("--n-jobs", type=int, help="parallel candidate fits (-1: all cores)")
     b.add_argument("--out", default="output", help="output folder (default: output/)")
@@ -141,6 +142,7 @@ def _config(args: argparse.Namespace):
     if path is None and Path(DEFAULT_CONFIG).is_file():
         path = DEFAULT_CONFIG
     overrides = {
+        "report.lang": getattr(args, "lang", None),
         "data.dataset": getattr(args, "dataset", None),
         "data.n_samples": getattr(args, "limit", None),
         "data.seed": getattr(args, "seed", None),

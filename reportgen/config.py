@@ -15,6 +15,8 @@ from .analysis.models import CLASSIFICATION, MODELS, estimator_grid
 from .errors import ConfigError
 
 DEFAULT_CONFIG = "report.toml"
+LANGUAGES = ("sv", "en")
+PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b")
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,9 @@ class ReportConfig:
     date: str = ""  # YYYY-MM-DD; empty: SOURCE_DATE_EPOCH's date, else an undated report
     self_evaluation: str = ""  # a .md or .txt file; empty: a marked placeholder
     templates_dir: str = ""  # a folder searched before the shipped templates
+    lang: str = "sv"  # the report's language: sv | en
+    # the PDF's standard: pdf/ua-1 (accessible), or pdf/a-3b (archival, tagged as PDF/UA-1 too)
+    pdf_variant: str = "pdf/ua-1"
 
 
 @dataclass(frozen=True)
@@ -203,6 +208,12 @@ def _validate(cfg: Config, problems: list[str]) -> None:
         except ValueError:
             problems.append(f"report.date must be YYYY-MM-DD, got {cfg.report.date!r}")
     r = cfg.report
+    if r.lang not in LANGUAGES:
+        problems.append(f"report.lang must be {' or '.join(LANGUAGES)}, got {r.lang!r}")
+    if r.pdf_variant not in PDF_VARIANTS:
+        problems.append(
+            f"report.pdf_variant must be {' or '.join(PDF_VARIANTS)}, got {r.pdf_variant!r}"
+        )
     if r.self_evaluation and not Path(r.self_evaluation).is_file():
         problems.append(
             f"report.self_evaluation {r.self_evaluation} is not a file: fix the path "

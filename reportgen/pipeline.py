@@ -22,7 +22,6 @@ from . import __version__
 from .config import Config
 from .errors import BuildInterrupted, ReportgenError
 from .files import write_atomic
-from .metrics import format_value
 from .results import (
     RESULTS_FILE,
     RUN_FILE,
@@ -327,15 +326,28 @@ def build(
 
 
 def summary_table(results: Results, run: RunRecord) -> str:
-    """The console's closing table: each model's default and tuned score and fit time."""
+    """The console's closing table, in the report's language: each model's default and tuned
+    test score, fit time and best parameters."""
+    from .report.context import model_names
+    from .report.language import language
+
+    lang = language(results.config.report.lang or "sv")
+    _ = lang.gettext
+    names = model_names(lang)
+
+    def value(metric: str, v: float) -> str:
+        return lang.percent(v, 2) if metric == "accuracy" else lang.decimal(v, 4)
+
+    head = [_("model"), _("metric"), _("default"), _("tuned"), _("fit s")]
     lines = [
-        f"{'model':<22}{'metric':<10}{'default':>10}{'tuned':>10}{'fit s':>9}  best parameters"
+        f"{head[0]:<22}{head[1]:<14}{head[2]:>10}{head[3]:>10}{head[4]:>9}  "
+        + _("best parameters")
     ]
     for key, m in results.models.items():
-        d = format_value(m.metric, m.default.metrics("test")[m.metric])
-        t = format_value(m.metric, m.tuned.metrics("test")[m.metric])
+        d = value(m.metric, m.default.metrics("test")[m.metric])
+        t = value(m.metric, m.tuned.metrics("test")[m.metric])
         timing = run.fit_seconds[key]
-        secs = "cached" if timing.cached else f"{timing.total_seconds:.1f}"
+        secs = _("cached") if timing.cached else lang.decimal(timing.total_seconds, 1)
         best = ", ".join(f"{k}={v}" for k, v in m.tuned.best_params.items())
-        lines.append(f"{m.name:<22}{m.metric:<10}{d:>10}{t:>10}{secs:>9}  {best}")
+        lines.append(f"{names[key]:<22}{_(m.metric):<14}{d:>10}{t:>10}{secs:>9}  {best}")
     return "\n".join(lines)

@@ -30,9 +30,10 @@ from .errors import InputError
 from .files import MAX_DOCUMENT_BYTES, read_bounded
 from .metrics import ACCURACY, RMSE
 
-SCHEMA_VERSION = 2
-# Versions this reportgen reads. 1: before dataset.files (a run's paths were recorded whole).
-READABLE_VERSIONS = (1, 2)
+SCHEMA_VERSION = 3
+# Versions this reportgen reads. 1: before dataset.files (a run's paths were recorded whole);
+# 2: before report.lang and report.pdf_variant (Swedish, untagged), with Swedish model names.
+READABLE_VERSIONS = (1, 2, 3)
 RESULTS_FILE = "results.json"
 RUN_FILE = "run.json"
 N_CLASSES = 10
@@ -155,6 +156,8 @@ class ReportSettings(Schema):
     date: str
     self_evaluation: str
     templates_dir: str
+    lang: Literal["sv", "en"] | None = None  # None: before the English edition (Swedish)
+    pdf_variant: Literal["pdf/ua-1", "pdf/a-3b"] | None = None  # None: before PDF/UA
 
 
 class DataSettings(Schema):

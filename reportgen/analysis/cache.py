@@ -20,7 +20,7 @@ from ..files import default_cache_dir, read_bounded, write_atomic
 from ..results import ModelPayload, dumps, parse_json_document
 
 # Bump when the analysis changes what a fit produces, so old entries stop matching.
-ANALYSIS_VERSION = 9
+ANALYSIS_VERSION = 10
 Payload = TypeVar("Payload", bound=BaseModel)
 
 

@@ -23,10 +23,11 @@ STANDARD_SCALER, DIVIDE_BY_255 = "standard_scaler", "divide_by_255"
 
 @dataclass(frozen=True)
 class ModelSpec:
-    """One model of the report: display name, family, how to build it, what to tune."""
+    """One model of the report: names, family, how to build it, what to tune."""
 
     key: str
-    name: str
+    name: str  # scikit-learn's class name: results.json and the console (language-neutral)
+    label: str  # the report's name for it, in English; the language layer translates it
     family: str
     factory: Callable[[int], BaseEstimator]
     grid: dict[str, list[Any]]
@@ -77,7 +78,8 @@ MODELS: dict[str, ModelSpec] = {
     for spec in [
         ModelSpec(
             "linear",
-            "Linjär regression",
+            "LinearRegression",
+            "Linear regression",
             REGRESSION,
             _estimator("sklearn.linear_model.LinearRegression", seeded=False),
             {"fit_intercept": [True, False]},
@@ -85,6 +87,7 @@ MODELS: dict[str, ModelSpec] = {
         ),
         ModelSpec(
             "lasso",
+            "Lasso",
             "Lasso",
             REGRESSION,
             _estimator("sklearn.linear_model.Lasso"),
@@ -94,12 +97,14 @@ MODELS: dict[str, ModelSpec] = {
         ModelSpec(
             "ridge",
             "Ridge",
+            "Ridge",
             REGRESSION,
             _estimator("sklearn.linear_model.Ridge"),
             {"alpha": [1.0, 10.0, 100.0, 1000.0]},
         ),
         ModelSpec(
             "elasticnet",
+            "ElasticNet",
             "Elastic Net",
             REGRESSION,
             _estimator("sklearn.linear_model.ElasticNet"),
@@ -108,7 +113,8 @@ MODELS: dict[str, ModelSpec] = {
         ),
         ModelSpec(
             "logreg",
-            "Logistisk regression",
+            "LogisticRegression",
+            "Logistic regression",
             CLASSIFICATION,
             _estimator("sklearn.linear_model.LogisticRegression"),
             {"C": [0.01, 0.1, 1.0], "max_iter": [100, 300]},
@@ -116,6 +122,7 @@ MODELS: dict[str, ModelSpec] = {
         ),
         ModelSpec(
             "mlp",
+            "MLPClassifier",
             "MLPClassifier",
             CLASSIFICATION,
             _estimator("sklearn.neural_network.MLPClassifier"),

@@ -1,7 +1,7 @@
 """results.json -> the template context: every derived fact the report states, as plain data.
 
 Pure: no Jinja2, no I/O, no clock. Numbers stay raw (floats and ints); the templates format them
-with the filters of render.py. Prose that depends on the run is chosen by the flags made here.
+with the filters of formatting.py. Prose that depends on the run is chosen by the flags made here.
 """
 
 from __future__ import annotations
@@ -9,9 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..analysis.models import DIVIDE_BY_255
+from ..analysis.models import DIVIDE_BY_255, MODELS
 from ..metrics import verdict
 from ..results import ModelResult, Results
+from .language import Language, language
 
 # Plain linear regression "blew up" when its test RMSE exceeds Ridge's by this factor.
 BLOWUP_FACTOR = 100.0
@@ -20,31 +21,9 @@ NEAR_FACTOR = 1.5
 # Differences smaller than this are ties (floating noise, or one identical model).
 TIE = 1e-9
 
-MONTHS = (
-    "januari",
-    "februari",
-    "mars",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "augusti",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
-PHASES = {"default": "standardparametrar", "tuned": "sökning och optimerad modell"}
+# Words of the language layer (English message ids): the phases of a fit, shares of the data.
+PHASES = {"default": "default parameters", "tuned": "search and tuned model"}
 SPLITS = ("train", "validation", "test")
-
-
-def long_date(iso: str) -> str:
-    """'2026-11-24' -> '24 november 2026'; other text is returned unchanged."""
-    try:
-        year, month, day = (int(p) for p in iso.split("-"))
-        return f"{day} {MONTHS[month - 1]} {year}"
-    except (ValueError, IndexError):
-        return iso
 
 
 def _verdict(metric: str, default: float, tuned: float) -> str:
@@ -82,13 +61,13 @@ def _tuned_params(t: Any) -> dict[str, Any]:
     }
 
 
-def _regressor(key: str, m: ModelResult, grid: dict[str, list[Any]]) -> dict[str, Any]:
+def _regressor(key: str, m: ModelResult, grid: dict[str, list[Any]], name: str) -> dict[str, Any]:
     d, t = m.default, m.tuned
     delta = t.test.rmse - d.test.rmse
     return {
         "key": key,
-        "name": m.name,
-        "name_mid": _mid_sentence(key, m.name),
+        "name": name,
+        "name_mid": _mid_sentence(key, name),
         "default": {
             "val_rmse": d.validation.rmse,
             "test_rmse": d.test.rmse,
@@ -123,7 +102,7 @@ def _most_confused(matrix: list[list[int]]) -> dict[str, int]:
     return best
 
 
-def _classifier(key: str, m: ModelResult, grid: dict[str, list[Any]]) -> dict[str, Any]:
+def _classifier(key: str, m: ModelResult, grid: dict[str, list[Any]], name: str) -> dict[str, Any]:
     d, t = m.default, m.tuned
     delta = t.test.accuracy - d.test.accuracy
     matrix = t.confusion_matrix
@@ -143,8 +122,8 @@ def _classifier(key: str, m: ModelResult, grid: dict[str, list[Any]]) -> dict[st
     worst = min(per_class, key=lambda r: (r["f1"], r["digit"]))
     return {
         "key": key,
-        "name": m.name,
-        "name_mid": _mid_sentence(key, m.name),
+        "name": name,
+        "name_mid": _mid_sentence(key, name),
         "divided_by_255": m.preprocessing == DIVIDE_BY_255,
         "default": {"val_acc": d.validation.accuracy, "test_acc": d.test.accuracy},
         "tuned": {
@@ -163,6 +142,7 @@ def _classifier(key: str, m: ModelResult, grid: dict[str, list[Any]]) -> dict[st
             "errors": total - correct,
             "most_confused": _most_confused(matrix),
         },
+        "default_confusion": {"most_confused": _most_confused(d.confusion_matrix)},
         "per_class": per_class,
         "worst_class": worst,
     }
@@ -187,15 +167,14 @@ def _linear_fate(regs: dict[str, dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def _warnings(results: Results) -> list[dict[str, Any]]:
-    names = {k: m.name for k, m in results.models.items()}
+def _warnings(results: Results, names: dict[str, str], lang: Language) -> list[dict[str, Any]]:
     return [
         {
             "model": w.model,
             "model_name": names[w.model],
             "model_name_mid": _mid_sentence(w.model, names[w.model]),
             "phase": w.phase,
-            "phase_text": PHASES[w.phase],
+            "phase_text": lang.gettext(PHASES[w.phase]),
             "category": w.category,
             "message": w.message.rstrip(" :"),
             "count": w.count,
@@ -204,28 +183,30 @@ def _warnings(results: Results) -> list[dict[str, Any]]:
     ]
 
 
-SHARES = {1: "hela", 2: "hälften", 3: "en tredjedel", 4: "en fjärdedel", 9: "en niondel"}
+SHARES = {1: "all", 2: "half", 3: "a third", 4: "a quarter", 9: "a ninth"}
 
 
-def _share_text(share: float) -> str:
+def _share_text(share: float, lang: Language) -> str:
     """A round's share of the data in words: 'en tredjedel', else a percentage."""
     for k, words in SHARES.items():
         if abs(share * k - 1) < 0.01:
-            return words
-    return f"{share * 100:.0f} %"
+            return lang.gettext(words)
+    return lang.percent(share, 0)
 
 
-def _halving(name: str, rounds: list[Any]) -> dict[str, Any]:
-    rows = [{**r.model_dump(), "share_text": _share_text(r.share)} for r in rounds]
+def _halving(name: str, rounds: list[Any], lang: Language) -> dict[str, Any]:
+    rows = [{**r.model_dump(), "share_text": _share_text(r.share, lang)} for r in rounds]
     return {"name": name, "rounds": rows, "first": rows[0]}
 
 
-def _tuning(results: Results, models: list[dict[str, Any]]) -> dict[str, Any]:
+def _tuning(
+    results: Results, models: list[dict[str, Any]], names: dict[str, str], lang: Language
+) -> dict[str, Any]:
     cv = results.config.tuning.cv
     folds = max(cv, 1)
     halving = [
-        _halving(m.name, m.tuned.rounds)
-        for m in results.models.values()
+        _halving(names[k], m.tuned.rounds, lang)
+        for k, m in results.models.items()
         if m.tuned.search == "halving" and m.tuned.rounds
     ]
     fits = sum(  # a halving search fits each round's candidates; a grid, every candidate
@@ -315,29 +296,96 @@ def _best(items: list[dict[str, Any]], score: Any, lowest: bool) -> dict[str, An
     return pick
 
 
-def _speed(results: Results) -> dict[str, Any]:
+def _speed(results: Results, names: dict[str, str]) -> dict[str, Any]:
     """Settings that made the search faster without changing what it finds."""
-    models = results.models.values()
     return {
         "n_jobs": results.config.tuning.n_jobs,
-        "float32": [m.name for m in models if m.float32],
+        "float32": [names[k] for k, m in results.models.items() if m.float32],
         "default_from_search": [
-            _mid_sentence(k, m.name) for k, m in results.models.items() if m.default_from_search
+            _mid_sentence(k, names[k]) for k, m in results.models.items() if m.default_from_search
         ],
     }
 
 
-def build_context(results: Results) -> dict[str, Any]:
-    """Every fact the templates show, derived from `results` (a validated results.json)."""
+def figure_alts(results: Results, lang: Language) -> dict[str, str]:
+    """Each figure's text alternative, written from its data (the PDF's /Alt, the SVG's title)."""
+    _ = lang.gettext
+    names = model_names(lang)
+    data, models = results.data, results.models
+
+    def confusion(key: str) -> str:
+        fit = models[key].default
+        worst = _most_confused(fit.confusion_matrix)
+        return _(
+            "Confusion matrix of %(model)s with default parameters on the test split: "
+            "%(accuracy)s correct; the most common error %(true)s taken for %(predicted)s "
+            "(%(count)s images)"
+        ) % {
+            "model": _mid_sentence(key, names[key]),
+            "accuracy": lang.percent(fit.test.accuracy),
+            "true": worst["true"],
+            "predicted": worst["predicted"],
+            "count": lang.integer(worst["count"]),
+        }
+
+    counts = data.class_counts.all
+    mlp = models["mlp"]
+    rmse = [
+        _("%(model)s %(default)s and %(tuned)s")
+        % {
+            "model": _mid_sentence(k, names[k]),
+            "default": lang.rmse(m.default.test.rmse),
+            "tuned": lang.rmse(m.tuned.test.rmse),
+        }
+        for k, m in models.items()
+        if m.family == "regression"
+    ]
+    return {
+        "digits": _("The first nine images of the data set, labelled %(labels)s")
+        % {"labels": lang.join([str(label) for label in data.first_digits.labels])},
+        "class_distribution": _(
+            "Bar chart of the number of images per digit in the training, validation and test "
+            "splits: between %(min)s and %(max)s images per digit in all"
+        )
+        % {"min": lang.integer(min(counts)), "max": lang.integer(max(counts))},
+        "confusion_mlp_default": confusion("mlp"),
+        "confusion_logreg_default": confusion("logreg"),
+        "mlp_before_after": _(
+            "Confusion matrices of %(model)s on the test split before and after the grid "
+            "search: %(before)s and %(after)s correct"
+        )
+        % {
+            "model": names["mlp"],
+            "before": lang.percent(mlp.default.test.accuracy),
+            "after": lang.percent(mlp.tuned.test.accuracy),
+        },
+        "regression_rmse": _(
+            "Bar chart of each regression model's test RMSE, with default and with tuned "
+            "parameters: %(values)s"
+        )
+        % {"values": "; ".join(rmse)},
+    }
+
+
+def model_names(lang: Language) -> dict[str, str]:
+    """Each model's name in the report's language, by registry key."""
+    return {key: lang.gettext(spec.label) for key, spec in MODELS.items()}
+
+
+def build_context(results: Results, lang: Language | None = None) -> dict[str, Any]:
+    """Every fact the templates show, derived from `results` (a validated results.json), with
+    the words and names of `lang` (the run's own language by default)."""
+    lang = lang or language(results.config.report.lang or "sv")
+    names = model_names(lang)
     report = results.config.report
     grids = results.config.grids
     regs = {
-        k: _regressor(k, m, grids.get(k, {}))
+        k: _regressor(k, m, grids.get(k, {}), names[k])
         for k, m in results.models.items()
         if m.family == "regression"
     }
     clfs = {
-        k: _classifier(k, m, grids.get(k, {}))
+        k: _classifier(k, m, grids.get(k, {}), names[k])
         for k, m in results.models.items()
         if m.family == "classification"
     }
@@ -346,7 +394,7 @@ def build_context(results: Results) -> dict[str, Any]:
     best_clf = _best(classifiers, lambda c: c["tuned"]["test_acc"], lowest=False)
     best_clf_default = _best(classifiers, lambda c: c["default"]["test_acc"], lowest=False)
     best_reg_default = _best(regressors, lambda r: r["default"]["test_rmse"], lowest=True)
-    warnings = _warnings(results)
+    warnings = _warnings(results, names, lang)
     scaling = results.scaling
     tuned_models = regressors + classifiers
     selfeval = results.self_evaluation
@@ -356,8 +404,8 @@ def build_context(results: Results) -> dict[str, Any]:
             "author": report.author,
             "course": report.course,
             "date": results.report_date,
-            "date_long": long_date(results.report_date),
-            "lang": "sv",
+            "date_long": lang.date(results.report_date),
+            "lang": lang.code,
             "reportgen_version": results.reportgen_version,
             "schema_version": results.schema_version,
         },
@@ -393,16 +441,18 @@ def build_context(results: Results) -> dict[str, Any]:
             "best_rounded": _best(regressors, lambda r: r["tuned"]["test_rounded"], False),
         },
         "linear": _linear_fate(regs),
-        "tuning": _tuning(results, tuned_models),
+        "tuning": _tuning(results, tuned_models, names, lang),
         "tuning_summary": {
             "better": [m["name"] for m in tuned_models if m["verdict"] == "better"],
             "worse": [m["name"] for m in tuned_models if m["verdict"] == "worse"],
             "same": [m["name"] for m in tuned_models if m["verdict"] == "same"],
             "largest_regression_gain": _largest_gain(regressors),
         },
-        "speed": _speed(results),
+        "speed": _speed(results, names),
         "warnings": warnings,
         "warned_models": sorted({w["model_name_mid"] for w in warnings}),
         "convergence_warnings": [w for w in warnings if w["category"] == "ConvergenceWarning"],
         "self_evaluation": selfeval.model_dump() if selfeval else None,
+        "alts": figure_alts(results, lang),
+        "short": {"mlp": "MLP", "logreg": lang.gettext("LR")},
     }

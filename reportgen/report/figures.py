@@ -12,6 +12,7 @@ from matplotlib.figure import Figure
 
 from ..files import write_atomic
 from ..results import ModelResult, Results
+from .language import Language, language
 
 # Fixed ids, no date, text as paths: the same results give the same SVG bytes.
 STYLE = {
@@ -39,24 +40,25 @@ def digits_figure(pixels: list[list[int]], labels: list[int]) -> Figure:
     return fig
 
 
-def class_distribution_figure(class_counts: dict[str, list[int]]) -> Figure:
+def class_distribution_figure(class_counts: dict[str, list[int]], lang: Language) -> Figure:
     """Digits per class in train, validation and test, stacked."""
+    _ = lang.gettext
     fig = Figure(figsize=(6.2, 2.8))
     ax = fig.subplots()
     bottom = np.zeros(10)
-    labels = {"train": "Träning", "validation": "Validering", "test": "Test"}
+    labels = {"train": _("Training"), "validation": _("Validation"), "test": _("Test")}
     for (split, label), color in zip(labels.items(), [ACCENT, MUTED, "#d9a441"], strict=True):
         counts = np.asarray(class_counts[split])
         ax.bar(DIGITS, counts, bottom=bottom, color=color, label=label, width=0.7)
         bottom += counts
-    ax.set_xlabel("Siffra")
-    ax.set_ylabel("Antal bilder")
+    ax.set_xlabel(_("Digit"))
+    ax.set_ylabel(_("Number of images"))
     ax.legend(frameon=False, ncols=3, loc="upper center", bbox_to_anchor=(0.5, 1.15))
     fig.tight_layout()
     return fig
 
 
-def _draw_confusion(ax: Any, matrix: list[list[int]], title: str) -> None:
+def _draw_confusion(ax: Any, matrix: list[list[int]], title: str, lang: Language) -> None:
     cm = np.asarray(matrix)
     ax.imshow(cm, cmap="Blues", interpolation="nearest")
     threshold = cm.max() / 2
@@ -65,71 +67,77 @@ def _draw_confusion(ax: Any, matrix: list[list[int]], title: str) -> None:
         ax.text(j, i, str(value), ha="center", va="center", color=color, fontsize=6.5)
     ax.set_xticks(range(10), DIGITS)
     ax.set_yticks(range(10), DIGITS)
-    ax.set_xlabel("Predikterad siffra")
-    ax.set_ylabel("Sann siffra")
+    ax.set_xlabel(lang.gettext("Predicted digit"))
+    ax.set_ylabel(lang.gettext("True digit"))
     ax.set_title(title, fontsize=9)
     ax.spines[:].set_visible(False)
 
 
-def confusion_figure(matrix: list[list[int]], title: str) -> Figure:
+def confusion_figure(matrix: list[list[int]], title: str, lang: Language) -> Figure:
     """One 10 x 10 confusion matrix with counts in every cell."""
     fig = Figure(figsize=(4.4, 4.2))
     ax = fig.subplots()
-    _draw_confusion(ax, matrix, title)
+    _draw_confusion(ax, matrix, title, lang)
     fig.tight_layout()
     return fig
 
 
-def before_after_figure(before: list[list[int]], after: list[list[int]]) -> Figure:
+def before_after_figure(before: list[list[int]], after: list[list[int]], lang: Language) -> Figure:
     """Two confusion matrices side by side: default (left) and tuned (right)."""
     fig = Figure(figsize=(8.2, 4.1))
     axes = fig.subplots(1, 2)
-    _draw_confusion(axes[0], before, "Standardparametrar")
-    _draw_confusion(axes[1], after, "Optimerade parametrar")
+    _draw_confusion(axes[0], before, lang.gettext("Default parameters"), lang)
+    _draw_confusion(axes[1], after, lang.gettext("Tuned parameters"), lang)
     fig.tight_layout()
     return fig
 
 
-def rmse_figure(models: dict[str, ModelResult]) -> Figure:
+def rmse_figure(models: dict[str, ModelResult], names: dict[str, str], lang: Language) -> Figure:
     """Test RMSE of each regression model, default and tuned; log scale when one explodes."""
-    regs = [m for m in models.values() if m.family == "regression"]
-    names = [m.name for m in regs]
+    _ = lang.gettext
+    keys = [k for k, m in models.items() if m.family == "regression"]
+    regs = [models[k] for k in keys]
+    labels = [names[k] for k in keys]
     default = np.array([m.default.test.rmse for m in regs])
     tuned = np.array([m.tuned.test.rmse for m in regs])
     fig = Figure(figsize=(6.2, 2.9))
     ax = fig.subplots()
     x = np.arange(len(regs))
-    ax.bar(x - 0.2, default, 0.4, color=MUTED, label="Standardparametrar")
-    ax.bar(x + 0.2, tuned, 0.4, color=ACCENT, label="Optimerade parametrar")
+    ax.bar(x - 0.2, default, 0.4, color=MUTED, label=_("Default parameters"))
+    ax.bar(x + 0.2, tuned, 0.4, color=ACCENT, label=_("Tuned parameters"))
     both = np.concatenate([default, tuned])
     if both.max() > 100 * both.min():
         ax.set_yscale("log")
-        ax.set_ylabel("RMSE på testdata (log-skala)")
+        ax.set_ylabel(_("Test RMSE (log scale)"))
     else:
-        ax.set_ylabel("RMSE på testdata")
-    ax.set_xticks(x, names)
+        ax.set_ylabel(_("Test RMSE"))
+    ax.set_xticks(x, labels)
     ax.legend(frameon=False, ncols=2, loc="upper center", bbox_to_anchor=(0.5, 1.18))
     fig.tight_layout()
     return fig
 
 
-def all_figures(results: Results) -> dict[str, Figure]:
-    """Every figure of the report, by file stem."""
+def all_figures(results: Results, lang: Language) -> dict[str, Figure]:
+    """Every figure of the report, by file stem, with the words of `lang`."""
+    from .context import model_names
+
     data, models = results.data, results.models
     mlp, logreg = models["mlp"], models["logreg"]
+    names = model_names(lang)
+    default_of = lang.gettext("%(model)s, default parameters")
     return {
         "digits": digits_figure(data.first_digits.pixels, data.first_digits.labels),
-        "class_distribution": class_distribution_figure(data.class_counts.model_dump()),
+        "class_distribution": class_distribution_figure(data.class_counts.model_dump(), lang),
         "confusion_mlp_default": confusion_figure(
-            mlp.default.confusion_matrix, "MLPClassifier, standardparametrar"
+            mlp.default.confusion_matrix, default_of % {"model": names["mlp"]}, lang
         ),
         "confusion_logreg_default": confusion_figure(
-            logreg.default.confusion_matrix, "Logistisk regression, standardparametrar"
+            logreg.default.confusion_matrix, default_of % {"model": names["logreg"]}, lang
         ),
         "mlp_before_after": before_after_figure(
-            mlp.default.confusion_matrix, mlp.tuned.confusion_matrix
+            mlp.default.confusion_matrix, mlp.tuned.confusion_matrix, lang
         ),
-        "regression_rmse": rmse_figure(models),
+        "regression_rmse": rmse_figure(models, names, lang),
     }
 
 
@@ -149,15 +157,28 @@ def check_figure_font() -> None:
         )
 
 
+def _titled(svg: str, title: str) -> str:
+    """The SVG with its text alternative as its first child (<title>), for screen readers."""
+    from xml.sax.saxutils import escape
+
+    start = svg.index("<svg")
+    end = svg.index(">", start) + 1
+    return f"{svg[:end]}\n <title>{escape(title)}</title>{svg[end:]}"
+
+
 def save_figures(results: Results, folder: Path) -> dict[str, str]:
-    """Write every figure as SVG into `folder`; return stem -> file name."""
+    """Write every figure as SVG into `folder`, in the run's language; return stem -> file."""
     check_figure_font()
+    lang = language(results.config.report.lang or "sv")
     folder.mkdir(parents=True, exist_ok=True)
     written = {}
+    from .context import figure_alts
+
+    alts = figure_alts(results, lang)
     with matplotlib.rc_context(STYLE):
-        for stem, fig in all_figures(results).items():
+        for stem, fig in all_figures(results, lang).items():
             buf = io.StringIO()
             fig.savefig(buf, format="svg", metadata={"Date": None})
-            write_atomic(folder / f"{stem}.svg", buf.getvalue())
+            write_atomic(folder / f"{stem}.svg", _titled(buf.getvalue(), alts[stem]))
             written[stem] = f"{stem}.svg"
     return written

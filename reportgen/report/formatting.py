@@ -1,71 +1,13 @@
-"""The report's number and text filters: Swedish decimals, percentages, parameters, Markdown."""
+"""The templates' filters: numbers in the report's language, parameters, Markdown, paragraphs."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from typing import Any
 
 from markupsafe import Markup, escape
 
-NBSP = "\u00a0"
-MINUS = "\u2212"
-SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
-
-
-def _group(digits: str, sep: str) -> str:
-    """'70000' -> '70 000' (groups of three from the right)."""
-    head = len(digits) % 3 or 3
-    parts = [digits[:head]] + [digits[i : i + 3] for i in range(head, len(digits), 3)]
-    return sep.join(parts)
-
-
-def decimal(value: float, digits: int = 2, signed: bool = False, locale: str = "sv") -> str:
-    """A fixed-point number: Swedish comma and grouped thousands ('1 234,57'), or English."""
-    if value is None or not math.isfinite(value):
-        return "–"
-    text = f"{abs(value):.{digits}f}"
-    whole, _, frac = text.partition(".")
-    sep, point = (NBSP, ",") if locale == "sv" else (",", ".")
-    out = _group(whole, sep) + (point + frac if frac else "")
-    if value < 0 and float(text) != 0:
-        return MINUS + out if locale == "sv" else "-" + out
-    if signed:
-        return ("±" if float(text) == 0 else "+") + out
-    return out
-
-
-def integer(value: int, locale: str = "sv") -> str:
-    """A whole number with thousands grouped by a no-break space: 70 000."""
-    return decimal(float(value), 0, locale=locale)
-
-
-def sci(value: float, digits: int = 1, locale: str = "sv") -> str:
-    """Scientific notation with a superscript exponent: 7,9·10⁹."""
-    if value == 0 or not math.isfinite(value):
-        return decimal(value, digits, locale=locale)
-    exponent = math.floor(math.log10(abs(value)))
-    mantissa = value / 10**exponent
-    if round(abs(mantissa), digits) >= 10:
-        mantissa, exponent = mantissa / 10, exponent + 1
-    return f"{decimal(mantissa, digits, locale=locale)}·10{str(exponent).translate(SUPERSCRIPT)}"
-
-
-def rmse(value: float, locale: str = "sv") -> str:
-    """An RMSE: two decimals, or scientific notation above 10 000."""
-    return sci(value, 1, locale) if abs(value) > 1e4 else decimal(value, 2, locale=locale)
-
-
-def percent(value: float, digits: int = 1, locale: str = "sv") -> str:
-    """A share as a percentage: 0.975 -> '97,5 %' (Swedish) or '97.5%' (English)."""
-    number = decimal(value * 100, digits, locale=locale)
-    return f"{number}{NBSP}%" if locale == "sv" else f"{number}%"
-
-
-def pp(value: float, digits: int = 1, unit: bool = True, sign: bool = True) -> str:
-    """A difference of two shares in percentage points: '+0,6 procentenheter'."""
-    number = decimal(value * 100, digits, signed=sign)
-    return f"{number}{NBSP}procentenheter" if unit else number
+from .language import Language
 
 
 def param(value: Any) -> str:
@@ -94,14 +36,23 @@ def paragraphs(text: str) -> Markup:
     return Markup("\n").join(Markup("<p>{}</p>").format(escape(b)) for b in blocks)
 
 
-FILTERS: dict[str, Callable[..., Any]] = {
-    "decimal": decimal,
-    "integer": integer,
-    "sci": sci,
-    "rmse": rmse,
-    "percent": percent,
-    "pp": pp,
-    "param": param,
-    "markdown": markdown,
-    "paragraphs": paragraphs,
-}
+def filters(lang: Language) -> dict[str, Callable[..., Any]]:
+    """The templates' filters: numbers and lists in `lang` (or, where a passage is in another
+    language, such as the Swedish report's English abstract, `locale="en"`), parameters and
+    text as they are."""
+    from .language import language
+
+    def bound(method: str) -> Callable[..., Any]:
+        def apply(*args: Any, locale: str | None = None, **kwargs: Any) -> Any:
+            return getattr(language(locale) if locale else lang, method)(*args, **kwargs)
+
+        return apply
+
+    numbers = ("decimal", "integer", "sci", "rmse", "percent", "pp")
+    return {
+        **{name: bound(name) for name in numbers},
+        "join_words": bound("join"),
+        "param": param,
+        "markdown": markdown,
+        "paragraphs": paragraphs,
+    }

@@ -13,7 +13,8 @@ from ..errors import RenderError
 from ..files import read_bounded, write_atomic
 from ..results import Results
 from .context import build_context
-from .formatting import FILTERS
+from .formatting import filters
+from .language import language
 
 
 def templates_dir() -> Path:
@@ -72,7 +73,9 @@ class _InMemoryLoader(jinja2.BaseLoader):
         return sorted(self.templates)
 
 
-def make_environment(templates: Mapping[str, str] | None = None) -> jinja2.Environment:
+def make_environment(
+    templates: Mapping[str, str] | None = None, lang: str = "sv"
+) -> jinja2.Environment:
     """Jinja2 in its sandbox: the custom templates first (from memory), then the shipped ones.
 
     The sandbox keeps a template from Python's internals (`''.__class__`), and the loaders
@@ -84,6 +87,7 @@ def make_environment(templates: Mapping[str, str] | None = None) -> jinja2.Envir
         loaders.append(_InMemoryLoader(templates))
     loaders.append(jinja2.FileSystemLoader(str(TEMPLATES_DIR)))
     env = ImmutableSandboxedEnvironment(
+        extensions=["jinja2.ext.i18n"],
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=jinja2.select_autoescape(["html", "css"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
@@ -91,7 +95,9 @@ def make_environment(templates: Mapping[str, str] | None = None) -> jinja2.Envir
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(FILTERS)
+    words = language(lang)
+    env.install_gettext_translations(words.translations, newstyle=True)
+    env.filters.update(filters(words))
     return env
 
 
@@ -109,10 +115,10 @@ def _template_location(exc: BaseException) -> str:
     return "template"
 
 
-def check_templates(templates: Mapping[str, str] | None = None) -> None:
+def check_templates(templates: Mapping[str, str] | None = None, lang: str = "sv") -> None:
     """Compile every template a build would use, before any fitting: a missing or broken
     template is found in a second, not after the models."""
-    env = make_environment(templates)
+    env = make_environment(templates, lang)
     try:
         env.get_template(MAIN_TEMPLATE)
         for name in env.list_templates(extensions=["html", "css"]):
@@ -129,8 +135,9 @@ def check_templates(templates: Mapping[str, str] | None = None) -> None:
 
 def render_html(results: Results, templates: Mapping[str, str] | None = None) -> str:
     """report.html's text for `results`; template errors become one-line RenderErrors."""
-    context = build_context(results)
-    env = make_environment(templates)
+    lang = results.config.report.lang or "sv"
+    context = build_context(results, language(lang))
+    env = make_environment(templates, lang)
     try:
         return env.get_template(MAIN_TEMPLATE).render(**context)
     except jinja2.TemplateNotFound as exc:
@@ -164,6 +171,8 @@ def write_report(
         title=report.title,
         author=report.author,
         date=results.report_date,
+        lang=report.lang or "sv",
+        variant=report.pdf_variant or "pdf/ua-1",
         attachments=attachments_for(results, templates or {}, render_environment()),
     )
     return [html_path, pdf_path]

@@ -184,6 +184,39 @@ def _quiet_weasyprint() -> None:
         logger.addHandler(logging.NullHandler())
 
 
+# The PDF standards a report can follow: WeasyPrint's variant, and whether it is tagged.
+# PDF/A-3b is tagged too, and its XMP says PDF/UA-1 as well: an archival copy stays accessible.
+VARIANTS = {"pdf/ua-1": "pdf/ua-1", "pdf/a-3b": "pdf/a-3b"}
+XMP_NS = {
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "pdfuaid": "http://www.aiim.org/pdfua/ns/id/",
+}
+
+
+def _extra_xmp(lang: str, variant: str) -> list[bytes]:
+    """XMP WeasyPrint does not write itself: dc:language, and PDF/UA-1's id on PDF/A."""
+    from xml.sax.saxutils import escape
+
+    rdf, dc, ua = XMP_NS["rdf"], XMP_NS["dc"], XMP_NS["pdfuaid"]
+    parts = [
+        f'<rdf:RDF xmlns:rdf="{rdf}"><rdf:Description rdf:about="" xmlns:dc="{dc}">'
+        f"<dc:language><rdf:Bag><rdf:li>{escape(lang)}</rdf:li></rdf:Bag></dc:language>"
+        "</rdf:Description></rdf:RDF>"
+    ]
+    if variant != "pdf/ua-1":
+        parts.append(
+            f'<rdf:RDF xmlns:rdf="{rdf}"><rdf:Description rdf:about="" '
+            f'xmlns:pdfuaid="{ua}" pdfuaid:part="1"/></rdf:RDF>'
+        )
+    return [p.encode() for p in parts]
+
+
+def _relationship(name: str) -> str:
+    """How an attachment relates to the report (PDF/A-3's AFRelationship)."""
+    return "Source" if name.startswith("templates/") else "Data"
+
+
 def write_pdf(
     html: str,
     base_dir: Path,
@@ -193,9 +226,13 @@ def write_pdf(
     author: str,
     date: str,
     lang: str = "sv",
-    attachments: dict[str, str | bytes] | None = None,
+    variant: str = "pdf/ua-1",
+    attachments: dict[str, str] | None = None,
 ) -> Path:
-    """Render `html` (relative URLs from `base_dir`) to the PDF `out`, byte-identical per input."""
+    """Render `html` (relative URLs from `base_dir`) to the PDF `out`: tagged, as `variant`
+    (pdf/ua-1 or pdf/a-3b), byte-identical for the same input."""
+    from .tagging import finish
+
     when = report_datetime(date)
     weasyprint = _weasyprint()
     from weasyprint.text.fonts import FontConfiguration
@@ -207,27 +244,30 @@ def write_pdf(
     css = weasyprint.CSS(string=font_css(), font_config=font_config, url_fetcher=fetcher)
     files = [
         weasyprint.Attachment(
-            string=data.decode("utf-8") if isinstance(data, bytes) else data,
+            string=data,
             name=name,
             description=name,
             created=when,
             modified=when,
             url_fetcher=fetcher,
+            relationship=_relationship(name),
         )
         for name, data in (attachments or {}).items()
     ]
+    options = {"pdf_variant": VARIANTS[variant], "pdf_tags": True}
     _quiet_weasyprint()
     try:
         doc = weasyprint.HTML(
             string=html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher
-        ).render(stylesheets=[css], font_config=font_config)
+        ).render(stylesheets=[css], font_config=font_config, **options)
         doc.metadata.title = title
         doc.metadata.authors = [author]
         doc.metadata.lang = lang
+        doc.metadata.xmp_metadata = _extra_xmp(lang, variant)
         if when != UNDATED:
             doc.metadata.created = doc.metadata.modified = when.strftime("%Y-%m-%d")
         with _source_date_epoch(when):
-            data = doc.write_pdf(attachments=files)
+            data = doc.write_pdf(attachments=files, finisher=finish, **options)
     except Exception as exc:  # WeasyPrint raises many kinds; the user needs one line
         raise RenderError(f"PDF export failed ({exc.__class__.__name__}: {exc})") from None
     write_atomic(out, data)

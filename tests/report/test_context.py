@@ -7,7 +7,8 @@ import json
 
 import pytest
 
-from reportgen.report.context import build_context, long_date
+from reportgen.report.context import build_context
+from reportgen.report.language import language
 from reportgen.results import Results, parse_results
 
 
@@ -159,8 +160,8 @@ def test_scaling_names_the_models_divided_by_255(results):
 
 
 def test_long_date():
-    assert long_date("2026-01-05") == "5 januari 2026"
-    assert long_date("not a date") == "not a date"
+    assert language("sv").date("2026-01-05") == "5 januari 2026"
+    assert language("sv").date("not a date") == "not a date"
 
 
 def test_regressor_photo_finish_is_named(results):

@@ -12,7 +12,10 @@ from reportgen.report.figures import (
     rmse_figure,
     save_figures,
 )
+from reportgen.report.language import language
 from reportgen.results import Results
+
+SV = language("sv")
 
 
 def test_digits_figure_shows_the_first_nine_with_labels(results):
@@ -26,7 +29,7 @@ def test_digits_figure_shows_the_first_nine_with_labels(results):
 
 def test_confusion_figure_writes_every_count():
     cm = np.arange(100).reshape(10, 10).tolist()
-    fig = confusion_figure(cm, "titel")
+    fig = confusion_figure(cm, "titel", SV)
     texts = [t.get_text() for t in fig.axes[0].texts]
     assert texts == [str(v) for v in range(100)]
     assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == [str(d) for d in range(10)]
@@ -34,7 +37,7 @@ def test_confusion_figure_writes_every_count():
 
 def test_class_distribution_stacks_the_splits():
     counts = {"train": [8] * 10, "validation": [1] * 10, "test": [1] * 10}
-    fig = class_distribution_figure(counts)
+    fig = class_distribution_figure(counts, SV)
     heights = [p.get_height() for p in fig.axes[0].patches]
     assert heights == [8] * 10 + [1] * 20
 
@@ -43,7 +46,9 @@ def test_class_distribution_stacks_the_splits():
 def test_rmse_figure_goes_log_when_a_model_explodes(results_data, linear_rmse, log):
     results_data["models"]["linear"]["default"]["test"]["rmse"] = linear_rmse
     results_data["models"]["linear"]["tuned"]["test"]["rmse"] = linear_rmse
-    ax = rmse_figure(Results.model_validate(results_data).models).axes[0]
+    from reportgen.report.context import model_names
+
+    ax = rmse_figure(Results.model_validate(results_data).models, model_names(SV), SV).axes[0]
     assert (ax.get_yscale() == "log") is log
     assert [t.get_text() for t in ax.get_xticklabels()] == [
         "Linjär regression",

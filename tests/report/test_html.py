@@ -15,7 +15,7 @@ import pytest
 
 from reportgen.errors import RenderError
 from reportgen.report.context import build_context
-from reportgen.report.formatting import decimal, integer, percent, pp, rmse, sci
+from reportgen.report.language import language
 from reportgen.report.html import make_environment, read_templates, render_html, write_report
 from reportgen.results import Results
 
@@ -78,17 +78,27 @@ def _text(markup: str) -> str:
 
 
 def test_filters_are_swedish():
-    assert percent(0.975) == "97,5\u00a0%"
-    assert percent(0.975, locale="en") == "97.5%"
-    assert integer(70000) == "70\u00a0000"
-    assert rmse(1.8289912) == "1,83"
-    assert rmse(7.9e9) == "7,9·10⁹"
-    assert sci(0.00123) == "1,2·10⁻³"
-    assert decimal(-4.031, 2, signed=True) == "\u22124,03"
-    assert decimal(1234567.891) == "1\u00a0234\u00a0567,89"
-    assert pp(0.008) == "+0,8\u00a0procentenheter"
-    assert pp(-0.0321, unit=False) == "\u22123,2"
-    assert pp(0.0) == "±0,0\u00a0procentenheter"
+    sv = language("sv")
+    assert sv.percent(0.975) == "97,5\u00a0%"
+    assert sv.integer(70000) == "70\u00a0000"
+    assert sv.rmse(1.8289912) == "1,83"
+    assert sv.rmse(7.9e9) == "7,9·10⁹"
+    assert sv.sci(0.00123) == "1,2·10⁻³"
+    assert sv.decimal(-4.031, 2, signed=True) == "\u22124,03"
+    assert sv.decimal(1234567.891) == "1\u00a0234\u00a0567,89"
+    assert sv.pp(0.008) == "+0,8\u00a0procentenheter"
+    assert sv.pp(-0.0321, unit=False) == "\u22123,2"
+    assert sv.pp(0.0) == "±0,0\u00a0procentenheter"
+    assert sv.date("2026-11-24") == "24 november 2026" and sv.join(["a", "b", "c"]) == "a, b och c"
+
+
+def test_filters_in_english():
+    en = language("en")
+    assert en.percent(0.975) == "97.5%"
+    assert en.integer(70000) == "70,000"
+    assert en.decimal(-4.031, 2) == "-4.03"
+    assert en.pp(0.008) == "+0.8\u00a0percentage points"
+    assert en.date("2026-11-24") == "24 November 2026" and en.join(["a", "b", "c"]) == "a, b and c"
 
 
 def test_headings_in_order(page):
@@ -98,6 +108,8 @@ def test_headings_in_order(page):
 
 
 def test_every_model_number_is_shown_formatted(page, results):
+    sv = language("sv")
+    rmse, percent, integer, pp, decimal = sv.rmse, sv.percent, sv.integer, sv.pp, sv.decimal
     text = _text(page)
     for m in results["models"].values():
         for phase in ("default", "tuned"):
@@ -211,23 +223,23 @@ def test_placeholder_when_no_self_evaluation(page):
 
 
 def test_undefined_variable_names_template_and_line(results):
-    custom = {"partials/inledning.html": "<p>ok</p>\n<p>ok</p>\n{{ nope }}\n"}
-    with pytest.raises(RenderError, match=r"inledning\.html line 3: .*nope"):
+    custom = {"sv/introduction.html": "<p>ok</p>\n<p>ok</p>\n{{ nope }}\n"}
+    with pytest.raises(RenderError, match=r"introduction\.html line 3: .*nope"):
         render_html(Results.model_validate(results), custom)
 
 
 def test_syntax_error_names_template_and_line(results):
-    custom = {"partials/appendix.html": "<p>ok</p>\n{% if %}\n"}
+    custom = {"sv/appendix.html": "<p>ok</p>\n{% if %}\n"}
     with pytest.raises(RenderError, match=r"appendix\.html line 2"):
         render_html(Results.model_validate(results), custom)
 
 
 def test_user_templates_dir_comes_first(tmp_path):
-    (tmp_path / "partials").mkdir()
-    (tmp_path / "partials" / "inledning.html").write_text('<h1 id="x">Egen inledning</h1>\n')
+    (tmp_path / "sv").mkdir()
+    (tmp_path / "sv" / "introduction.html").write_text('<h1 id="x">Egen inledning</h1>\n')
     env = make_environment(read_templates(tmp_path))
-    assert "Egen inledning" in env.get_template("partials/inledning.html").render()
-    assert env.get_template("partials/metod.html")  # the rest come from the shipped templates
+    assert "Egen inledning" in env.get_template("sv/introduction.html").render()
+    assert env.get_template("sv/method.html")  # the rest come from the shipped templates
 
 
 def test_text_is_covered_by_the_fonts(page):
