@@ -11,7 +11,7 @@ DEBS   := libharfbuzz-subset0 poppler-utils qpdf
 MNIST_DIR ?= $(abspath ../shared/data/mnist)
 
 .PHONY: all install sysdeps report render test test-full lint format bench update-golden \
-        check-determinism check-wheel schema clean
+        check-determinism check-wheel schema i18n clean
 
 all: report
 
@@ -60,8 +60,17 @@ format: install
 schema: install
 	$(BIN)/reportgen schema > docs/results.schema.json
 
+# The gettext catalogs: extract every marked string (Python and the shared templates) into
+# reportgen/locale/reportgen.pot, then merge it into each language's .po (translate the new ones).
+LOCALE := reportgen/locale
+i18n: install
+	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output -o $(LOCALE)/reportgen.pot .
+	for lang in sv en; do \
+	  $(BIN)/pybabel update -D reportgen -i $(LOCALE)/reportgen.pot -d $(LOCALE) -l $$lang \
+	    --no-fuzzy-matching --ignore-obsolete; done
+
 update-golden: install
-	UPDATE_GOLDEN=1 $(BIN)/pytest -q tests/test_render.py -k golden
+	UPDATE_GOLDEN=1 $(BIN)/pytest -q tests/report/test_html.py -k golden
 
 # Two cold builds on the embedded sample (cache off) must give byte-identical outputs.
 DET := .determinism

@@ -292,6 +292,26 @@ def _names(section: type) -> set[str]:
     return {f.name for f in dataclasses.fields(section)}
 
 
+# The title page's placeholders in each language, used when the config sets none of its own.
+PLACEHOLDERS = {
+    "en": {
+        "title": "Machine Learning: MNIST, regression or classification?",
+        "author": "First Lastname",
+        "course": "Knowledge check 2",
+    },
+}
+
+
+def _language_defaults(cfg: Config, table: Any, overrides: dict[str, Any]) -> Config:
+    """The title page's built-in words in the report's language, where the config gave none."""
+    words = PLACEHOLDERS.get(cfg.report.lang)
+    if not words or not isinstance(table, dict):
+        return cfg
+    given = set(table) | {k.split(".")[1] for k, v in overrides.items() if v is not None}
+    unset = {k: v for k, v in words.items() if k not in given}
+    return dataclasses.replace(cfg, report=dataclasses.replace(cfg.report, **unset))
+
+
 def load_config(path: str | Path | None = None, overrides: dict[str, Any] | None = None) -> Config:
     """Defaults, then the TOML file (if any), then `overrides` ('section.key' -> value, None skips).
 
@@ -329,6 +349,7 @@ def load_config(path: str | Path | None = None, overrides: dict[str, Any] | None
         cfg = dataclasses.replace(
             cfg, **{section: _merge_section(section, {key: value}, getattr(cfg, section), problems)}
         )
+    cfg = _language_defaults(cfg, raw.get("report", {}), overrides or {})
     if cfg.report.self_evaluation and not Path(cfg.report.self_evaluation).is_absolute():
         resolved = str(base_dir / cfg.report.self_evaluation)
         cfg = dataclasses.replace(

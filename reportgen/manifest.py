@@ -93,7 +93,7 @@ def attachments_for(
             for name, text in files.items()
         ],
     )
-    files[MANIFEST_FILE] = dumps(manifest.model_dump(mode="json"))
+    files[MANIFEST_FILE] = dumps(manifest.to_data())
     return files
 
 

@@ -329,8 +329,9 @@ def summary_table(results: Results, run: RunRecord) -> str:
     """The console's closing table, in the report's language: each model's default and tuned
     test score, fit time and best parameters."""
     from .report.context import model_names
-    from .report.language import language
+    from .report.language import N_, language
 
+    N_("accuracy"), N_("rmse")  # the metrics' names, translated below
     lang = language(results.config.report.lang or "sv")
     _ = lang.gettext
     names = model_names(lang)
@@ -340,8 +341,7 @@ def summary_table(results: Results, run: RunRecord) -> str:
 
     head = [_("model"), _("metric"), _("default"), _("tuned"), _("fit s")]
     lines = [
-        f"{head[0]:<22}{head[1]:<14}{head[2]:>10}{head[3]:>10}{head[4]:>9}  "
-        + _("best parameters")
+        f"{head[0]:<22}{head[1]:<14}{head[2]:>10}{head[3]:>10}{head[4]:>9}  " + _("best parameters")
     ]
     for key, m in results.models.items():
         d = value(m.metric, m.default.metrics("test")[m.metric])

@@ -20,7 +20,6 @@ from pydantic import (
     Field,
     ValidationError,
     WithJsonSchema,
-    model_serializer,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -130,18 +129,15 @@ class Schema(BaseModel):
     """Strict, closed, immutable: no coercion ("0.99" is not a number), no unknown keys.
 
     Optional fields (default None) are left out of the JSON when None, as the analysis writes
-    them; a field without a default is always written, null included.
+    them (`to_data`); the one nullable field that is always written is Results.self_evaluation.
     """
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False)
 
-    @model_serializer(mode="wrap")
-    def _omit_absent(self, handler: Any) -> dict[str, Any]:
-        data = handler(self)
-        for name, info in type(self).model_fields.items():
-            if not info.is_required() and info.default is None and data.get(name) is None:
-                data.pop(name, None)
-        return data
+    def to_data(self) -> dict[str, Any]:
+        """JSON-ready data, absent optional fields left out. (A plain dump and a filter: no
+        Python code runs inside pydantic's serializer, so Ctrl-C is never swallowed there.)"""
+        return self.model_dump(mode="json", exclude_none=True)
 
 
 # ---- the config as run ----------------------------------------------------------------------
@@ -461,7 +457,14 @@ class Results(Schema):
 
     def to_json(self) -> str:
         """results.json's text: the same results give the same bytes."""
-        return dumps(self.model_dump(mode="json"))
+        data = self.to_data()
+        if self.self_evaluation is None:  # written as null, in its place
+            data = {
+                k: data.get(k)
+                for k in type(self).model_fields
+                if k in data or k == "self_evaluation"
+            }
+        return dumps(data)
 
 
 # ---- doors ----------------------------------------------------------------------------------
@@ -555,7 +558,8 @@ def parse_results(raw: bytes | str, where: str = RESULTS_FILE) -> Results:
     if version not in READABLE_VERSIONS or isinstance(version, bool):
         raise InputError(
             f"{where} has schema_version {_got(version)}, this reportgen reads "
-            f"{' and '.join(map(str, READABLE_VERSIONS))}: rebuild it with `reportgen build`"
+            f"{', '.join(map(str, READABLE_VERSIONS[:-1]))} and {READABLE_VERSIONS[-1]}: "
+            "rebuild it with `reportgen build`"
         )
     try:
         return Results.model_validate(data)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import fcntl
 import hashlib
 import os
@@ -69,7 +70,7 @@ class RunRecord(Schema):
     render_key: str | None = None
 
     def to_json(self) -> str:
-        return dumps(self.model_dump(mode="json"))
+        return dumps(self.to_data())
 
 
 def read_run(path: Path) -> RunRecord | None:
@@ -133,10 +134,19 @@ def staging_dir(
 
 
 def keep_run(staging: Path, out_root: Path, rid: str) -> Path:
-    """Move a complete staging folder to OUT/runs/<rid>/."""
-    final = out_root / RUNS_DIR / rid
-    os.replace(staging, final)
-    return final
+    """Move a complete staging folder to OUT/runs/<rid>/ (<rid>-2, -3, ... when two builds of
+    the same results finish within one second)."""
+    runs = out_root / RUNS_DIR
+    final, n = runs / rid, 1
+    while True:
+        try:
+            os.rename(staging, final)  # never onto an existing run
+            return final
+        except OSError as exc:
+            if exc.errno not in (errno.EEXIST, errno.ENOTEMPTY) or n > 99:
+                raise
+            n += 1
+            final = runs / f"{rid}-{n}"
 
 
 @contextlib.contextmanager

@@ -23,6 +23,8 @@ course = "Kunskapskontroll 2"
 date = "{today}"                # YYYY-MM-DD; empty: SOURCE_DATE_EPOCH, else undated
 self_evaluation = "{self_evaluation}"   # your Självutvärdering (Markdown); empty: a placeholder
 templates_dir = ""                     # a folder of your own templates, searched first
+lang = "sv"                            # the report's language: sv | en
+pdf_variant = "pdf/ua-1"               # pdf/ua-1 (accessible) | pdf/a-3b (archival, tagged too)
 
 [data]
 dataset = "auto"      # auto | sample | openml | idx:DIR (auto: MNIST_DIR if set, else the sample)

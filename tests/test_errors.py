@@ -262,10 +262,10 @@ def test_every_config_problem_is_listed_at_once(previous_build, tmp_path, capsys
 
 
 def _broken_templates(folder: Path, line: str) -> Path:
-    """A templates_dir whose inledning.html is the shipped one with `line` as its line 3."""
-    lines = (TEMPLATES_DIR / "partials" / "inledning.html").read_text().splitlines(True)
-    (folder / "partials").mkdir(parents=True)
-    (folder / "partials" / "inledning.html").write_text("".join([*lines[:2], line, *lines[2:]]))
+    """A templates_dir whose sv/introduction.html is the shipped one with `line` as its line 3."""
+    lines = (TEMPLATES_DIR / "sv" / "introduction.html").read_text().splitlines(True)
+    (folder / "sv").mkdir(parents=True)
+    (folder / "sv" / "introduction.html").write_text("".join([*lines[:2], line, *lines[2:]]))
     return folder
 
 
@@ -273,8 +273,8 @@ def _broken_templates(folder: Path, line: str) -> Path:
 @pytest.mark.parametrize(
     "line, words",
     [
-        ("{% if %}\n", ["inledning.html line 3", "Expected an expression"]),
-        ("<p>{{ nope }}</p>\n", ["inledning.html line 3", "'nope' is undefined"]),
+        ("{% if %}\n", ["introduction.html line 3", "Expected an expression"]),
+        ("<p>{{ nope }}</p>\n", ["introduction.html line 3", "'nope' is undefined"]),
     ],
     ids=["syntax error", "undefined variable"],
 )

@@ -140,10 +140,10 @@ def slow_fit_config(tmp_path: Path) -> str:
 
 def slow_render_config(tmp_path: Path) -> str:
     """The fast config with a templates_dir that makes the report (and its PDF) longer."""
-    partial = (TEMPLATES_DIR / "partials" / "inledning.html").read_text(encoding="utf-8")
+    partial = (TEMPLATES_DIR / "sv" / "introduction.html").read_text(encoding="utf-8")
     filler = "".join(f"<p>Extra stycke {i}: handskrivna siffror.</p>\n" for i in range(400))
-    (tmp_path / "tpl" / "partials").mkdir(parents=True)
-    (tmp_path / "tpl" / "partials" / "inledning.html").write_text(partial + filler)
+    (tmp_path / "tpl" / "sv").mkdir(parents=True)
+    (tmp_path / "tpl" / "sv" / "introduction.html").write_text(partial + filler)
     return write_fast_toml(tmp_path / "tpl.toml", report={"templates_dir": str(tmp_path / "tpl")})
 
 

@@ -95,9 +95,9 @@ def test_unchanged_report_is_reused_and_a_template_change_rerenders(tmp_path, cf
 
     custom = tmp_path / "tpl"
     custom.mkdir()
-    text = (TEMPLATES_DIR / "partials" / "inledning.html").read_text(encoding="utf-8")
-    (custom / "partials").mkdir()
-    (custom / "partials" / "inledning.html").write_text(text + "\n<p>Egen rad.</p>\n")
+    text = (TEMPLATES_DIR / "sv" / "introduction.html").read_text(encoding="utf-8")
+    (custom / "sv").mkdir()
+    (custom / "sv" / "introduction.html").write_text(text + "\n<p>Egen rad.</p>\n")
     report = dataclasses.replace(cfg.report, templates_dir=str(custom))
     lines.clear()
     third, _, _ = pipeline.build(
@@ -128,7 +128,7 @@ def test_render_key_covers_every_module_of_every_subpackage(tmp_path):
 
 
 def test_a_broken_template_stops_the_build_before_any_fit(tmp_path, cfg):
-    custom = tmp_path / "tpl" / "partials"
+    custom = tmp_path / "tpl" / "sv"
     custom.mkdir(parents=True)
     (custom / "metod.html").write_text("<p>{% if %}</p>\n")
     report = dataclasses.replace(cfg.report, templates_dir=str(tmp_path / "tpl"))

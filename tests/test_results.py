@@ -45,7 +45,9 @@ def test_readers_get_typed_objects(results):
 
 def test_wrong_schema_version_says_rebuild(results_data):
     results_data["schema_version"] = SCHEMA_VERSION + 1
-    with pytest.raises(InputError, match="schema_version 3, this reportgen reads 1 and 2: rebuild"):
+    with pytest.raises(
+        InputError, match="schema_version 4, this reportgen reads 1, 2 and 3: rebuild"
+    ):
         parse_results(json.dumps(results_data))
 
 

@@ -75,7 +75,7 @@ class ResultCache:
         if not self.enabled:
             return
         path = self._path(key)
-        data = payload.model_dump(mode="json")
+        data = payload.to_data()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             entry = {"key": key, "checksum": _digest(data), "payload": data}

@@ -12,7 +12,7 @@ from typing import Any
 from ..analysis.models import DIVIDE_BY_255, MODELS
 from ..metrics import verdict
 from ..results import ModelResult, Results
-from .language import Language, language
+from .language import N_, Language, language
 
 # Plain linear regression "blew up" when its test RMSE exceeds Ridge's by this factor.
 BLOWUP_FACTOR = 100.0
@@ -22,7 +22,7 @@ NEAR_FACTOR = 1.5
 TIE = 1e-9
 
 # Words of the language layer (English message ids): the phases of a fit, shares of the data.
-PHASES = {"default": "default parameters", "tuned": "search and tuned model"}
+PHASES = {"default": N_("default parameters"), "tuned": N_("search and tuned model")}
 SPLITS = ("train", "validation", "test")
 
 
@@ -183,7 +183,7 @@ def _warnings(results: Results, names: dict[str, str], lang: Language) -> list[d
     ]
 
 
-SHARES = {1: "all", 2: "half", 3: "a third", 4: "a quarter", 9: "a ninth"}
+SHARES = {1: N_("all"), 2: N_("half"), 3: N_("a third"), 4: N_("a quarter"), 9: N_("a ninth")}
 
 
 def _share_text(share: float, lang: Language) -> str:

@@ -43,7 +43,7 @@ def _translations(code: str) -> NullTranslations:
 
     path = LOCALE_DIR / code / "LC_MESSAGES" / f"{DOMAIN}.po"
     if not path.is_file():
-        return NullTranslations()  # English: the message ids are the text
+        return NullTranslations()  # the message ids are the text
     with open(path, "rb") as fh:
         catalog = read_po(fh, locale=LANGUAGES[code])
     buffer = io.BytesIO()
@@ -115,7 +115,9 @@ class Language:
         number = self.decimal(value * 100, digits, signed=sign)
         if not unit:
             return number
-        return f"{number}{NBSP}{self.gettext('percentage points')}"
+        _ = self.gettext
+        unit_word = _("percentage points")
+        return f"{number}{NBSP}{unit_word}"
 
     # -- words ----------------------------------------------------------------------------
 
@@ -130,6 +132,11 @@ class Language:
         """'a, b och c' (sv), 'a, b and c' (en)."""
         items = [str(i) for i in items]
         return format_list(items, locale=self.locale) if items else ""
+
+
+def N_(message: str) -> str:
+    """Marks a message for the catalog (`make i18n` finds it) where it is translated later."""
+    return message
 
 
 @functools.cache

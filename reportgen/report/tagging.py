@@ -1,12 +1,15 @@
-"""Two mends to WeasyPrint 70's tagged PDFs, applied as its `finisher` before the bytes are
+"""Three mends to WeasyPrint 70's tagged PDFs, applied as its `finisher` before the bytes are
 written (deterministic, so the PDF stays byte-identical):
 
 - Running headers and footers (page margin boxes) are written as marked content whose
   structure elements are left out of the structure tree: PDF/UA-1 wants them as artifacts.
   WeasyPrint's tagger says it would need PDF 2.0 to include them as artifacts; in a page's
   content stream the marked content itself can be an artifact in PDF 1.7.
+- Header cells get no /Scope (WeasyPrint uses scope="row" only to map headers to cells):
+  a header cell in a table's head gets /Scope /Column, one in its body /Scope /Row.
 - PDF/A-3 lists each attachment twice in the catalog's /AF (once from the embedded files'
   name tree, once from scanning the file specifications); the second listing is dropped.
+  Reported upstream as Kozea/WeasyPrint#2917; harmless once WeasyPrint writes each once.
 """
 
 from __future__ import annotations
@@ -78,6 +81,40 @@ def margin_boxes_as_artifacts(pdf: Any) -> int:
     return changed
 
 
+def header_scopes(pdf: Any) -> int:
+    """/Scope on every TH: /Column in a THead, else /Row; returns how many were set."""
+    if "StructTreeRoot" not in pdf.catalog:
+        return 0
+    objects = pdf.objects
+    count = 0
+    todo = [(_number(pdf.catalog["StructTreeRoot"]), False)]
+    seen: set[int] = set()
+    while todo:
+        number, in_head = todo.pop()
+        if number in seen or not isinstance(objects[number], dict):
+            continue
+        seen.add(number)
+        element = objects[number]
+        tag = element.get("S")
+        in_head = in_head or tag == "/THead"
+        if tag == "/TH" and "A" in element:
+            element["A"]["Scope"] = "/Column" if in_head else "/Row"
+            count += 1
+        kids = element.get("K")
+        for kid in kids if isinstance(kids, list) else [kids]:
+            if kid is not None and _is_reference(kid):
+                todo.append((_number(kid), in_head))
+    return count
+
+
+def printable_annotations(pdf: Any) -> None:
+    """Links print as they show (the Print flag, as PDF/A sets it): no difference for a reader
+    between screen and paper."""
+    for obj in pdf.objects:
+        if isinstance(obj, dict) and obj.get("Type") == "/Annot":
+            obj["F"] = 4
+
+
 def single_af_listing(pdf: Any) -> None:
     """Each attachment once in the catalog's /AF."""
     listing = pdf.catalog.get("AF")
@@ -91,6 +128,8 @@ def single_af_listing(pdf: Any) -> None:
 
 
 def finish(document: Any, pdf: Any) -> None:
-    """WeasyPrint's finisher hook: both mends."""
+    """WeasyPrint's finisher hook: the mends above, and printable links."""
     margin_boxes_as_artifacts(pdf)
+    header_scopes(pdf)
+    printable_annotations(pdf)
     single_af_listing(pdf)

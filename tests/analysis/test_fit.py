@@ -26,7 +26,7 @@ def fit_tuned(spec, grid, data, cfg, log, progress):
 
 def payload_of(spec, cfg, data, progress=lambda *a, **k: None) -> dict:
     """fit_model's payload as plain data."""
-    return fit_model(spec, cfg, data, progress).model_dump()
+    return fit_model(spec, cfg, data, progress).model_dump(exclude_none=True)
 
 
 @pytest.mark.parametrize("key", list(MODELS))
@@ -127,7 +127,7 @@ def test_mlp_searches_on_float32_and_fits_its_default_on_float64(split, fast_con
     monkeypatch.setattr(experiment, "run_search", spy_search)
     monkeypatch.setattr(experiment, "fit_default", spy_default)
     payload = experiment.fit_model(MODELS["mlp"], fast_config, split, lambda *a, **k: None)
-    payload = payload.model_dump()
+    payload = payload.model_dump(exclude_none=True)
     # a float32 search is not the plain float64 default fit, so the default is fitted on its own
     assert seen == [("default", np.float64), ("search", np.float32)]
     assert payload["result"]["float32"] is True

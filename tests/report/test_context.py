@@ -176,6 +176,7 @@ def test_regressor_photo_finish_is_named(results):
     other = next(m for m in models.values() if m["family"] == "regression" and m is not best)
     other["tuned"]["test"]["rmse"] = best["tuned"]["test"]["rmse"] + 0.002
     race = context_of(r)["regressor_race"]["tuned"]
-    assert race["close"] and race["runner_up"]["name"] == other["name"]
+    other_key = next(k for k, m in models.items() if m is other)
+    assert race["close"] and race["runner_up"]["key"] == other_key
     other["tuned"]["test"]["rmse"] = best["tuned"]["test"]["rmse"] + 0.5
     assert not context_of(r)["regressor_race"]["tuned"]["close"]

@@ -15,8 +15,8 @@ import pytest
 
 from reportgen.errors import RenderError
 from reportgen.report.context import build_context
-from reportgen.report.language import language
 from reportgen.report.html import make_environment, read_templates, render_html, write_report
+from reportgen.report.language import language
 from reportgen.results import Results
 
 HERE = Path(__file__).parent
@@ -176,21 +176,75 @@ def test_method_describes_halving_rounds_when_used(results, page, as_halving):
     assert "i 35 anpassningar" in text  # 2 + 3 + 4 + 9 + 6 + (8 + 3)
 
 
-def test_golden_html(page):
+def english(data: dict) -> dict:
+    """The frozen run as an English build: language and title page words."""
+    from reportgen.config import PLACEHOLDERS
+
+    data["config"]["report"].update(lang="en", **PLACEHOLDERS["en"])
+    return data
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_golden_html(page, lang):
+    if lang == "en":
+        page = html_of(english(json.loads(FIXTURE.read_text(encoding="utf-8"))))
+    golden = GOLDEN if lang == "sv" else GOLDEN.with_name("report.en.html")
     if os.environ.get("UPDATE_GOLDEN") == "1":
-        GOLDEN.parent.mkdir(parents=True, exist_ok=True)
-        GOLDEN.write_text(page, encoding="utf-8")
-    if not GOLDEN.exists():
-        pytest.fail(f"{GOLDEN} missing: run with UPDATE_GOLDEN=1 (make update-golden)")
-    expected = GOLDEN.read_text(encoding="utf-8")
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(page, encoding="utf-8")
+    if not golden.exists():
+        pytest.fail(f"{golden} missing: run with UPDATE_GOLDEN=1 (make update-golden)")
+    expected = golden.read_text(encoding="utf-8")
     if page != expected:
         diff = difflib.unified_diff(
-            expected.splitlines(), page.splitlines(), "golden/report.html", "rendered", lineterm=""
+            expected.splitlines(),
+            page.splitlines(),
+            f"golden/{golden.name}",
+            "rendered",
+            lineterm="",
         )
         pytest.fail(
             "rendered HTML differs from the golden file "
             "(UPDATE_GOLDEN=1 to accept):\n" + "\n".join(list(diff)[:80])
         )
+
+
+EN_HEADINGS = [
+    "Abstract",
+    "Contents",
+    "1 Introduction",
+    "2 Theory",
+    "3 Method",
+    "4 Results",
+    "5 Conclusion and Discussion",
+    "6 Theory questions",
+    "7 Self-evaluation",
+    "Appendix A – The MNIST data set",
+    "References",
+]
+
+
+def test_the_english_pdf_reads_in_english(tmp_path, results):
+    from reportgen.report.figures import save_figures
+
+    english_results = Results.model_validate(english(results))
+    save_figures(english_results, tmp_path / "figures")
+    write_report(english_results, tmp_path)
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext not installed")
+    text = subprocess.run(
+        ["pdftotext", str(tmp_path / "report.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    pages = [re.sub(r"\s+", " ", page) for page in text.split("\f")]
+    assert pages[1].startswith("Abstract") and pages[2].startswith("Contents")
+    body, pos = " ".join(pages[3:]), 0  # after the table of contents
+    for heading in EN_HEADINGS[2:]:
+        pos = body.find(heading, pos)
+        assert pos >= 0, f"{heading!r} missing or out of order"
+    full = " ".join(pages)
+    assert "5,000 digits" in full and "24 November 2026" in full  # English numbers and dates
+    assert re.search(r"\b9[0-9]\.[0-9]%", full) and "procent" not in full
+    assert not re.search(r"[åäÅÄ]", full.replace("Géron", ""))  # no Swedish left
 
 
 def test_untrusted_config_text_is_escaped(results):

@@ -152,11 +152,11 @@ ESCAPES = {
 @pytest.mark.parametrize("name", list(ESCAPES))
 def test_an_attached_template_cannot_leave_the_sandbox(name, built, tmp_path, capsys):
     results = parse_results((built / "results.json").read_text(encoding="utf-8"))
-    evil = {"partials/inledning.html": f"<p>{ESCAPES[name]}</p>\n"}
+    evil = {"sv/introduction.html": f"<p>{ESCAPES[name]}</p>\n"}
     pdf = _attachments_only(tmp_path, attachments_for(results, evil, render_environment()))
     code = main(["verify", str(pdf)])
     line = one_error_line(capsys, code)
-    assert "inledning.html" in line or "/etc/passwd not found" in line, line
+    assert "introduction.html" in line or "/etc/passwd not found" in line, line
     assert "unsafe" in line or "not found" in line, line
     assert "root:" not in line and "__builtins__" not in line
 
@@ -164,10 +164,10 @@ def test_an_attached_template_cannot_leave_the_sandbox(name, built, tmp_path, ca
 def test_a_custom_templates_dir_verifies_from_the_pdf_alone(tmp_path, capsys):
     from reportgen.report.html import TEMPLATES_DIR
 
-    custom = tmp_path / "mina-mallar" / "partials"
+    custom = tmp_path / "mina-mallar" / "sv"
     custom.mkdir(parents=True)
-    text = (TEMPLATES_DIR / "partials" / "inledning.html").read_text(encoding="utf-8")
-    (custom / "inledning.html").write_text(text + "<p>Min egen rad om siffror.</p>\n")
+    text = (TEMPLATES_DIR / "sv" / "introduction.html").read_text(encoding="utf-8")
+    (custom / "introduction.html").write_text(text + "<p>Min egen rad om siffror.</p>\n")
     config = write_fast_toml(tmp_path / "fast.toml", report={"templates_dir": str(custom.parent)})
     out = tmp_path / "out"
     assert main(["build", "--config", config, *BUILD_ARGS, "--out", str(out)]) == 0

@@ -1,0 +1,152 @@
+"""The report PDF as a screen reader and an archive meet it: PDF/UA-1 structure checked with
+pypdf (veraPDF is not available here), PDF/A-3b metadata and attachments, text contrast."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject, NullObject
+
+from reportgen.report.figures import save_figures
+from reportgen.report.html import TEMPLATES_DIR, write_report
+from reportgen.results import Results
+
+
+def render(results_data: dict, folder: Path, **report) -> Path:
+    results_data["config"]["report"].update(report)
+    results = Results.model_validate(results_data)
+    save_figures(results, folder / "figures")
+    write_report(results, folder)
+    return folder / "report.pdf"
+
+
+def structure(pdf: Path) -> dict:
+    """What a PDF/UA checker looks at, read from the structure tree."""
+    reader = PdfReader(pdf)
+    root = reader.trailer["/Root"]
+    tree = root["/StructTreeRoot"].get_object()
+    found: dict = {"figures": [], "headings": [], "rows_without_cells": 0, "elements": set()}
+
+    def walk(node) -> None:
+        node = node.get_object()
+        if not isinstance(node, DictionaryObject):
+            return
+        found["elements"].add(id(node))
+        tag = node.get("/S")
+        kids = node.get("/K")
+        kids = kids if isinstance(kids, ArrayObject) else ([] if kids is None else [kids])
+        if tag == "/Figure":
+            found["figures"].append(str(node.get("/Alt") or ""))
+        elif tag in {f"/H{n}" for n in range(1, 7)}:
+            found["headings"].append(int(tag[2:]))
+        elif tag == "/TR":
+            cells = [k.get_object() for k in kids]
+            if not any(
+                isinstance(c, DictionaryObject) and c.get("/S") in ("/TD", "/TH") for c in cells
+            ):
+                found["rows_without_cells"] += 1
+        for kid in kids:
+            walk(kid)
+
+    walk(tree)
+    orphans = 0  # marked content whose element is outside the tree (must be artifacts)
+    nums = tree["/ParentTree"].get_object()["/Nums"]
+    for entries in nums[1::2]:
+        entries = entries.get_object()
+        if isinstance(entries, ArrayObject):
+            for entry in entries:
+                if (
+                    not isinstance(entry, NullObject)
+                    and id(entry.get_object()) not in found["elements"]
+                ):
+                    orphans += 1
+    return {
+        **found,
+        "marked": root["/MarkInfo"]["/Marked"],
+        "lang": str(root.get("/Lang", "")),
+        "display_doc_title": root["/ViewerPreferences"]["/DisplayDocTitle"],
+        "orphans": orphans,
+    }
+
+
+def check_structure(pdf: Path, lang: str) -> dict:
+    """The PDF/UA-1 checks of the accessibility issue, as assertions."""
+    s = structure(pdf)
+    assert bool(s["marked"]) and bool(s["display_doc_title"])
+    assert s["lang"] == lang
+    assert s["figures"] and all(alt.strip() for alt in s["figures"]), s["figures"]
+    levels = s["headings"]
+    assert levels[0] == 1 and all(b <= a + 1 for a, b in zip(levels, levels[1:], strict=False))
+    assert s["rows_without_cells"] == 0
+    assert s["orphans"] == 0  # running headers and footers are artifacts
+    return s
+
+
+@pytest.fixture(scope="module")
+def swedish(tmp_path_factory, results_module_data) -> Path:
+    return render(results_module_data(), tmp_path_factory.mktemp("sv"))
+
+
+@pytest.fixture(scope="module")
+def results_module_data(fixture_path):
+    import json
+
+    return lambda: json.loads(fixture_path.read_text(encoding="utf-8"))
+
+
+def test_the_swedish_report_is_tagged_pdf_ua(swedish):
+    s = check_structure(swedish, "sv")
+    assert len(s["figures"]) == 7  # six charts and the formula
+    assert any("vanligaste felet" in alt for alt in s["figures"])  # written from the data
+    assert "Förväxlingsmatris för MLPClassifier med standardparametrar på testdelen" in "".join(
+        s["figures"]
+    )
+    if shutil.which("pdfinfo"):
+        info = subprocess.run(["pdfinfo", str(swedish)], capture_output=True, text=True).stdout
+        assert re.search(r"Tagged:\s+yes", info)
+
+
+def test_the_figures_carry_their_text_alternative(swedish):
+    svg = (swedish.parent / "figures" / "confusion_mlp_default.svg").read_text()
+    assert re.search(r"<title>Förväxlingsmatris för MLPClassifier[^<]+rätt[^<]+</title>", svg)
+
+
+def test_pdf_a_3b_is_archival_tagged_and_byte_identical(tmp_path, results_module_data):
+    a = render(results_module_data(), tmp_path / "a", pdf_variant="pdf/a-3b")
+    b = render(results_module_data(), tmp_path / "b", pdf_variant="pdf/a-3b")
+    assert a.read_bytes() == b.read_bytes()
+    check_structure(a, "sv")
+    reader = PdfReader(a)
+    root = reader.trailer["/Root"]
+    xmp = root["/Metadata"].get_object().get_data().decode()
+    assert 'pdfaid:part="3"' in xmp and 'pdfaid:conformance="B"' in xmp
+    assert 'pdfuaid:part="1"' in xmp
+    assert "<dc:language><rdf:Bag><rdf:li>sv</rdf:li>" in xmp and "<dc:title>" in xmp
+    listed = [f.get_object() for f in root["/AF"]]
+    assert [f["/F"] for f in listed] == ["results.json", "manifest.json"]  # each once
+    assert {f["/AFRelationship"] for f in listed} == {"/Data"}
+    intent = root["/OutputIntents"][0].get_object()
+    assert "sRGB" in intent["/OutputConditionIdentifier"]
+
+
+def _luminance(hex_colour: str) -> float:
+    hex_colour = hex_colour.lstrip("#")
+    if len(hex_colour) == 3:
+        hex_colour = "".join(c * 2 for c in hex_colour)
+    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def test_every_text_colour_has_contrast_4_5_on_white():
+    css = (TEMPLATES_DIR / "report.css").read_text(encoding="utf-8")
+    colours = re.findall(r"(?<![-\w])color:\s*(#[0-9a-fA-F]{3,6})", css)
+    assert colours
+    for colour in colours:
+        ratio = 1.05 / (_luminance(colour) + 0.05)
+        assert ratio >= 4.5, (colour, round(ratio, 2))
