@@ -6,12 +6,13 @@ STAMP  := $(VENV)/.installed-stamp
 OUT    ?= output
 ARGS   ?=
 # Debian packages: hb-subset makes PDF font subsetting fast and byte-stable; poppler-utils and
-# qpdf let the tests read the PDF as a user would (pdftotext, pdffonts, qpdf --check).
-DEBS   := libharfbuzz-subset0 poppler-utils qpdf
+# qpdf let the tests read the PDF as a user would (pdftotext, pdffonts, qpdf --check); chromium
+# is the real browser of the app's test (playwright's own browser download is not reachable).
+DEBS   := libharfbuzz-subset0 poppler-utils qpdf chromium
 MNIST_DIR ?= $(abspath ../shared/data/mnist)
 
 .PHONY: all install sysdeps report render test test-full lint format bench update-golden \
-        check-determinism check-wheel schema i18n clean
+        check-determinism check-wheel schema i18n app app-screenshots clean
 
 all: report
 
@@ -38,6 +39,15 @@ sysdeps:
 
 report: install
 	$(BIN)/reportgen build --out $(OUT) $(ARGS)
+
+# The app over output/'s runs, on 127.0.0.1 (a free port unless ARGS="--port N").
+app: install
+	$(BIN)/reportgen app $(OUT) $(ARGS)
+
+# Screenshots of every page of the app, taken in chromium by its browser test.
+app-screenshots: install
+	mkdir -p $(OUT)/screenshots
+	REPORTGEN_SCREENSHOTS=$(abspath $(OUT))/screenshots $(BIN)/pytest -q tests/app/test_browser.py
 
 render: install
 	$(BIN)/reportgen render $(OUT) $(ARGS)

@@ -36,6 +36,7 @@ EXAMPLES = {
     "exit code: 0 every submission reproduced (or within tolerance), 2 every one an error "
     "(or a usage error), 1 otherwise",
     "cache": "example:\n  reportgen cache clear",
+    "app": "example:\n  reportgen app output --port 8501   # then open the printed URL",
 }
 
 
@@ -131,6 +132,11 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--no-cache", action="store_true", help="refit every model")
 
     _command(sub, "schema", "print the JSON Schema of results.json")
+
+    a = _command(sub, "app", "explore the runs of an output folder in a local web app")
+    a.add_argument("out", nargs="?", default="output", help="the output folder (default: output/)")
+    a.add_argument("--port", type=int, help="the port (default: a free one)")
+    a.add_argument("--data", help="the IDX folder of the runs' data (for test digits)")
 
     c = _command(sub, "cache", "manage the model-results cache")
     c.add_argument("action", choices=["clear"], help="clear: remove every cached result")
@@ -258,6 +264,13 @@ def schema_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def app_command(args: argparse.Namespace) -> int:
+    """`reportgen app [OUT]`: the Streamlit app on 127.0.0.1 until Ctrl-C."""
+    from .app.server import serve
+
+    return serve(Path(args.out), args.port, args.data)
+
+
 def cache_command(args: argparse.Namespace) -> int:
     """`reportgen cache clear`: forget every cached model result."""
     from .analysis.cache import ResultCache
@@ -334,6 +347,7 @@ def main(argv: list[str] | None = None) -> int:
         "diff": diff_command,
         "schema": schema_command,
         "verify": verify_command,
+        "app": app_command,
         "cache": cache_command,
     }
     held = (signal.SIGINT, signal.SIGTERM)

@@ -136,16 +136,16 @@ def analyse(
     progress: Progress = print,
     cache: ResultCache | None = None,
     dataset: Dataset | None = None,
-) -> tuple[Results, RunRecord]:
+) -> tuple[Results, RunRecord, dict[str, bytes]]:
     """Load the data (or take `dataset`) and run every model, cached where possible:
-    (results, run facts)."""
+    (results, run facts, the tuned models and the scaler as skops files)."""
     from .analysis.experiment import run_experiment
 
     t0 = time.perf_counter()
     ds = dataset if dataset is not None else load_data(cfg)
     progress(f"data: {ds.source}, {len(ds.y):,} digits ({ds.reason})")
     progress(f"fingerprint: {ds.fingerprint[:16]}")
-    analysis, timings = run_experiment(cfg, ds, progress, cache)
+    analysis, timings, stored = run_experiment(cfg, ds, progress, cache)
     results = Results.model_validate(
         {
             "schema_version": SCHEMA_VERSION,
@@ -167,11 +167,21 @@ def analyse(
             "local": _local_paths(cfg, ds.folder),
         }
     )
-    return results, run
+    return results, run, stored
 
 
 def _cpu_count() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+
+
+def write_models(out_dir: Path, stored: dict[str, bytes]) -> None:
+    """The tuned models and the scaler, as skops files in out_dir/models/ (for the app)."""
+    from .analysis.stored import MODELS_DIR, SUFFIX
+
+    folder = out_dir / MODELS_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, data in stored.items():
+        write_atomic(folder / f"{name}{SUFFIX}", data)
 
 
 def write_run(out_dir: Path, results: Results, run: RunRecord, figures: bool = True) -> None:
@@ -288,7 +298,7 @@ def build(
     with output_lock(out_root):
         clean_stale(out_root)
         try:
-            results, run = analyse(cfg, progress, cache)
+            results, run, stored = analyse(cfg, progress, cache)
         except BuildInterrupted:
             raise
         except KeyboardInterrupt:
@@ -311,6 +321,7 @@ def build(
                         write_report(results, staging, templates)
                 else:
                     write_run(staging, results, run)
+                write_models(staging, stored)
                 run_dir = keep_run(staging, out_root, run_id(text))
         except KeyboardInterrupt:
             raise BuildInterrupted(done, stage="rendering" if render else "writing") from None

@@ -26,7 +26,7 @@ def full_results(tmp_path_factory, root):
     cfg = load_config(root / "report.toml")
     cfg = dataclasses.replace(cfg, data=dataclasses.replace(cfg.data, dataset=f"idx:{folder}"))
     cache = ResultCache(tmp_path_factory.mktemp("cache"))
-    results, _ = analyse(cfg, lambda *a, **k: None, cache)
+    results, _, _ = analyse(cfg, lambda *a, **k: None, cache)
     return results
 
 

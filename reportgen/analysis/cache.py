@@ -20,7 +20,7 @@ from ..files import default_cache_dir, read_bounded, write_atomic
 from ..results import ModelPayload, dumps, parse_json_document
 
 # Bump when the analysis changes what a fit produces, so old entries stop matching.
-ANALYSIS_VERSION = 10
+ANALYSIS_VERSION = 11
 Payload = TypeVar("Payload", bound=BaseModel)
 
 
@@ -83,11 +83,33 @@ class ResultCache:
         except OSError:
             pass
 
+    def put_model(self, key: str, data: bytes) -> None:
+        """Store a model file (skops bytes) beside the entry; skipped when it cannot be."""
+        if not self.enabled:
+            return
+        try:
+            path = self._path(key).with_suffix(".skops")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(path, data)
+        except OSError:
+            pass
+
+    def get_model(self, key: str) -> bytes | None:
+        """The model file stored beside an entry, if any (entries from before have none)."""
+        if not self.enabled:
+            return None
+        try:
+            return self._path(key).with_suffix(".skops").read_bytes()
+        except OSError:
+            return None
+
     def clear(self) -> int:
-        """Remove every entry; return how many there were."""
+        """Remove every entry (and the model files beside them); return how many entries."""
         count = 0
         if self.folder.is_dir():
             for path in self.folder.glob("*/*.json"):
                 path.unlink(missing_ok=True)
                 count += 1
+            for path in self.folder.glob("*/*.skops"):
+                path.unlink(missing_ok=True)
         return count

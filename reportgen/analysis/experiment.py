@@ -70,15 +70,20 @@ class _Split:
 
 def run_experiment(
     cfg: Config, ds: Dataset, progress=print, cache: ResultCache | None = None
-) -> tuple[dict[str, Any], dict[str, Any]]:
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, bytes]]:
     """Every registered model, default and tuned, from the cache where it can.
 
-    Returns (the analysis part of results.json, each model's fit timing for run.json)."""
+    Returns (the analysis part of results.json, each model's fit timing for run.json, the
+    tuned models and the scaler as skops bytes, by name; a cached model stored before models
+    were kept is missing)."""
+    from .stored import SCALER, dump_model
+
     cache = cache or ResultCache(enabled=False)
     split = _Split(cfg, ds)
     models: dict[str, Any] = {}
     timings: dict[str, Any] = {}
     warnings_seen: list[Any] = []
+    stored: dict[str, bytes] = {}
     for key, spec in MODELS.items():
         cache_key = model_key(cache_material(spec, cfg, ds))
         payload, why = cache.get(cache_key, ModelPayload)
@@ -94,10 +99,17 @@ def run_experiment(
             from .splits import inputs_for
 
             try:
-                payload = fit_model(spec, cfg, inputs_for(key, cfg, ds, split.data), progress)
+                payload, fitted = fit_model(
+                    spec, cfg, inputs_for(key, cfg, ds, split.data), progress
+                )
             except KeyboardInterrupt:
                 raise BuildInterrupted([MODELS[k].name for k in models]) from None
             cache.put(cache_key, payload)
+            stored[key] = dump_model(fitted)
+            cache.put_model(cache_key, stored[key])
+        model_file = stored.get(key) or cache.get_model(cache_key)
+        if model_file is not None:
+            stored[key] = model_file
         timings[key] = {"cached": cached, **payload.timing.model_dump()}
         models[key] = payload.result
         warnings_seen += payload.warnings
@@ -110,10 +122,18 @@ def run_experiment(
             {"data": data_facts(ds, split.data), "scaling": scaling_facts(ds, split.data)}
         )
         cache.put(facts_key, facts)
+        stored[SCALER] = dump_model(split.data.scaler)
+        cache.put_model(facts_key, stored[SCALER])
+    elif split._data is not None:
+        stored[SCALER] = dump_model(split.data.scaler)
+    else:
+        scaler = cache.get_model(facts_key)
+        if scaler is not None:
+            stored[SCALER] = scaler
     analysis = {
         "data": facts.data,
         "scaling": facts.scaling,
         "models": models,
         "warnings": warnings_seen,
     }
-    return analysis, timings
+    return analysis, timings, stored

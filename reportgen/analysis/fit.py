@@ -15,15 +15,17 @@ from .splits import SplitData, as_float32
 from .warning_log import WarningLog, recorded
 
 
-def fit_default(spec: ModelSpec, data: SplitData, seed: int, log: WarningLog) -> tuple[dict, float]:
-    """Fit with scikit-learn's default parameters on train; return scores and fit seconds."""
+def fit_default(
+    spec: ModelSpec, data: SplitData, seed: int, log: WarningLog
+) -> tuple[dict, float, Any]:
+    """Fit with scikit-learn's default parameters on train: scores, fit seconds, the model."""
     estimator = spec.build(seed)
     with recorded() as caught:
         t0 = time.perf_counter()
         estimator.fit(data.X["train"], data.y["train"])
         seconds = time.perf_counter() - t0
     log.add(spec.key, "default", caught)
-    return score(spec, estimator, data), seconds
+    return score(spec, estimator, data), seconds, estimator
 
 
 def default_point(spec: ModelSpec, grid: dict[str, list[Any]], seed: int) -> dict | None:
@@ -36,7 +38,7 @@ def default_point(spec: ModelSpec, grid: dict[str, list[Any]], seed: int) -> dic
 
 def default_from_search(
     spec: ModelSpec, search: Search, point: dict[str, Any], data: SplitData, log: WarningLog
-) -> tuple[dict, float]:
+) -> tuple[dict, float, Any]:
     """The default model, taken from a search on the validation fold.
 
     There the candidate with the default parameters was fitted on the train split with the
@@ -44,13 +46,14 @@ def default_from_search(
     """
     fit = search.fits_of(point)[0]
     log.add(spec.key, "default", fit.warnings)
-    return score(spec, fit.estimator, data), search.fit_seconds(point)
+    return score(spec, fit.estimator, data), search.fit_seconds(point), fit.estimator
 
 
 def tuned_result(
     spec: ModelSpec, search: Search, data: SplitData, log: WarningLog
-) -> tuple[dict, dict]:
-    """The tuned model (kept from the search, else fitted on train) and the search's record."""
+) -> tuple[dict, dict, Any]:
+    """The tuned model's scores and the search's record, its timing, and the tuned model itself
+    (kept from the search, else fitted on train)."""
     res, seed = search.cv_results, search.seed
     log.add(spec.key, "tuned", search.warnings_in_order())
     best = search.best_params
@@ -90,11 +93,13 @@ def tuned_result(
         "refitted": refitted,
         "candidate_fit_seconds": [float(t) for t in res["mean_fit_time"]],
     }
-    return result, timing
+    return result, timing, final
 
 
-def fit_model(spec: ModelSpec, cfg: Config, data: SplitData, progress: Progress) -> ModelPayload:
-    """Default and tuned fits of one model: its results, timing and warnings.
+def fit_model(
+    spec: ModelSpec, cfg: Config, data: SplitData, progress: Progress
+) -> tuple[ModelPayload, Any]:
+    """Default and tuned fits of one model: (its results, timing and warnings; both models).
 
     The default model is scikit-learn's defaults on the float64 features, as a plain user would
     fit it. It is taken from the search when that search was this very fit: the grid holds the
@@ -108,15 +113,17 @@ def fit_model(spec: ModelSpec, cfg: Config, data: SplitData, progress: Progress)
     point = default_point(spec, grid, seed) if same_fit else None
     default_log, tuned_log = WarningLog(), WarningLog()
     if point is None:
-        default, default_seconds = fit_default(spec, data, seed, default_log)
+        default, default_seconds, default_model = fit_default(spec, data, seed, default_log)
         progress(f"  {spec.name:<21} default  {'':>13} {default_seconds:7.1f}s")
     search = run_search(spec, grid, model_data, cfg, progress)
     n_fits = len(search.fits)  # candidates x folds, or the rounds' fits when halving
     progress(f"  {spec.name:<21} tuned    {n_fits:>4}/{n_fits} fits {search.seconds:7.1f}s")
     if point is not None:
-        default, default_seconds = default_from_search(spec, search, point, data, default_log)
+        default, default_seconds, default_model = default_from_search(
+            spec, search, point, data, default_log
+        )
         progress(f"  {spec.name:<21} default  (a candidate of the search)")
-    tuned, tuned_timing = tuned_result(spec, search, model_data, tuned_log)
+    tuned, tuned_timing, final = tuned_result(spec, search, model_data, tuned_log)
     result = {
         "name": spec.name,
         "family": spec.family,
@@ -132,6 +139,7 @@ def fit_model(spec: ModelSpec, cfg: Config, data: SplitData, progress: Progress)
         **tuned_timing,
         "total_seconds": time.perf_counter() - t0,
     }
-    return ModelPayload.model_validate(
+    payload = ModelPayload.model_validate(
         {"result": result, "timing": timing, "warnings": default_log.entries + tuned_log.entries}
     )
+    return payload, {"default": default_model, "tuned": final}

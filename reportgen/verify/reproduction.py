@@ -117,7 +117,7 @@ def reproduce(
     ds, where = find_data(results, data_dir)
     spec = "sample" if ds.source == "sample" else f"idx:{Path(ds.folder).name}"
     cfg = config_from_record(results.config.model_dump(mode="json"), spec)
-    rebuilt, _ = analyse(cfg, progress, cache, dataset=ds)
+    rebuilt, _, _ = analyse(cfg, progress, cache, dataset=ds)
     outcome = compare_analysis(results, rebuilt, tolerance)
     outcome.data = where
     return outcome

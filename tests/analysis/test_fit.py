@@ -21,19 +21,19 @@ def split(small):
 
 def fit_tuned(spec, grid, data, cfg, log, progress):
     """The search over `grid`, then the best parameters' model scored: (result, timing)."""
-    return tuned_result(spec, run_search(spec, grid, data, cfg, progress), data, log)
+    return tuned_result(spec, run_search(spec, grid, data, cfg, progress), data, log)[:2]
 
 
 def payload_of(spec, cfg, data, progress=lambda *a, **k: None) -> dict:
     """fit_model's payload as plain data."""
-    return fit_model(spec, cfg, data, progress).model_dump(exclude_none=True)
+    return fit_model(spec, cfg, data, progress)[0].model_dump(exclude_none=True)
 
 
 @pytest.mark.parametrize("key", list(MODELS))
 def test_every_model_gives_its_metrics(key, split, fast_config, fast_grids):
     spec = MODELS[key]
     log = WarningLog()
-    default, seconds = fit_default(spec, split, 42, log)
+    default, seconds, _ = fit_default(spec, split, 42, log)
     assert seconds >= 0
     lines = []
     tuned, timing = fit_tuned(
@@ -126,7 +126,7 @@ def test_mlp_searches_on_float32_and_fits_its_default_on_float64(split, fast_con
 
     monkeypatch.setattr(experiment, "run_search", spy_search)
     monkeypatch.setattr(experiment, "fit_default", spy_default)
-    payload = experiment.fit_model(MODELS["mlp"], fast_config, split, lambda *a, **k: None)
+    payload, _ = experiment.fit_model(MODELS["mlp"], fast_config, split, lambda *a, **k: None)
     payload = payload.model_dump(exclude_none=True)
     # a float32 search is not the plain float64 default fit, so the default is fitted on its own
     assert seen == [("default", np.float64), ("search", np.float32)]
@@ -149,7 +149,7 @@ def test_default_model_is_taken_from_the_search_when_the_grid_holds_it(split, fa
     payload = payload_of(spec, cfg, split, lambda m, transient=False: lines.append(m))
     assert payload["result"]["default_from_search"] is True
     assert any("a candidate of the search" in line for line in lines)
-    own, _ = fit_default(spec, split, 42, WarningLog())
+    own, _, _ = fit_default(spec, split, 42, WarningLog())
     assert payload["result"]["default"] == own  # the same fit: train split, seed, params
     # the default's validation score is the search's score of that candidate
     cands = payload["result"]["tuned"]["candidates"]
@@ -168,7 +168,7 @@ def test_default_model_is_fitted_on_its_own_otherwise(split, fast_config, grid, 
         MODELS["logreg"], _with_grid(fast_config, "logreg", grid, cv), split, lambda *a, **k: None
     )
     assert payload["result"]["default_from_search"] is False
-    own, _ = fit_default(MODELS["logreg"], split, 42, WarningLog())
+    own, _, _ = fit_default(MODELS["logreg"], split, 42, WarningLog())
     assert payload["result"]["default"] == own
 
 

@@ -1,0 +1,5 @@
+"""One page of the app on its own (AppTest runs these)."""
+
+from reportgen.app.views import page_draw
+
+page_draw()

@@ -1,0 +1,5 @@
+"""The script Streamlit runs for `reportgen app`."""
+
+from reportgen.app.views import main
+
+main()
