@@ -21,8 +21,8 @@ import pytest
 from reportgen.cli import main
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-PAGES = {
-    "korningar": "Körningar",
+PAGES = {  # the first page is the default: Streamlit serves it at the root
+    "": "Körningar",
     "resultat": "Resultat",
     "jamfor": "Jämför",
     "rita": "Rita en siffra",
@@ -40,7 +40,8 @@ FLAGS = [
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    """`reportgen app OUT` serving a run of 1,000 sample digits (built-in grids); its URL."""
+    """`reportgen app OUT` serving two runs of 1,000 sample digits (built-in grids; seeds 42 and
+    7); its URL."""
     if not Path(CHROMIUM).exists():
         pytest.skip("chromium is not installed (make test installs Debian's chromium)")
     pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
@@ -48,8 +49,9 @@ def server(tmp_path_factory):
 
     tmp = tmp_path_factory.mktemp("browser")
     out = tmp / "out"
-    argv = ["build", "--dataset", "sample", "--limit", "1000", "--out", str(out), "--no-render"]
-    assert main(argv) == 0
+    for seed in ("7", "42"):
+        argv = ["build", "--dataset", "sample", "--limit", "1000", "--seed", seed, "--no-render"]
+        assert main([*argv, "--out", str(out)]) == 0
     port = free_port()
     log = open(tmp / "server.log", "w")  # noqa: SIM115 (closed below)
     proc = subprocess.Popen(
@@ -91,7 +93,12 @@ def _settled(page) -> None:
         if not page.query_selector("[data-testid='stStatusWidget']"):
             break
         time.sleep(0.25)
-    time.sleep(1.0)
+    for _ in range(120):  # widgets whose code is still loading show as skeletons
+        if not page.query_selector("[data-testid*='Skeleton']"):
+            break
+        time.sleep(0.25)
+    page.wait_for_load_state("networkidle")  # the widgets' code chunks have arrived
+    time.sleep(2.0)  # tables draw on a canvas, after the DOM is there
 
 
 def _canvas(page):
@@ -119,13 +126,19 @@ def test_every_page_a_drawn_seven_and_nothing_leaves_the_machine(server, browser
             route.abort()
 
     page.route("**/*", guard)
+    page.goto(server)  # a first visit loads the widgets' code; the screenshots come after it
+    _settled(page)
     for path, title in PAGES.items():
         page.goto(f"{server}/{path}")
         _settled(page)
+        if path == "rita":
+            _canvas(page)  # the drawing component's own page has loaded
+            time.sleep(1.0)
         assert page.inner_text("h1") == title
         assert not page.query_selector_all("[data-testid='stException']"), path
         assert not page.query_selector("[data-testid='stAppDeployButton']")
-        page.screenshot(path=str(shots / f"app-{path}.png"))
+        assert not page.get_by_text("Page not found").count(), path
+        page.screenshot(path=str(shots / f"app-{path or 'korningar'}.png"))
 
     box = _canvas(page).bounding_box()
     x, y = box["x"], box["y"]
