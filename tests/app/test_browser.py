@@ -20,6 +20,8 @@ import pytest
 
 from reportgen.cli import main
 
+from ..helpers import write_fast_toml
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 PAGES = {  # the first page is the default: Streamlit serves it at the root
     "": "Körningar",
@@ -40,8 +42,8 @@ FLAGS = [
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    """`reportgen app OUT` serving two runs of 1,000 sample digits (built-in grids; seeds 42 and
-    7); its URL."""
+    """`reportgen app OUT` serving two runs of 1,000 sample digits (tiny grids with seed 7, then
+    the built-in grids); its URL."""
     if not Path(CHROMIUM).exists():
         pytest.skip("chromium is not installed (make test installs Debian's chromium)")
     pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
@@ -49,9 +51,10 @@ def server(tmp_path_factory):
 
     tmp = tmp_path_factory.mktemp("browser")
     out = tmp / "out"
-    for seed in ("7", "42"):
-        argv = ["build", "--dataset", "sample", "--limit", "1000", "--seed", seed, "--no-render"]
-        assert main([*argv, "--out", str(out)]) == 0
+    fast = write_fast_toml(tmp / "fast.toml")  # an older run, only for the comparison page
+    argv = ["build", "--dataset", "sample", "--limit", "1000", "--no-render", "--out", str(out)]
+    assert main([*argv, "--config", fast, "--seed", "7"]) == 0
+    assert main(argv) == 0  # the newest run, chosen first: the built-in grids
     port = free_port()
     log = open(tmp / "server.log", "w")  # noqa: SIM115 (closed below)
     proc = subprocess.Popen(
