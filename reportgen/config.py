@@ -56,6 +56,13 @@ class TuningConfig:
     # models searched by successive halving (HalvingGridSearchCV) instead of the full grid; none
     # by default: on full MNIST it saved nothing for the MLP on pixels / 255 (README)
     halving: tuple[str, ...] = ()
+    # BLAS threads of every fit, set explicitly in every path (a build, verify --jobs, a Dask
+    # worker): the thread count changes the last digits of a float (Ridge's RMSE), so it is
+    # part of the cache key and of results.json
+    blas_threads: int = 1
+    # where a search's candidates run: threads of this process, or a Dask cluster (joblib's
+    # Dask backend; needs a running dask.distributed Client, see `reportgen build --scheduler`)
+    backend: str = "threads"
 
 
 @dataclass(frozen=True)
@@ -191,6 +198,10 @@ def _validate(cfg: Config, problems: list[str]) -> None:
         problems.append(f"tuning.cv must be 0 (validation split) or at least 2, got {t.cv}")
     if t.n_jobs == 0 or t.n_jobs < -1:
         problems.append(f"tuning.n_jobs must be -1 or positive, got {t.n_jobs}")
+    if t.blas_threads < 1:
+        problems.append(f"tuning.blas_threads must be 1 or more, got {t.blas_threads}")
+    if t.backend not in ("threads", "dask"):
+        problems.append(f"tuning.backend must be threads or dask, got {t.backend!r}")
     for where, keys in (("data.divide_by_255", d.divide_by_255), ("tuning.halving", t.halving)):
         for key in keys:
             if key not in MODELS:
@@ -259,6 +270,7 @@ def config_from_record(record: dict[str, Any], dataset: str) -> Config:
     data["split"] = tuple(data["split"])
     data["divide_by_255"] = tuple(data.get("divide_by_255", ()))
     tuning = dict(record["tuning"], halving=tuple(record["tuning"]["halving"]))
+    tuning.setdefault("blas_threads", 1)  # runs before the key: read as one thread (the default)
     cfg = Config(
         report=ReportConfig(**report),
         data=DataConfig(**data),

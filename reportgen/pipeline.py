@@ -139,6 +139,7 @@ def analyse(
 ) -> tuple[Results, RunRecord, dict[str, bytes]]:
     """Load the data (or take `dataset`) and run every model, cached where possible:
     (results, run facts, the tuned models and the scaler as skops files)."""
+    from .analysis.blas import blas_libraries
     from .analysis.experiment import run_experiment
 
     t0 = time.perf_counter()
@@ -162,7 +163,12 @@ def analyse(
         {
             "finished_utc": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "wall_seconds": time.perf_counter() - t0,
-            "machine": {"cpus": _cpu_count(), "platform": platform.platform()},
+            "machine": {
+                "cpus": _cpu_count(),
+                "platform": platform.platform(),
+                "blas_threads": cfg.tuning.blas_threads,
+                "blas": blas_libraries(),
+            },
             "fit_seconds": timings,
             "local": _local_paths(cfg, ds.folder),
         }

@@ -174,6 +174,8 @@ class TuningSettings(Schema):
     cv: Count
     n_jobs: Integer
     halving: list[ModelKey]
+    blas_threads: Positive | None = None  # None: before the key (BLAS threads as the machine had)
+    backend: Literal["threads", "dask"] | None = None
 
 
 class ConfigRecord(Schema):

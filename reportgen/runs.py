@@ -48,6 +48,9 @@ class FitTime(ModelTiming):
 class Machine(Schema):
     cpus: Positive
     platform: str
+    # every fit's BLAS thread count (tuning.blas_threads), and the BLAS libraries loaded
+    blas_threads: Positive | None = None
+    blas: list[str] | None = None
 
 
 class LocalPaths(Schema):

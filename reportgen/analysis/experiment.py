@@ -13,6 +13,7 @@ from typing import Any
 from ..config import Config
 from ..errors import BuildInterrupted
 from ..results import FactsPayload, ModelPayload
+from .blas import blas_threads
 from .cache import ResultCache, model_key
 from .data import Dataset
 from .models import MODELS, ModelSpec, preprocessing_of
@@ -38,6 +39,7 @@ def cache_material(spec: ModelSpec, cfg: Config, ds: Dataset) -> dict[str, Any]:
         "preprocessing": preprocessing_of(spec.key, cfg),
         "float32": spec.float32,
         "grid": cfg.grids[spec.key],
+        "blas_threads": cfg.tuning.blas_threads,
         "versions": _versions(),
     }
 
@@ -54,18 +56,27 @@ def facts_material(cfg: Config, ds: Dataset) -> dict[str, Any]:
 
 
 class _Split:
-    """The split and scaling, made the first time something needs them."""
+    """The split and scaling, made the first time something needs them; from then on, BLAS
+    runs with the config's thread count."""
 
     def __init__(self, cfg: Config, ds: Dataset) -> None:
         self.cfg, self.ds, self._data = cfg, ds, None
+        self._limits = None
 
     @property
     def data(self):
         if self._data is None:
             from .splits import split_and_scale
 
+            self._limits = blas_threads(self.cfg.tuning.blas_threads)
             self._data = split_and_scale(self.ds, self.cfg.data.split, self.cfg.data.seed)
         return self._data
+
+    def close(self) -> None:
+        """The BLAS thread counts as they were."""
+        if self._limits is not None:
+            self._limits.restore_original_limits()
+            self._limits = None
 
 
 def run_experiment(
@@ -75,11 +86,20 @@ def run_experiment(
 
     Returns (the analysis part of results.json, each model's fit timing for run.json, the
     tuned models and the scaler as skops bytes, by name; a cached model stored before models
-    were kept is missing)."""
+    were kept is missing).
+
+    Every fit runs with tuning.blas_threads BLAS threads (set once the numeric libraries are
+    loaded, when the first thing must be computed)."""
+    split = _Split(cfg, ds)
+    try:
+        return _run_experiment(cfg, ds, progress, cache or ResultCache(enabled=False), split)
+    finally:
+        split.close()
+
+
+def _run_experiment(cfg: Config, ds: Dataset, progress, cache: ResultCache, split: _Split):
     from .stored import SCALER, dump_model
 
-    cache = cache or ResultCache(enabled=False)
-    split = _Split(cfg, ds)
     models: dict[str, Any] = {}
     timings: dict[str, Any] = {}
     warnings_seen: list[Any] = []

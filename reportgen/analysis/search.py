@@ -79,19 +79,32 @@ class Search:
         return float(self.cv_results["mean_fit_time"][self.cv_results["params"].index(params)])
 
 
-@contextlib.contextmanager
-def _parallel(n_jobs: int) -> Iterator[None]:
-    """Tasks in threads, one BLAS thread each, so they share the cores instead of fighting.
+def _backend(cfg: Config) -> str | None:
+    """joblib's backend for the tasks: threads of this process, or the Dask cluster."""
+    return "threading" if cfg.tuning.backend == "threads" else None
 
-    Threads (not processes) keep the fitted candidates in this process and copy no data; the
-    heavy work (BLAS, Cython) releases the GIL. Results are identical to a serial search.
-    """
-    if n_jobs == 1:
+
+@contextlib.contextmanager
+def _on_backend(cfg: Config) -> Iterator[None]:
+    """Tasks in threads share this process's BLAS setting (experiment.blas_threads); on Dask
+    each task sets the same thread count on its worker (fit_candidate)."""
+    if cfg.tuning.backend == "threads":
         yield
         return
-    from threadpoolctl import threadpool_limits
+    from joblib import parallel_config
 
-    with threadpool_limits(limits=1):
+    try:
+        from distributed import get_client
+
+        get_client()
+    except (ImportError, ValueError):
+        from ..errors import ReportgenError
+
+        raise ReportgenError(
+            'tuning.backend = "dask" needs a Dask cluster: start one and pass '
+            '--scheduler tcp://HOST:PORT (README, "A class at once")'
+        ) from None
+    with parallel_config(backend="dask"):
         yield
 
 
@@ -103,12 +116,15 @@ def fit_candidate(
     y_fit: np.ndarray,
     X_score: np.ndarray,
     y_score: np.ndarray,
+    blas: int | None = None,
 ) -> tuple[float, float, list[warnings.WarningMessage], Any]:
-    """One task: fit a candidate, score it: (score, fit seconds, its warnings, the estimator)."""
+    """One task: fit a candidate, score it: (score, fit seconds, its warnings, the estimator).
+
+    `blas`: on another process (a Dask worker), the BLAS thread count to fit with."""
     from sklearn.metrics import get_scorer
 
     estimator = spec.build(seed, **params)
-    with recorded() as caught:
+    with recorded() as caught, _worker_blas(blas):
         t0 = time.perf_counter()
         estimator.fit(X_fit, y_fit)
         seconds = time.perf_counter() - t0
@@ -122,6 +138,17 @@ def _read_only(array: np.ndarray) -> np.ndarray:
     view = array.view()
     view.flags.writeable = False
     return view
+
+
+@contextlib.contextmanager
+def _worker_blas(threads: int | None) -> Iterator[None]:
+    if threads is None:
+        yield
+        return
+    from .blas import blas_threads
+
+    with blas_threads(threads):
+        yield
 
 
 def _folds(spec: ModelSpec, data: SplitData, k: int, seed: int) -> list[tuple[Any, ...]]:
@@ -149,10 +176,11 @@ def _grid_fits(
     slowest_first = sorted(range(len(points)), key=lambda i: spec.cost(points[i]), reverse=True)
     tasks = [(i, f) for i in slowest_first for f in range(len(folds))]
     n_jobs = cfg.tuning.n_jobs if spec.search_in_parallel else 1
-    run = Parallel(n_jobs=n_jobs, backend="threading", return_as="generator")
-    jobs = (delayed(fit_candidate)(spec, seed, points[i], *folds[f][:4]) for i, f in tasks)
+    blas = cfg.tuning.blas_threads if cfg.tuning.backend == "dask" else None
+    jobs = (delayed(fit_candidate)(spec, seed, points[i], *folds[f][:4], blas) for i, f in tasks)
     out, t0 = [], time.perf_counter()
-    with _parallel(n_jobs):
+    with _on_backend(cfg):  # Parallel takes its backend when made: made inside the block
+        run = Parallel(n_jobs=n_jobs, backend=_backend(cfg), return_as="generator")
         for (i, f), (value, seconds, caught, estimator) in zip(tasks, run(jobs), strict=True):
             out.append((i, f, Fit(points[i], value, seconds, caught, estimator, folds[f][4])))
             progress(
