@@ -53,7 +53,7 @@ render: install
 	$(BIN)/reportgen render $(OUT) $(ARGS)
 
 test: install
-	$(BIN)/pytest -q $(ARGS)
+	$(BIN)/pytest -q -n 2 --dist loadfile $(ARGS)
 
 test-full: install
 	MNIST_DIR=$(MNIST_DIR) $(BIN)/pytest -q -m full $(ARGS)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import errno
 import signal
 import sys
@@ -31,7 +32,8 @@ EXAMPLES = {
     "exit code: 0 no difference, 1 differences found, 2 an error (e.g. an invalid file)",
     "schema": "example:\n  reportgen schema > results.schema.json",
     "verify": "examples:\n  reportgen verify inlamningar/anna.pdf\n"
-    "  reportgen verify *.pdf --data ~/mnist --format html --output verify.html\n"
+    "  reportgen verify inlamningar/ --summary klass --expect kurs.toml --jobs 2\n"
+    "  reportgen verify *.pdf --data ~/mnist --scheduler tcp://10.0.0.5:8786\n"
     "verdicts: reproduced, within_tolerance, differs, tampered, error\n"
     "exit code: 0 every submission reproduced (or within tolerance), 2 every one an error "
     "(or a usage error), 1 otherwise",
@@ -93,6 +95,11 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--out", default="output", help="output folder (default: output/)")
     b.add_argument("--no-render", action="store_true", help="stop after results and figures")
     b.add_argument("--no-cache", action="store_true", help="fit every model, ignore the cache")
+    b.add_argument(
+        "--scheduler",
+        help="a Dask scheduler (tcp://HOST:PORT): grid searches run on its workers "
+        '(tuning.backend = "dask")',
+    )
 
     r = _command(sub, "render", "re-render a stored run's report; fits nothing")
     r.add_argument("run_dir", help="a folder holding results.json (e.g. output/)")
@@ -119,7 +126,9 @@ def _parser() -> argparse.ArgumentParser:
     v = _command(
         sub, "verify", "check handed-in report PDFs: untouched, and does the analysis reproduce?"
     )
-    v.add_argument("submissions", nargs="+", metavar="SUBMISSION", help="report PDFs")
+    v.add_argument(
+        "submissions", nargs="+", metavar="SUBMISSION", help="report PDFs, or folders of them"
+    )
     v.add_argument("--data", help="the IDX folder of the data the submissions used (full MNIST)")
     v.add_argument(
         "--tolerance",
@@ -129,6 +138,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     v.add_argument("--format", choices=["text", "json", "markdown", "html"], default="text")
     v.add_argument("--output", help="write the report to this file instead of stdout")
+    v.add_argument("--summary", metavar="DIR", help="write a class summary (HTML, CSV, JSON)")
+    v.add_argument("--expect", metavar="TOML", help="the course's config: mark departures")
+    v.add_argument(
+        "--fail-on",
+        action="append",
+        choices=["differs", "departs", "tampered"],
+        help="what exits 1 (repeatable); default: anything not reproduced",
+    )
+    v.add_argument("--jobs", type=int, default=1, help="submissions checked in N processes")
+    v.add_argument("--scheduler", help="a Dask scheduler (tcp://HOST:PORT) for the rebuilds")
     v.add_argument("--no-cache", action="store_true", help="refit every model")
 
     _command(sub, "schema", "print the JSON Schema of results.json")
@@ -154,6 +173,7 @@ def _config(args: argparse.Namespace):
         "data.seed": getattr(args, "seed", None),
         "tuning.cv": getattr(args, "cv", None),
         "tuning.n_jobs": getattr(args, "n_jobs", None),
+        "tuning.backend": "dask" if getattr(args, "scheduler", None) else None,
     }
     return load_config(path, overrides)
 
@@ -187,13 +207,29 @@ def build(args: argparse.Namespace) -> int:
     out = Path(args.out)
     t0 = time.perf_counter()
     cache = ResultCache(enabled=not args.no_cache)
-    run_dir, results, run = run_build(cfg, out, Console(), cache, render=not args.no_render)
+    with _cluster(args.scheduler):
+        run_dir, results, run = run_build(cfg, out, Console(), cache, render=not args.no_render)
     print(summary_table(results, run))
     print(f"run kept in {run_dir}/")
     if not args.no_render:
         print(f"wrote {out / 'report.pdf'} and {out / 'report.html'}")
     print(f"done in {time.perf_counter() - t0:.1f}s")
     return 0
+
+
+@contextlib.contextmanager
+def _cluster(scheduler: str | None):
+    """A Dask client for the block (grid searches then run on its workers), or nothing."""
+    if not scheduler:
+        yield
+        return
+    from .verify.batch import DaskCluster
+
+    cluster = DaskCluster(scheduler)
+    try:
+        yield
+    finally:
+        cluster.close()
 
 
 def diff_command(args: argparse.Namespace) -> int:
@@ -232,18 +268,48 @@ def init_command(args: argparse.Namespace) -> int:
 
 
 def verify_command(args: argparse.Namespace) -> int:
-    """`reportgen verify PDF...`: a verdict per submission; see EXAMPLES for the exit codes."""
+    """`reportgen verify PDF|DIR...`: a verdict per submission; see EXAMPLES for exit codes."""
+    from .verify.batch import verify_class
     from .verify.formats import FORMATS
-    from .verify.outcome import Options, exit_code, verify_all
+    from .verify.outcome import Options, exit_code
+    from .verify.progress import ClassProgress
 
     if args.tolerance < 0:
         raise ReportgenError(f"--tolerance must be 0 or more, got {args.tolerance}")
-    paths = [Path(p) for p in args.submissions]
+    if args.jobs < 1:
+        raise ReportgenError(f"--jobs must be 1 or more, got {args.jobs}")
+    course = None
+    if args.expect:
+        from .verify.course import course_record
+
+        course = course_record(Path(args.expect))
     options = Options(args.data, args.tolerance, not args.no_cache)
-    report = verify_all(paths, options, Console(sys.stderr))
+    progress = ClassProgress()
+    try:
+        report = verify_class(args.submissions, options, args.jobs, args.scheduler, progress)
+    finally:
+        progress.stop()
     entries = report["submissions"]
-    if len(entries) == 1 and entries[0]["verdict"] == "error":
+    if not entries and not report["interrupted"]:
+        raise ReportgenError("no report PDFs found in what was given: give PDFs or folders")
+    if len(entries) == 1 and report["total"] == 1 and entries[0]["verdict"] == "error":
         raise ReportgenError(entries[0]["details"][-1])  # one line, exit 2
+    diffs = {e["path"]: e.pop("_diff", "") for e in entries}
+    if course is not None:
+        from .verify.course import departures
+
+        for entry in entries:
+            entry["departs"] = departures(course, entry["config"]) if entry.get("config") else []
+    print(
+        f"verify: {len(entries)} of {report['total']} submission(s), "
+        f"{report['builds']} distinct build(s)",
+        file=sys.stderr,
+    )
+    if args.summary:
+        from .verify.summary import write_summary
+
+        for path in write_summary(report, Path(args.summary), diffs):
+            print(f"wrote {path}", file=sys.stderr)
     text = FORMATS[args.format](report)
     if args.output:
         from .files import write_atomic
@@ -251,7 +317,9 @@ def verify_command(args: argparse.Namespace) -> int:
         write_atomic(Path(args.output), text)
     else:
         sys.stdout.write(text)
-    return exit_code(report)
+    if report["interrupted"]:
+        raise KeyboardInterrupt
+    return exit_code(report, args.fail_on)
 
 
 def schema_command(args: argparse.Namespace) -> int:

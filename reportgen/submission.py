@@ -50,10 +50,11 @@ def _choose(
     return matching[0]
 
 
-def read_submission(path: str | Path) -> Submission:
-    """Read a report PDF; see the module's docstring for what is an error and what a problem."""
+def read_submission(path: str | Path, raw: bytes | None = None) -> Submission:
+    """Read a report PDF (or its bytes `raw`, read elsewhere from `path`); see the module's
+    docstring for what is an error and what a problem."""
     path = Path(path)
-    raw = read_pdf(path)
+    raw = read_pdf(path) if raw is None else raw
     found = attachments_of(raw, path)
     problems: list[str] = []
     manifest = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import shutil
 import struct
 from pathlib import Path
 
@@ -24,6 +25,18 @@ FAST_GRIDS = {
     "mlp": {"hidden_layer_sizes": [[16]], "alpha": [0.0001, 0.01], "max_iter": [30]},
 }
 BUILD_ARGS = ["--dataset", "sample", "--limit", "300"]
+
+# Debian's chromium, as playwright drives it in the browser tests
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 
 def mnist_dir() -> Path | None:
@@ -81,3 +94,65 @@ def completed_runs(out_root: Path) -> list[Path]:
     if not runs.is_dir():
         return []
     return sorted(p for p in runs.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def report_pdf(results, folder: Path, html: str | None = None, attachments=None) -> Path:
+    """A report PDF of `results` in `folder`: its own HTML unless `html`, its own attachments
+    unless `attachments` (a forged submission: its text or its files changed)."""
+    from reportgen.manifest import attachments_for
+    from reportgen.report.figures import save_figures
+    from reportgen.report.html import render_html
+    from reportgen.report.pdf import render_environment, write_pdf
+
+    folder.mkdir(parents=True, exist_ok=True)
+    save_figures(results, folder / "figures")
+    files = attachments or attachments_for(results, {}, render_environment())
+    report = results.config.report
+    return write_pdf(
+        html or render_html(results),
+        folder,
+        folder / "report.pdf",
+        title=report.title,
+        author=report.author,
+        date=results.report_date,
+        attachments=files,
+    )
+
+
+# A class of twelve submissions (tests/verify/conftest.py: klass): file -> the verdict verify
+# must give it. The folder sent/ checks that folders are read recursively.
+CLASS = {
+    "a1.pdf": "reproduced",
+    "a2.pdf": "reproduced",
+    "a3.pdf": "reproduced",
+    "a4.pdf": "reproduced",
+    "a5.pdf": "reproduced",
+    "b1.pdf": "reproduced",
+    "b2.pdf": "reproduced",
+    "sent/b3.pdf": "reproduced",
+    "sent/c1.pdf": "reproduced",
+    "sent/c2.pdf": "reproduced",
+    "forged.pdf": "tampered",
+    "broken.pdf": "error",
+}
+COURSE_DATA = '\n[data]\ndataset = "sample"\nn_samples = 300\n'
+
+
+def run_verify(*argv: str) -> tuple[int, dict, str]:
+    """`reportgen verify ARGV --format json`: (exit code, the JSON report, the console)."""
+    import contextlib
+    import io
+
+    from reportgen.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(["verify", *argv, "--format", "json"])
+    return code, (json.loads(out.getvalue()) if out.getvalue() else {}), err.getvalue()
+
+
+def class_verdicts(report: dict, folder: Path) -> dict[str, str]:
+    """file (relative to the class folder) -> verdict."""
+    return {
+        Path(e["path"]).relative_to(folder).as_posix(): e["verdict"] for e in report["submissions"]
+    }

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 import time
@@ -20,24 +19,14 @@ import pytest
 
 from reportgen.cli import main
 
-from ..helpers import write_fast_toml
+from ..helpers import CHROMIUM, CHROMIUM_FLAGS, write_fast_toml
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 PAGES = {  # the first page is the default: Streamlit serves it at the root
     "": "Körningar",
     "resultat": "Resultat",
     "jamfor": "Jämför",
     "rita": "Rita en siffra",
 }
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 
 
 @pytest.fixture(scope="module")
@@ -84,7 +73,7 @@ def browser(server):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         yield chromium
         chromium.close()
 

