@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
+import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
@@ -167,18 +171,53 @@ def _titled(svg: str, title: str) -> str:
 
 
 def save_figures(results: Results, folder: Path) -> dict[str, str]:
-    """Write every figure as SVG into `folder`, in the run's language; return stem -> file."""
-    check_figure_font()
-    lang = language(results.config.report.lang or "sv")
+    """Write every figure as SVG into `folder`, in the run's language; return stem -> file.
+
+    The figures of the same analysis in the same language are drawn once per process (a class
+    verified here draws them once per configuration, not once per student)."""
     folder.mkdir(parents=True, exist_ok=True)
     written = {}
+    for stem, svg in _drawn(results).items():
+        write_atomic(folder / f"{stem}.svg", svg)
+        written[stem] = f"{stem}.svg"
+    return written
+
+
+_DRAWN: OrderedDict[str, dict[str, str]] = OrderedDict()  # figures_key -> stem -> SVG text
+_DRAWN_LOCK = threading.Lock()
+_DRAWN_KEEP = 4
+
+
+def figures_key(results: Results) -> str:
+    """What the figures are drawn from: the analysis and the language, not the report's words
+    (title, author, date, self-evaluation)."""
+    data = results.to_data()
+    data["config"]["report"] = {"lang": results.config.report.lang or "sv"}
+    for words in ("report_date", "self_evaluation"):
+        data.pop(words, None)
+    text = json.dumps(data, sort_keys=True, ensure_ascii=True)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _drawn(results: Results) -> dict[str, str]:
+    key = figures_key(results)
+    with _DRAWN_LOCK:
+        if key in _DRAWN:
+            _DRAWN.move_to_end(key)
+            return _DRAWN[key]
+    check_figure_font()
+    lang = language(results.config.report.lang or "sv")
     from .context import figure_alts
 
     alts = figure_alts(results, lang)
+    svgs = {}
     with matplotlib.rc_context(STYLE):
         for stem, fig in all_figures(results, lang).items():
             buf = io.StringIO()
             fig.savefig(buf, format="svg", metadata={"Date": None})
-            write_atomic(folder / f"{stem}.svg", _titled(buf.getvalue(), alts[stem]))
-            written[stem] = f"{stem}.svg"
-    return written
+            svgs[stem] = _titled(buf.getvalue(), alts[stem])
+    with _DRAWN_LOCK:
+        _DRAWN[key] = svgs
+        while len(_DRAWN) > _DRAWN_KEEP:
+            _DRAWN.popitem(last=False)
+    return svgs

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
@@ -9,6 +11,7 @@ from reportgen.report.figures import (
     class_distribution_figure,
     confusion_figure,
     digits_figure,
+    figures_key,
     rmse_figure,
     save_figures,
 )
@@ -59,7 +62,10 @@ def test_rmse_figure_goes_log_when_a_model_explodes(results_data, linear_rmse, l
 
 
 def test_svg_bytes_are_stable(tmp_path, results):
+    from reportgen.report import figures
+
     save_figures(results, tmp_path / "a")
+    figures._DRAWN.clear()  # drawn again, not taken from the process's memo
     save_figures(results, tmp_path / "b")
     names = sorted(p.name for p in (tmp_path / "a").iterdir())
     assert len(names) == 6
@@ -67,3 +73,17 @@ def test_svg_bytes_are_stable(tmp_path, results):
         a, b = (tmp_path / "a" / name).read_bytes(), (tmp_path / "b" / name).read_bytes()
         assert a == b, name
         assert b"<dc:date>" not in a
+
+
+def test_figures_are_drawn_again_when_the_analysis_or_the_language_changes(results_data):
+    key = figures_key(Results.model_validate(results_data))
+    words = {**results_data, "report_date": "2030-01-01"}
+    words["config"] = {**results_data["config"]}
+    words["config"]["report"] = {**results_data["config"]["report"], "author": "Någon annan"}
+    assert figures_key(Results.model_validate(words)) == key  # the student's words: same figures
+    english = {**words, "config": {**words["config"]}}
+    english["config"]["report"] = {**words["config"]["report"], "lang": "en"}
+    assert figures_key(Results.model_validate(english)) != key
+    other = json.loads(Results.model_validate(results_data).to_json())
+    other["data"]["class_counts"]["train"][0] += 1
+    assert figures_key(Results.model_validate(other)) != key
