@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import errno
+import logging
 import signal
 import sys
 import threading
@@ -295,6 +296,7 @@ def verify_command(args: argparse.Namespace) -> int:
     if len(entries) == 1 and report["total"] == 1 and entries[0]["verdict"] == "error":
         raise ReportgenError(entries[0]["details"][-1])  # one line, exit 2
     diffs = {e["path"]: e.pop("_diff", "") for e in entries}
+    regenerated = {e["path"]: e.pop("_regenerated") for e in entries if "_regenerated" in e}
     if course is not None:
         from .verify.course import departures
 
@@ -308,7 +310,7 @@ def verify_command(args: argparse.Namespace) -> int:
     if args.summary:
         from .verify.summary import write_summary
 
-        for path in write_summary(report, Path(args.summary), diffs):
+        for path in write_summary(report, Path(args.summary), diffs, regenerated):
             print(f"wrote {path}", file=sys.stderr)
     text = FORMATS[args.format](report)
     if args.output:
@@ -408,6 +410,8 @@ def _os_error(exc: OSError) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `reportgen` command; returns the exit code."""
     args = _parser().parse_args(argv)
+    # pypdf logs what it mends in a damaged PDF; the verdict already says what matters
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
     commands = {
         "init": init_command,
         "build": build,

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
+import socket
 import time
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -25,6 +27,8 @@ from typing import Any
 
 from ..errors import ReportgenError
 from .outcome import VERDICTS, Options
+
+log = logging.getLogger("reportgen.verify")  # on a Dask worker: DASK_LOGGING__REPORTGEN=info
 
 
 def expand(inputs: list[str | Path]) -> list[Path]:
@@ -61,9 +65,15 @@ def group_key(results_json: str) -> str:
 # ---- the work, as plain functions (they run here, in a process pool or on a Dask worker) ----
 
 
-def rebuild(results_json: str, data_dir: str | None, use_cache: bool) -> str:
+def _where() -> str:
+    """This process, as the summary names it: host:pid."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def rebuild(results_json: str, data_dir: str | None, use_cache: bool) -> dict[str, Any]:
     """The analysis a submission's config describes, rebuilt (through the cache) on the data its
-    fingerprint names: results.json text. Runs on a worker: it calls the library, never the CLI."""
+    fingerprint names: {"results": results.json text, "worker", "seconds"}. Runs on a worker: it
+    calls the library, never the CLI."""
     from ..analysis.cache import ResultCache
     from ..config import config_from_record
     from ..pipeline import analyse
@@ -76,8 +86,11 @@ def rebuild(results_json: str, data_dir: str | None, use_cache: bool) -> str:
     cfg = config_from_record(results.config.model_dump(mode="json"), spec)
     # where the candidates ran does not change a result; here they run in this process's threads
     cfg = replace(cfg, tuning=replace(cfg.tuning, backend="threads"))
+    t0 = time.perf_counter()
     rebuilt, _, _ = analyse(cfg, lambda *a, **k: None, ResultCache(enabled=use_cache), dataset=ds)
-    return rebuilt.to_json()
+    seconds = round(time.perf_counter() - t0, 2)
+    log.info("rebuilt the analysis of %s in %.1f s", group_key(results_json), seconds)
+    return {"results": rebuilt.to_json(), "worker": _where(), "seconds": seconds}
 
 
 def check(path: str, rebuilt_json: str | None, tolerance: float, raw: bytes | None = None):
@@ -103,6 +116,8 @@ def check(path: str, rebuilt_json: str | None, tolerance: float, raw: bytes | No
         entry["details"] += integrity.details
         entry["text_changes"] = integrity.changes
         entry["checks"]["render_environment"] = integrity.environment or "same"
+        if integrity.regenerated is not None:
+            entry["_regenerated"] = integrity.regenerated
         if integrity.status == "tampered":
             entry["verdict"] = "tampered"
             entry["details"].append("reproduction not run: the PDF was changed after the build")
@@ -119,6 +134,8 @@ def check(path: str, rebuilt_json: str | None, tolerance: float, raw: bytes | No
     except ReportgenError as exc:
         entry["details"].append(" ".join(str(exc).split()))
     entry["seconds"] = round(time.perf_counter() - t0, 2)
+    entry["worker"] = _where()
+    log.info("checked %s: %s in %.1f s", Path(path).name, entry["verdict"], entry["seconds"])
     return entry
 
 
@@ -298,16 +315,21 @@ def verify_class(
     pool = executor(jobs, scheduler)
     builds, interrupted = 0, False
     checks: dict[str, Any] = {}
+    built: dict[str, dict[str, Any]] = {}  # group -> where and how long it was rebuilt
     try:
         started = {
             key: pool.submit(rebuild, readable[members[0]], options.data_dir, options.use_cache)
             for key, members in groups.items()
         }
         for key, future in started.items():  # each group's checks start once it is built
+            rebuilt: str | None = None
             try:
-                rebuilt: str | None = future.result()
+                done = future.result()
+                rebuilt = done["results"]
+                built[key] = {"worker": done["worker"], "seconds": done["seconds"]}
             except Exception as exc:  # noqa: BLE001 (one group's failure is its verdict)
-                rebuilt, why = None, _one_line(exc)
+                why = _one_line(exc)
+                built[key] = {"error": why}
                 for path in groups[key]:
                     entries[path] = _error_entry(path, f"its configuration was not rebuilt: {why}")
             builds += 1
@@ -343,7 +365,9 @@ def verify_class(
         "submissions": done,
         "summary": {k: n for k, n in summary.items() if n},
         "builds": builds,
-        "groups": groups,
+        "groups": {
+            key: {"members": members, **built.get(key, {})} for key, members in groups.items()
+        },
         "interrupted": interrupted,
         "total": len(paths),
     }

@@ -29,6 +29,7 @@ def _detail_lines(entry: dict[str, Any]) -> list[str]:
         f'page {c["page"]}: "{c["before"]}" -> "{c["after"]}"'
         for c in entry.get("text_changes", [])
     ]
+    lines += [f"departs from the course: {d}" for d in entry.get("departs", [])]
     return lines
 
 
@@ -40,6 +41,8 @@ def to_text(report: dict[str, Any]) -> str:
         for e in entries
     ]
     lines += ["", _summary(report)]
+    if "builds" in report:
+        lines.append(f"distinct builds: {report['builds']}")
     for e in entries:
         lines += ["", f"{e['path']} ({LABELS[e['verdict']]}, {e['seconds']:.1f} s)"]
         lines += [f"  {line}" for line in _detail_lines(e)]

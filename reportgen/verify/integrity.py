@@ -32,6 +32,7 @@ class Integrity:
     details: list[str] = field(default_factory=list)
     changes: list[dict] = field(default_factory=list)  # page, before (regenerated), after (PDF)
     environment: list[str] = field(default_factory=list)  # what differs from the build's
+    regenerated: bytes | None = None  # the regenerated report, kept when it is not the PDF's
 
 
 def environment_differences(sub: Submission) -> list[str]:
@@ -136,7 +137,9 @@ def check_integrity(sub: Submission) -> Integrity:
         return Integrity("byte-identical")
     changes = text_changes(regenerated, sub.pdf)
     if changes:
-        return Integrity("tampered", [f"{len(changes)} text change(s)"], changes, environment)
+        return Integrity(
+            "tampered", [f"{len(changes)} text change(s)"], changes, environment, regenerated
+        )
     if not environment:
         return Integrity(
             "tampered",
@@ -146,5 +149,6 @@ def check_integrity(sub: Submission) -> Integrity:
             ],
             [],
             environment,
+            regenerated,
         )
-    return Integrity("text-identical", [], [], environment)
+    return Integrity("text-identical", [], [], environment, regenerated)

@@ -73,6 +73,7 @@ def rows(report: dict[str, Any]) -> list[dict[str, Any]]:
             "grids": ", ".join(f"{k} {n}" for k, n in grids.items()),
             "departs from the course": "; ".join(entry.get("departs", [])),
             "tampered": "yes" if entry["verdict"] == "tampered" else "no",
+            "checked on": entry.get("worker", ""),
         }
         for key in MODELS:
             value = facts.get("scores", {}).get(key)
@@ -131,9 +132,14 @@ def _index(report: dict[str, Any], table: list[dict[str, Any]]) -> str:
     return _page("reportgen verify: class summary", text, SORT)
 
 
-def _submission_page(entry: dict[str, Any], diff_html: str) -> str:
+def _submission_page(entry: dict[str, Any], diff_html: str, regenerated: str | None) -> str:
     e = html.escape
     items = "".join(f"<li>{e(line)}</li>" for line in _detail_lines(entry))
+    if regenerated:
+        items += (
+            f"<li>The report regenerated from its attachments, to compare with the submission: "
+            f"<a href='{e(regenerated)}'>{e(regenerated)}</a></li>"
+        )
     body = (
         f"<p><a href='../index.html'>All submissions</a></p><h1>{e(entry['path'])}</h1>"
         f"<p>Author: {e(entry.get('author') or '')}. Verdict: "
@@ -144,8 +150,15 @@ def _submission_page(entry: dict[str, Any], diff_html: str) -> str:
     return _page(f"reportgen verify: {entry['path']}", body)
 
 
-def write_summary(report: dict[str, Any], folder: Path, diffs: dict[str, str]) -> list[Path]:
-    """index.html, s/<n>.html, summary.csv and summary.json into `folder`."""
+def write_summary(
+    report: dict[str, Any],
+    folder: Path,
+    diffs: dict[str, str],
+    regenerated: dict[str, bytes] | None = None,
+) -> list[Path]:
+    """index.html, s/<n>.html, summary.csv and summary.json into `folder`; where a submission's
+    regenerated report is not its PDF (tampered, or another render environment), that report as
+    s/<n>-regenerated.pdf."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "s").mkdir(exist_ok=True)
     table = rows(report)
@@ -154,7 +167,11 @@ def write_summary(report: dict[str, Any], folder: Path, diffs: dict[str, str]) -
     write_atomic(written[1], _csv(table))
     write_atomic(written[2], json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     for n, entry in enumerate(report["submissions"]):
-        write_atomic(
-            folder / "s" / f"{n}.html", _submission_page(entry, diffs.get(entry["path"], ""))
+        pdf = (regenerated or {}).get(entry["path"])
+        if pdf is not None:
+            write_atomic(folder / "s" / f"{n}-regenerated.pdf", pdf)
+        page = _submission_page(
+            entry, diffs.get(entry["path"], ""), f"{n}-regenerated.pdf" if pdf else None
         )
+        write_atomic(folder / "s" / f"{n}.html", page)
     return written

@@ -70,6 +70,7 @@ def test_the_summary_files_agree_with_the_verdicts(klass, local_class):
     assert by_file["forged.pdf"]["tampered"] == "yes" and by_file["a1.pdf"]["tampered"] == "no"
     assert by_file["b2.pdf"]["seed"] == "7" and by_file["a2.pdf"]["author"] == "Anna"
     assert by_file["a1.pdf"]["mlp"].endswith("%") and by_file["broken.pdf"]["mlp"] == ""
+    assert all(":" in r["checked on"] for r in rows)  # host:pid of the process that checked it
     data = json.loads((summary / "summary.json").read_text(encoding="utf-8"))
     assert class_verdicts(data, folder) == CLASS and data["builds"] == 3
     index = (summary / "index.html").read_text(encoding="utf-8")
@@ -78,6 +79,11 @@ def test_the_summary_files_agree_with_the_verdicts(klass, local_class):
     assert "http" not in index  # nothing from outside: no script, style or font
     for n in range(12):
         assert f"href='s/{n}.html'" in index and (summary / "s" / f"{n}.html").is_file()
+    # the forged one's regenerated report is kept beside its page, to compare; no other's is
+    n = next(i for i, e in enumerate(data["submissions"]) if e["path"].endswith("forged.pdf"))
+    assert sorted(p.name for p in (summary / "s").glob("*.pdf")) == [f"{n}-regenerated.pdf"]
+    assert f"href='{n}-regenerated.pdf'" in (summary / "s" / f"{n}.html").read_text("utf-8")
+    assert (summary / "s" / f"{n}-regenerated.pdf").read_bytes().startswith(b"%PDF")
 
 
 def test_the_summary_in_a_real_browser_sorts_and_links_offline(local_class):

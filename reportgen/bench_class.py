@@ -1,0 +1,158 @@
+"""`make bench ARGS=--class`: what verifying a class costs, on the embedded sample.
+
+A class of 12 submissions from 3 configurations (the built-in one, another seed, a smaller Ridge
+grid), 4 students each; one submission forged (a second results.json attached). Measured, each
+in its own process and with an empty cache unless said:
+
+- 3 single cold builds (one per configuration): what a class of 3 would cost build by build;
+- verify of classes with 1, 2 and 3 distinct configurations (4, 8 and 12 submissions), cold;
+- the 12 with `--jobs 2`, cold; the 12 through a LocalCluster of 2 workers, cold;
+- warm: one submission per configuration, then all 12: the cost of an extra submission of an
+  already-built configuration.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+CONFIGS = {  # name -> (build flags, a TOML fragment)
+    "a": ([], ""),
+    "b": (["--seed", "7"], ""),
+    "c": ([], "[grids.ridge]\nalpha = [1.0, 10.0]\n"),
+}
+STUDENTS = 4
+
+
+def _toml(path: Path, author: str, extra: str) -> Path:
+    path.write_text(
+        f'[report]\nauthor = "{author}"\ndate = "2026-01-15"\n[data]\ndataset = "sample"\n{extra}',
+        encoding="utf-8",
+    )
+    return path
+
+
+def make_class(work: Path, env: dict[str, str], child) -> dict[str, Any]:
+    """Cold-build each configuration (timed), then render each student's copy and forge one."""
+    from pypdf import PdfWriter
+
+    reportgen = [sys.executable, "-m", "reportgen"]
+    folder, cold = work / "class", {}
+    for name, (flags, extra) in CONFIGS.items():
+        run = work / "runs" / name
+        config = _toml(work / f"{name}.toml", f"Student {name}1", extra)
+        cache = {**env, "REPORTGEN_CACHE_DIR": str(work / f"cache-{name}")}
+        cold[name], _, _ = child([*reportgen, "build", "--config", str(config), *flags,
+                                  "--out", str(run)], cache)  # fmt: skip
+        (folder / name).mkdir(parents=True)
+        shutil.copy(run / "report.pdf", folder / name / f"{name}1.pdf")
+        for n in range(2, STUDENTS + 1):
+            copy = work / "runs" / f"{name}{n}"
+            shutil.copytree(run, copy)
+            config = _toml(work / f"{name}{n}.toml", f"Student {name}{n}", extra)
+            child([*reportgen, "render", str(copy), "--config", str(config)], env)
+            shutil.copy(copy / "report.pdf", folder / name / f"{name}{n}.pdf")
+    forged = folder / "a" / f"a{STUDENTS}.pdf"
+    writer = PdfWriter(clone_from=str(forged))
+    writer.add_attachment("results.json", b'{"schema_version": 3}')
+    with open(forged, "wb") as fh:
+        writer.write(fh)
+    return {"cold_builds": cold, "folder": folder}
+
+
+def _verify(child, env, cache: Path, *argv: str) -> dict[str, Any]:
+    summary = cache.parent / f"summary-{cache.name}"
+    args = [sys.executable, "-m", "reportgen", "verify", *argv, "--summary", str(summary)]
+    seconds, peak_mb, _ = child(args, {**env, "REPORTGEN_CACHE_DIR": str(cache)}, ok=(0, 1))
+    data = json.loads((summary / "summary.json").read_text(encoding="utf-8"))
+    return {
+        "seconds": seconds,
+        "peak_mb": peak_mb,
+        "submissions": len(data["submissions"]),
+        "builds": data["builds"],
+        "verdicts": data["summary"],
+    }
+
+
+def class_bench(work: Path, env: dict[str, str], child) -> dict[str, Any]:
+    """Every measurement of the module's docstring: plain data for bench.json."""
+    made = make_class(work, env, child)
+    folder = made["folder"]
+    subsets = {1: ["a"], 2: ["a", "b"], 3: ["a", "b", "c"]}
+    cold = {}
+    for n, names in subsets.items():
+        print(f"bench: verify {n} configuration(s), cold...", file=sys.stderr)
+        cold[n] = _verify(child, env, work / f"cache-v{n}", *[str(folder / x) for x in names])
+    print("bench: verify --jobs 2, cold...", file=sys.stderr)
+    jobs = _verify(child, env, work / "cache-jobs", str(folder), "--jobs", "2")
+    print("bench: verify on a LocalCluster of 2 workers, cold...", file=sys.stderr)
+    cluster = _on_local_cluster(work, env, child, folder)
+    print("bench: verify warm...", file=sys.stderr)
+    warm_cache = work / "cache-v3"  # the 3-configuration class left every build in it
+    firsts = [str(folder / name / f"{name}1.pdf") for name in CONFIGS]
+    warm_one_each = _verify(child, env, warm_cache, *firsts)
+    warm_all = _verify(child, env, warm_cache, str(folder))
+    extra = (warm_all["seconds"] - warm_one_each["seconds"]) / (
+        warm_all["submissions"] - warm_one_each["submissions"]
+    )
+    return {
+        "cold_builds": made["cold_builds"],
+        "three_cold_builds_seconds": sum(made["cold_builds"].values()),
+        "verify_cold": {str(n): r for n, r in cold.items()},
+        "verify_cold_jobs2": jobs,
+        "verify_cold_local_cluster": cluster,
+        "verify_warm_one_per_configuration": warm_one_each,
+        "verify_warm_all": warm_all,
+        "seconds_per_extra_submission": extra,
+    }
+
+
+def _on_local_cluster(work: Path, env: dict[str, str], child, folder: Path) -> dict[str, Any]:
+    """The whole class through a LocalCluster (2 worker processes, 1 thread each) that this
+    process hosts; its workers use their own empty cache."""
+    from distributed import LocalCluster
+
+    cache = work / "cache-cluster"
+    previous = os.environ.get("REPORTGEN_CACHE_DIR")
+    os.environ["REPORTGEN_CACHE_DIR"] = str(cache)  # the workers inherit it
+    try:
+        with LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+            dashboard_address=None, silence_logs=logging.ERROR,
+        ) as local:  # fmt: skip
+            return _verify(child, env, cache, str(folder), "--scheduler", local.scheduler_address)
+    finally:
+        if previous is None:
+            os.environ.pop("REPORTGEN_CACHE_DIR", None)
+        else:
+            os.environ["REPORTGEN_CACHE_DIR"] = previous
+
+
+def format_class(r: dict[str, Any]) -> str:
+    """The class bench as a table."""
+    lines = [
+        "a class on the embedded sample (5,000 digits): 4 students per configuration, 1 forged",
+        f"{'stage':<44}{'wall s':>9}{'peak MB':>9}{'builds':>8}",
+    ]
+    for name, seconds in r["cold_builds"].items():
+        lines.append(f"{'cold build, configuration ' + name:<44}{seconds:>9.1f}")
+    lines.append(f"{'3 cold builds, together':<44}{r['three_cold_builds_seconds']:>9.1f}")
+
+    def row(label: str, s: dict[str, Any]) -> str:
+        return f"{label:<44}{s['seconds']:>9.1f}{s['peak_mb']:>9.0f}{s['builds']:>8}"
+
+    for n, s in r["verify_cold"].items():
+        lines.append(row(f"verify {s['submissions']} submissions, {n} config(s), cold", s))
+    lines.append(row("verify 12, --jobs 2, cold", r["verify_cold_jobs2"]))
+    lines.append(row("verify 12, LocalCluster 2 workers, cold", r["verify_cold_local_cluster"]))
+    lines.append(row("verify 3 (one per config), warm", r["verify_warm_one_per_configuration"]))
+    lines.append(row("verify 12, warm", r["verify_warm_all"]))
+    lines.append(f"per extra submission of a built configuration: "
+                 f"{r['seconds_per_extra_submission']:.1f} s")  # fmt: skip
+    lines.append(f"verdicts (12, cold): {r['verify_cold']['3']['verdicts']}")
+    return "\n".join(lines)
