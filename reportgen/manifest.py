@@ -8,6 +8,7 @@ attachment's name, size and SHA-256. `pdfdetach -list report.pdf` lists them.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Mapping
 from pathlib import Path
@@ -60,9 +61,14 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+@functools.cache
 def code_digest() -> str:
     """SHA-256 over reportgen's modules and shipped templates: two installs of one version
-    with different code (a development checkout) tell themselves apart."""
+    with different code (a development checkout) tell themselves apart.
+
+    Read once per process: the code a process runs is what it imported, and a file edited
+    while it runs (a checkout being worked on during a long verify) must not make the manifest
+    of one regenerated report disagree with the environment check made just before it."""
     from .report.html import TEMPLATES_DIR
 
     package = Path(__file__).resolve().parent

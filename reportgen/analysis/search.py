@@ -142,10 +142,15 @@ def _read_only(array: np.ndarray) -> np.ndarray:
 
 @contextlib.contextmanager
 def _worker_blas(threads: int | None) -> Iterator[None]:
+    """On another process (a Dask worker): the BLAS threads of the build, and an allocator set
+    for fitting (worker_memory)."""
     if threads is None:
         yield
         return
     from .blas import blas_threads
+    from .worker_memory import fit_friendly_malloc
+
+    fit_friendly_malloc()
 
     with blas_threads(threads):
         yield

@@ -75,11 +75,13 @@ def rebuild(results_json: str, data_dir: str | None, use_cache: bool) -> dict[st
     fingerprint names: {"results": results.json text, "worker", "seconds"}. Runs on a worker: it
     calls the library, never the CLI."""
     from ..analysis.cache import ResultCache
+    from ..analysis.worker_memory import fit_friendly_malloc
     from ..config import config_from_record
     from ..pipeline import analyse
     from ..results import parse_results
     from .reproduction import find_data
 
+    fit_friendly_malloc()  # on a Dask worker: see analysis/worker_memory.py
     results = parse_results(results_json, "the submission's results.json")
     ds, _ = find_data(results, data_dir)
     spec = "sample" if ds.source == "sample" else f"idx:{Path(ds.folder).name}"

@@ -70,7 +70,8 @@ def test_the_summary_files_agree_with_the_verdicts(klass, local_class):
     assert by_file["forged.pdf"]["tampered"] == "yes" and by_file["a1.pdf"]["tampered"] == "no"
     assert by_file["b2.pdf"]["seed"] == "7" and by_file["a2.pdf"]["author"] == "Anna"
     assert by_file["a1.pdf"]["mlp"].endswith("%") and by_file["broken.pdf"]["mlp"] == ""
-    assert all(":" in r["checked on"] for r in rows)  # host:pid of the process that checked it
+    checked = {f: r["checked on"] for f, r in by_file.items() if f != "broken.pdf"}
+    assert all(":" in where for where in checked.values())  # host:pid of the process
     data = json.loads((summary / "summary.json").read_text(encoding="utf-8"))
     assert class_verdicts(data, folder) == CLASS and data["builds"] == 3
     index = (summary / "index.html").read_text(encoding="utf-8")
@@ -304,3 +305,20 @@ def test_the_dask_backend_searches_like_threads(cluster, tmp_path):
         for split in ("validation", "test"):
             for metric, value in tuned[split].items():
                 assert remote[split][metric] == pytest.approx(value, rel=1e-12, abs=0), key
+
+
+def test_the_code_digest_is_read_once_per_process(monkeypatch, tmp_path):
+    """A checkout edited during a long verify: the manifest of a regenerated report and the
+    environment check before it must see the same code (the code the process imported)."""
+    from reportgen.manifest import code_digest
+
+    code_digest.cache_clear()
+    first = code_digest()
+    (tmp_path / "report.html").write_text("edited while verify runs", encoding="utf-8")
+    monkeypatch.setattr("reportgen.report.html.TEMPLATES_DIR", tmp_path)
+    assert code_digest() == first
+    code_digest.cache_clear()
+    assert code_digest() != first  # a new process sees the edit
+    monkeypatch.undo()
+    code_digest.cache_clear()
+    assert code_digest() == first
