@@ -29,10 +29,11 @@ from .errors import InputError
 from .files import MAX_DOCUMENT_BYTES, read_bounded
 from .metrics import ACCURACY, RMSE
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 # Versions this reportgen reads. 1: before dataset.files (a run's paths were recorded whole);
-# 2: before report.lang and report.pdf_variant (Swedish, untagged), with Swedish model names.
-READABLE_VERSIONS = (1, 2, 3)
+# 2: before report.lang and report.pdf_variant (Swedish, untagged), with Swedish model names;
+# 3: before tuning.epoch_halving (no search raced over epochs).
+READABLE_VERSIONS = (1, 2, 3, 4)
 RESULTS_FILE = "results.json"
 RUN_FILE = "run.json"
 N_CLASSES = 10
@@ -174,6 +175,7 @@ class TuningSettings(Schema):
     cv: Count
     n_jobs: Integer
     halving: list[ModelKey]
+    epoch_halving: list[ModelKey] | None = None  # None: before the key (no race)
     blas_threads: Positive | None = None  # None: before the key (BLAS threads as the machine had)
     backend: Literal["threads", "dask"] | None = None
 
@@ -319,11 +321,16 @@ class Candidate(Schema):
     score: Finite
     rank: Positive
     round: Positive | None = None  # successive halving: the last round it reached
+    epochs: Positive | None = None  # a race over epochs: the epochs it was trained
 
 
 class HalvingRound(Schema):
+    """A round of successive halving: over the data (`share` of the train split) or over
+    epochs (`epochs` each, None in the last round: until each candidate's stopping rule)."""
+
     candidates: Positive
-    share: _number(0, 1)
+    share: _number(0, 1) | None = None
+    epochs: Positive | None = None
 
 
 class _Scored(Schema):
@@ -349,7 +356,7 @@ class TunedFit(_Scored):
     """The model with the search's best parameters, and the search itself."""
 
     scheme: Annotated[str, Field(pattern=r"^(validation|[0-9]+-fold)$")]
-    search: Literal["grid", "halving"]
+    search: Literal["grid", "halving", "epoch_halving"]
     rounds: list[HalvingRound] | None = None
     default_params: Params
     best_params: Params

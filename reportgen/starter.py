@@ -38,6 +38,7 @@ divide_by_255 = ["mlp"]       # classifiers whose pixels are divided by 255; the
 cv = 0                # 0 = tune on the validation split; k >= 2 = k-fold CV on train
 n_jobs = -1           # candidates fitted at once (threads); -1 = one per core
 halving = []          # models searched by successive halving, e.g. ["mlp"]; [] = full grids
+epoch_halving = ["mlp"]  # models whose candidates race over epochs (only "mlp"); [] = full grids
 blas_threads = 1      # BLAS threads of every fit (in the cache key: it moves the last digits)
 backend = "threads"   # "threads", or "dask": a Dask cluster (reportgen build --scheduler ADDR)
 

@@ -63,6 +63,10 @@ BAD = {
         '[data]\ndivide_by_255 = ["ridge"]\n',
         "data.divide_by_255: 'ridge' is a regression model, list only classifiers (logreg, mlp)",
     ),
+    "epoch halving of a model not trained by epochs": (
+        '[tuning]\nepoch_halving = ["logreg"]\n',
+        "tuning.epoch_halving: 'logreg' is not trained epoch by epoch, list only mlp",
+    ),
     "halving not a list": ('[tuning]\nhalving = "mlp"\n', "tuning.halving must be a list of names"),
 }
 

@@ -41,7 +41,14 @@ def cache_material(spec: ModelSpec, cfg: Config, ds: Dataset) -> dict[str, Any]:
         "grid": cfg.grids[spec.key],
         "blas_threads": cfg.tuning.blas_threads,
         "versions": _versions(),
+        # only when set: the keys of models that do not race stay those of earlier versions
+        **({"epoch_halving": True} if races(spec, cfg) else {}),
     }
+
+
+def races(spec: ModelSpec, cfg: Config) -> bool:
+    """Whether this model's candidates race over epochs (`halving` wins over `epoch_halving`)."""
+    return spec.key in cfg.tuning.epoch_halving and spec.key not in cfg.tuning.halving
 
 
 def facts_material(cfg: Config, ds: Dataset) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from ..config import Config
@@ -49,6 +50,12 @@ def default_from_search(
     return score(spec, fit.estimator, data), search.fit_seconds(point), fit.estimator
 
 
+def _done(value: Any) -> Future:
+    future: Future = Future()
+    future.set_result(value)
+    return future
+
+
 def tuned_result(
     spec: ModelSpec, search: Search, data: SplitData, log: WarningLog
 ) -> tuple[dict, dict, Any]:
@@ -74,12 +81,13 @@ def tuned_result(
             "score": sign * float(res["mean_test_score"][i]),
             "rank": int(res["rank_test_score"][i]),
             **({"round": int(res["round"][i]) + 1} if search.rounds else {}),
+            **({"epochs": int(res["epochs"][i])} if "epochs" in res else {}),
         }
         for i, params in enumerate(res["params"])
     ]
     result = {
         "scheme": "validation" if search.k == 0 else f"{search.k}-fold",
-        "search": "halving" if search.rounds else "grid",
+        "search": search.kind,
         **({"rounds": search.rounds} if search.rounds else {}),
         "default_params": {p: jsonable(defaults[p]) for p in search.params_grid},
         "best_params": {p: jsonable(v) for p, v in best.items()},
@@ -109,14 +117,25 @@ def fit_model(
     t0 = time.perf_counter()
     seed, grid = cfg.data.seed, cfg.grids[spec.key]
     model_data = as_float32(data) if spec.float32 else data
-    same_fit = cfg.tuning.cv == 0 and spec.key not in cfg.tuning.halving and not spec.float32
+    searched_whole = spec.key not in cfg.tuning.halving + cfg.tuning.epoch_halving
+    same_fit = cfg.tuning.cv == 0 and searched_whole and not spec.float32
     point = default_point(spec, grid, seed) if same_fit else None
     default_log, tuned_log = WarningLog(), WarningLog()
-    if point is None:
-        default, default_seconds, default_model = fit_default(spec, data, seed, default_log)
-        progress(f"  {spec.name:<21} default  {'':>13} {default_seconds:7.1f}s")
-    search = run_search(spec, grid, model_data, cfg, progress)
-    n_fits = len(search.fits)  # candidates x folds, or the rounds' fits when halving
+    with ThreadPoolExecutor(1) as beside:
+        # the default fit runs beside the search (its own thread, its own warnings): the
+        # search's last candidates leave a core idle, which the default then uses. Not for a
+        # model whose fits must not overlap (memory: ModelSpec.search_in_parallel).
+        own_default = None
+        if point is None and spec.search_in_parallel:
+            progress(f"  {spec.name:<21} default  fitting beside the search")
+            own_default = beside.submit(fit_default, spec, data, seed, default_log)
+        elif point is None:
+            own_default = _done(fit_default(spec, data, seed, default_log))
+        search = run_search(spec, grid, model_data, cfg, progress)
+        if own_default is not None:
+            default, default_seconds, default_model = own_default.result()
+            progress(f"  {spec.name:<21} default  {'':>13} {default_seconds:7.1f}s")
+    n_fits = len(search.fits)  # candidates x folds, the rounds' fits, or the racers
     progress(f"  {spec.name:<21} tuned    {n_fits:>4}/{n_fits} fits {search.seconds:7.1f}s")
     if point is not None:
         default, default_seconds, default_model = default_from_search(

@@ -37,6 +37,9 @@ class ModelSpec:
     # LinearRegression's lstsq copies the 56,000 x 784 train matrix twice; two candidates at
     # once would add ~1 GB of peak memory to save a few seconds.
     search_in_parallel: bool = True
+    # trained epoch by epoch with partial_fit, resumable as fit() would go on (analysis/epochs.py):
+    # its candidates can race over epochs (tuning.epoch_halving)
+    resumable: bool = False
     # A rough ordering of candidates by fit time, slowest first (larger key = slower). Threads
     # that start the long fits first finish together; the report still lists candidates in
     # scikit-learn's order. It changes no result.
@@ -133,6 +136,7 @@ MODELS: dict[str, ModelSpec] = {
                 "max_iter": [200],
             },
             float32=True,
+            resumable=True,
             cost=_mlp_cost,
         ),
     ]

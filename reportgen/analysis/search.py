@@ -54,6 +54,7 @@ class Search:
     fits: list[Fit]
     seconds: float
     rounds: list[dict[str, Any]] = field(default_factory=list)  # successive halving only
+    kind: str = "grid"  # grid | halving | epoch_halving
 
     def fits_of(self, params: dict[str, Any]) -> list[Fit]:
         """The fits (one per fold and round) of the candidate with these parameters."""
@@ -229,11 +230,16 @@ def run_search(
     points = list(ParameterGrid(est_grid))  # scikit-learn's order: ranks and ties follow it
     t0 = time.perf_counter()
     rounds: list[dict[str, Any]] = []
-    if spec.key in cfg.tuning.halving:
+    kind = search_kind(spec, points, cfg, progress)
+    if kind == "halving":
         from .halving import halving_search
 
         results, kept, rounds = halving_search(spec, points, data, cfg, progress)
         fits = [Fit(_params_of(e, points[0]), 0.0, 0.0, w, e, full) for e, w, full in kept]
+    elif kind == "epoch_halving":
+        from .racing import epoch_race
+
+        results, fits, rounds = epoch_race(spec, points, data, cfg, progress)
     else:
         tasks = _grid_fits(spec, points, data, cfg, progress)
         results, fits = _grid_results(points, tasks), [f for _, _, f in tasks]
@@ -249,4 +255,26 @@ def run_search(
         fits,
         time.perf_counter() - t0,
         rounds,
+        kind,
     )
+
+
+def search_kind(spec: ModelSpec, points: list[dict], cfg: Config, progress: Progress) -> str:
+    """How this model's grid is searched: the full grid, successive halving over the data, or
+    a race over epochs (only on the validation split, with more candidates than finalists)."""
+    if spec.key in cfg.tuning.halving:
+        return "halving"
+    if spec.key not in cfg.tuning.epoch_halving:
+        return "grid"
+    from .epochs import can_resume
+    from .racing import FINALISTS
+
+    if cfg.tuning.cv != 0:
+        progress(f"  {spec.name:<21} epoch halving needs tuning.cv = 0: the full grid instead")
+        return "grid"
+    if len(points) <= FINALISTS:
+        return "grid"  # every candidate would be a finalist: the race is the grid
+    if not all(can_resume(spec.build(cfg.data.seed, **p)) for p in points):
+        progress(f"  {spec.name:<21} a candidate cannot resume (solver, early_stopping): full grid")
+        return "grid"
+    return "epoch_halving"

@@ -209,8 +209,15 @@ def _tuning(
         for k, m in results.models.items()
         if m.tuned.search == "halving" and m.tuned.rounds
     ]
-    fits = sum(  # a halving search fits each round's candidates; a grid, every candidate
-        sum(r.candidates for r in m.tuned.rounds) if m.tuned.rounds else len(m.tuned.candidates)
+    races = [
+        {"name": names[k], "rounds": [r.model_dump() for r in m.tuned.rounds]}
+        for k, m in results.models.items()
+        if m.tuned.search == "epoch_halving" and m.tuned.rounds
+    ]
+    fits = sum(  # a halving search fits each round's candidates; a grid or a race, each once
+        sum(r.candidates for r in m.tuned.rounds)
+        if m.tuned.search == "halving" and m.tuned.rounds
+        else len(m.tuned.candidates)
         for m in results.models.values()
     )
     return {
@@ -222,6 +229,8 @@ def _tuning(
         "total_fits": fits * folds,
         "halving": halving,
         "halving_names": [h["name"] for h in halving],
+        "races": races,
+        "race_names": [r["name"] for r in races],
     }
 
 

@@ -8,7 +8,7 @@ from typing import Any
 # What decides the analysis; the title page's words and the language are the student's own.
 COMPARED = {
     "data": ("n_samples", "seed", "split", "divide_by_255"),
-    "tuning": ("cv", "halving", "blas_threads"),
+    "tuning": ("cv", "halving", "epoch_halving", "blas_threads"),
 }
 
 

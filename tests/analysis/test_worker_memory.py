@@ -8,10 +8,7 @@ import sys
 
 import pytest
 
-PROBE = (
-    "from reportgen.analysis.worker_memory import fit_friendly_malloc as f; "
-    "print(f(), f())"
-)
+PROBE = "from reportgen.analysis.worker_memory import fit_friendly_malloc as f; print(f(), f())"
 
 
 def _probe(env: dict[str, str]) -> str:
