@@ -7,7 +7,8 @@ Each stage runs in its own process so its wall time and peak memory (max RSS) ar
   float64, plain estimators; each model gets the same pixels as in the build (standardised, or
   divided by 255 for the models in data.divide_by_255);
 - cold: `reportgen build` (analysis, figures, HTML and PDF) with an empty cache;
-- floor: each model's tuned parameters fitted once on train, nothing else;
+- floor: each model's tuned parameters fitted once on train, on the features the build trains it on
+  (float32 for the MLP), nothing else;
 - warm: `reportgen build` again with nothing changed; render: `reportgen render`;
 - verify: `reportgen verify` of the cold build's PDF, with its fits cached and without the
   cache (a cold build), on MNIST_DIR and on the embedded sample.
@@ -109,11 +110,12 @@ def reference(limit: int) -> dict[str, Any]:
 
 
 def floor(limit: int, results_path: str) -> dict[str, Any]:
-    """Each model's tuned parameters (from a reportgen run) fitted once on train."""
+    """Each model's tuned parameters (from a reportgen run) fitted once on train, on the features
+    the build's tuned model was trained on (float32 for a float32 search: the MLP)."""
     import warnings
 
     from .analysis.models import MODELS, to_estimator_value
-    from .analysis.splits import inputs_for
+    from .analysis.splits import as_float32, inputs_for
 
     warnings.simplefilter("ignore")
     cfg, ds, standardised = _load(limit)
@@ -121,6 +123,7 @@ def floor(limit: int, results_path: str) -> dict[str, Any]:
     seconds = {}
     for key, spec in MODELS.items():
         data = inputs_for(key, cfg, ds, standardised)
+        data = as_float32(data) if results.models[key].float32 else data
         best = results.models[key].tuned.best_params
         params = {k: to_estimator_value(k, v) for k, v in best.items()}
         estimator = spec.build(cfg.data.seed, **params)
