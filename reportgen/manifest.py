@@ -63,7 +63,7 @@ def sha256(data: bytes) -> str:
 
 @functools.cache
 def code_digest() -> str:
-    """SHA-256 over reportgen's modules and shipped templates: two installs of one version
+    """SHA-256 over reportgen's modules, catalogs and shipped templates: two installs of one version
     with different code (a development checkout) tell themselves apart.
 
     Read once per process: the code a process runs is what it imported, and a file edited
@@ -73,9 +73,8 @@ def code_digest() -> str:
 
     package = Path(__file__).resolve().parent
     h = hashlib.sha256()
-    files = sorted(package.rglob("*.py")) + sorted(
-        p for p in TEMPLATES_DIR.rglob("*") if p.is_file()
-    )
+    files = sorted(package.rglob("*.py")) + sorted(package.rglob("*.po"))
+    files += sorted(p for p in TEMPLATES_DIR.rglob("*") if p.is_file())
     for path in files:
         base = package if path.is_relative_to(package) else TEMPLATES_DIR
         h.update(path.relative_to(base).as_posix().encode() + b"\0" + path.read_bytes())

@@ -95,16 +95,21 @@ def apply_report_config(results: Results, cfg: Config) -> Results:
 def preflight(cfg: Config, render: bool = True) -> dict[str, str]:
     """What a build needs to finish, checked before the first fit: the self-evaluation reads,
     the custom templates read and every template compiles, the fonts are there, WeasyPrint (and
-    its Pango) loads. Returns the custom templates (relative path -> text)."""
-    read_self_evaluation(cfg)
+    its Pango) loads, the bundled fonts draw every character of the title page and the
+    self-evaluation. Returns the custom templates (relative path -> text)."""
+    own = read_self_evaluation(cfg)
     if not render:
         return {}
+    import html
+
     from .report.html import check_templates, read_templates
-    from .report.pdf import check_pdf_export
+    from .report.pdf import check_fonts, check_pdf_export
 
     templates = read_templates(cfg.report.templates_dir)
     check_templates(templates)
     check_pdf_export()
+    words = [cfg.report.title, cfg.report.author, own.text if own else ""]
+    check_fonts(html.escape("\n".join(words)))
     return templates
 
 
@@ -255,8 +260,9 @@ def render_key(
     results_text: str, templates: Mapping[str, str] | None = None, package: Path = PACKAGE_DIR
 ) -> str:
     """What the report's bytes depend on: results, custom and shipped templates, every module of
-    reportgen (in every subpackage), library versions, the render environment (WeasyPrint,
-    Pango, HarfBuzz, each font file)."""
+    reportgen (in every subpackage), the language catalogs and Babel's version (its locale
+    data), library versions, the render environment (WeasyPrint, Pango, HarfBuzz, each font
+    file)."""
     from .report.html import TEMPLATES_DIR
     from .report.pdf import render_environment
 
@@ -264,12 +270,13 @@ def render_key(
     for name, text in sorted((templates or {}).items()):
         h.update(b"custom/" + name.encode() + b"\0" + text.encode("utf-8"))
     files = [f for f in sorted(TEMPLATES_DIR.rglob("*")) if f.is_file()]
-    files += sorted(package.rglob("*.py"))
+    files += sorted(package.rglob("*.py")) + sorted(package.rglob("*.po"))  # code, catalogs
     for f in files:
         name = f.relative_to(package) if f.is_relative_to(package) else Path(f.name)
         h.update(str(name).encode() + b"\0" + f.read_bytes())
     h.update(json.dumps(environment(), sort_keys=True).encode())
     h.update(json.dumps(render_environment(), sort_keys=True).encode())
+    h.update(b"babel\0" + metadata.version("babel").encode())  # its locale data: formats, names
     return h.hexdigest()
 
 

@@ -111,14 +111,16 @@ def test_unchanged_report_is_reused_and_a_template_change_rerenders(tmp_path, cf
 
 
 def test_render_key_covers_every_module_of_every_subpackage(tmp_path):
-    """A change to any module, in any subpackage, re-renders the report."""
+    """A change to any module, in any subpackage, or to a language catalog re-renders the
+    report."""
     package = tmp_path / "reportgen"
     shutil.copytree(
         pipeline.PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__pycache__", "templates")
     )
     before = pipeline.render_key("{}", package=package)
     assert pipeline.render_key("{}", package=package) == before
-    for module in ("analysis/search.py", "report/context.py", "compare/diff.py", "cli.py"):
+    catalog = "locale/en/LC_MESSAGES/reportgen.po"
+    for module in ("analysis/search.py", "report/context.py", "compare/diff.py", "cli.py", catalog):
         path = package / module
         original = path.read_bytes()
         path.write_bytes(original + b"\n# changed\n")
@@ -142,3 +144,16 @@ def test_a_broken_template_stops_the_build_before_any_fit(tmp_path, cfg):
         )
     assert lines == []  # nothing was loaded or fitted
     assert not (tmp_path / "cache").exists()
+
+
+def test_a_title_no_bundled_font_can_draw_stops_the_build_before_any_fit(tmp_path, cfg):
+    report = dataclasses.replace(cfg.report, author="Anna \U0001d4d0ndersson")  # MATHEMATICAL A
+    lines: list[str] = []
+    with pytest.raises(ReportgenError, match=r"U\+1D4D0 .*none of the bundled fonts"):
+        pipeline.build(
+            dataclasses.replace(cfg, report=report),
+            tmp_path / "out",
+            lambda m, transient=False: lines.append(m),
+            ResultCache(tmp_path / "cache"),
+        )
+    assert lines == []  # nothing was loaded or fitted

@@ -1,8 +1,9 @@
 """Tuned models stored with skops, never pickle: a run keeps its models for the app.
 
 Only types skops trusts by default are written: scikit-learn's estimators and numpy arrays.
-An MLP's optimizer state (Adam's moments, of a type skops does not trust by default) is dropped:
-it matters only to continue training, never to predict. Loading refuses a file with any other
+An MLP's training-only state is dropped (its optimizer, of a type skops does not trust by
+default, and early stopping's copy of the best weights): it matters only to continue training,
+never to predict. Loading refuses a file with any other
 type: an error, never a prompt.
 """
 
@@ -21,10 +22,17 @@ SUFFIX = ".skops"
 MAX_MODEL_BYTES = MAX_DOCUMENT_BYTES
 
 
+# Training-only state of an MLP: the optimizer (Adam's moments, a type skops does not trust by
+# default) and the best weights early stopping would restore (a second copy of every weight).
+# Neither is read by predict or predict_proba.
+TRAINING_ONLY = ("_optimizer", "_best_coefs", "_best_intercepts")
+
+
 def _light(estimator: Any) -> Any:
     light = copy.copy(estimator)
-    if hasattr(light, "_optimizer"):
-        del light._optimizer
+    for name in TRAINING_ONLY:
+        if hasattr(light, name):
+            delattr(light, name)
     return light
 
 

@@ -27,7 +27,8 @@ STYLE = {
     "axes.spines.top": False,
     "axes.spines.right": False,
 }
-ACCENT, MUTED = "#1f5f8b", "#9bbcd6"
+ACCENT, MUTED, GOLD = "#1f5f8b", "#9bbcd6", "#d9a441"
+HATCH = "#123b5a"  # the hatch lines that tell series apart without colour
 DIGITS = [str(d) for d in range(10)]
 
 
@@ -51,9 +52,12 @@ def class_distribution_figure(class_counts: dict[str, list[int]], lang: Language
     ax = fig.subplots()
     bottom = np.zeros(10)
     labels = {"train": _("Training"), "validation": _("Validation"), "test": _("Test")}
-    for (split, label), color in zip(labels.items(), [ACCENT, MUTED, "#d9a441"], strict=True):
+    # colour and a hatch pattern each: the legend reads without colour too
+    styles = [(ACCENT, ""), (MUTED, "////"), (GOLD, "....")]
+    for (split, label), (color, hatch) in zip(labels.items(), styles, strict=True):
         counts = np.asarray(class_counts[split])
-        ax.bar(DIGITS, counts, bottom=bottom, color=color, label=label, width=0.7)
+        ax.bar(DIGITS, counts, bottom=bottom, color=color, label=label, width=0.7, hatch=hatch,
+               edgecolor=HATCH, linewidth=0)  # fmt: skip
         bottom += counts
     ax.set_xlabel(_("Digit"))
     ax.set_ylabel(_("Number of images"))
@@ -107,7 +111,8 @@ def rmse_figure(models: dict[str, ModelResult], names: dict[str, str], lang: Lan
     fig = Figure(figsize=(6.2, 2.9))
     ax = fig.subplots()
     x = np.arange(len(regs))
-    ax.bar(x - 0.2, default, 0.4, color=MUTED, label=_("Default parameters"))
+    ax.bar(x - 0.2, default, 0.4, color=MUTED, label=_("Default parameters"), hatch="////",
+           edgecolor=HATCH, linewidth=0)  # fmt: skip
     ax.bar(x + 0.2, tuned, 0.4, color=ACCENT, label=_("Tuned parameters"))
     both = np.concatenate([default, tuned])
     if both.max() > 100 * both.min():

@@ -101,18 +101,18 @@ def test_a_test_digit_and_its_upload_give_the_right_digit(page, app_out):
     at = page("draw")
     at.radio(key="draw_source").set_value("testbild").run()
     pixels, labels = split_images(_runs(app_out)[0])["test"]
-    right = 0
+    right, said = 0, []
     for index in range(6):
         at.number_input(key="test_index").set_value(index).run()
-        said = at.session_state["last_prediction"]
-        right += said["mlp"] == labels[index]
+        said.append(dict(at.session_state["last_prediction"]))
+        right += said[-1]["mlp"] == labels[index]
     assert right >= 4  # the fast MLP (16 units, 300 digits) is right most of the time
-    label = int(labels[0])
+    # each test digit uploaded as a PNG goes through MNIST's own preparation (crop, 20x20, centre
+    # of mass): a digit already made that way stays itself, and each model says the same
     at.radio(key="draw_source").set_value("ladda upp").run()
-    at.file_uploader(key="upload").set_value(("siffra.png", _png(pixels[0]), "image/png")).run()
-    assert not at.exception
-    assert at.session_state["last_prediction"]["logreg"] in range(10)
-    # the upload went through MNIST's own preparation: a test digit stays itself
-    at.radio(key="draw_source").set_value("testbild").run()
-    at.number_input(key="test_index").set_value(0).run()
-    assert at.session_state["last_prediction"]["mlp"] == label or right < 6
+    for index in range(3):
+        upload = ("siffra.png", _png(pixels[index]), "image/png")
+        at.file_uploader(key="upload").set_value(upload).run()
+        assert not at.exception
+        uploaded = at.session_state["last_prediction"]
+        assert (uploaded["mlp"], uploaded["logreg"]) == (said[index]["mlp"], said[index]["logreg"])

@@ -144,3 +144,15 @@ def test_cli_errors_are_exit_2(tmp_path, results, capsys):
     fake.write_bytes(b"%PDF-1.4\n%%EOF\n")
     assert main(["diff", a, str(fake)]) == 2
     assert "PDF" in capsys.readouterr().err
+
+
+def test_a_swedish_and_an_english_build_differ_in_language_and_text_only(tmp_path, results, capsys):
+    english = copy.deepcopy(results)
+    english["config"]["report"]["lang"] = "en"
+    a = write_run(tmp_path / "sv", results)
+    b = write_run(tmp_path / "en", english)
+    assert main(["diff", a, b, "--format", "json"]) == 1
+    found = json.loads(capsys.readouterr().out)
+    assert found["metrics"] == [] and found["best_params"] == [] and found["confusion"] == []
+    assert [c["key"] for c in found["config"]] == ["report.lang"]
+    assert found["text"]  # the words are another language's

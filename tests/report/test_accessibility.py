@@ -111,6 +111,18 @@ def test_the_swedish_report_is_tagged_pdf_ua(swedish):
         assert re.search(r"Tagged:\s+yes", info)
 
 
+def test_the_english_report_is_tagged_pdf_ua_in_english(tmp_path, results_module_data):
+    english = render(results_module_data(), tmp_path / "en", lang="en")
+    s = check_structure(english, "en")
+    assert len(s["figures"]) == 7
+    alts = "".join(s["figures"])
+    assert "Confusion matrix of MLPClassifier" in alts and "most common error" in alts
+    assert "Förväxlingsmatris" not in alts
+    if shutil.which("pdfinfo"):
+        info = subprocess.run(["pdfinfo", str(english)], capture_output=True, text=True).stdout
+        assert re.search(r"Tagged:\s+yes", info)
+
+
 def test_the_figures_carry_their_text_alternative(swedish):
     svg = (swedish.parent / "figures" / "confusion_mlp_default.svg").read_text()
     assert re.search(r"<title>Förväxlingsmatris för MLPClassifier[^<]+rätt[^<]+</title>", svg)
