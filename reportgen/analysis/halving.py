@@ -16,6 +16,7 @@ from sklearn.model_selection import KFold, PredefinedSplit, StratifiedKFold
 from ..config import Config
 from ..metrics import SCORERS
 from .models import CLASSIFICATION, ModelSpec
+from .search import ranks_by_round
 from .splits import SplitData
 from .warning_log import recorded
 
@@ -115,11 +116,10 @@ def _per_candidate(cv_results: dict[str, Any], points: list[dict[str, Any]]) -> 
         rows.setdefault(points.index(params), []).append(row)
     last = [max(rows[i], key=lambda r: reached[r]) for i in range(len(points))]
     scores = np.asarray(cv_results["mean_test_score"])[last]
-    keys = list(zip(reached[last].tolist(), scores.tolist(), strict=True))
     return {
         "params": points,
         "mean_test_score": scores,
-        "rank_test_score": np.array([1 + sum(o > key for o in keys) for key in keys]),
+        "rank_test_score": ranks_by_round(reached[last].tolist(), scores.tolist()),
         "round": reached[last],
         "mean_fit_time": np.array(
             [sum(cv_results["mean_fit_time"][r] for r in rows[i]) for i in range(len(points))]

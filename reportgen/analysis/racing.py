@@ -23,7 +23,7 @@ from ..config import Config
 from ..metrics import SCORERS
 from .epochs import Runner
 from .models import ModelSpec
-from .search import Fit, Progress, _backend, _on_backend, _worker_blas
+from .search import Fit, Progress, _backend, _on_backend, _worker_blas, ranks_by_round
 from .splits import SplitData
 
 START_EPOCHS = 5
@@ -102,14 +102,12 @@ def epoch_race(
 
 
 def _results(points: list[dict], runners: list[Runner], reached: list[int]) -> dict[str, Any]:
-    """As _grid_results: a candidate that went further ranks above one that left earlier, then
-    by score; ties share the best rank."""
+    """As _grid_results, ranked by round reached, then score (ranks_by_round)."""
     scores = np.array([r.score for r in runners])
-    keys = [(reached[i], scores[i]) for i in range(len(points))]
     return {
         "params": points,
         "mean_test_score": scores,
-        "rank_test_score": np.array([1 + sum(k > key for k in keys) for key in keys]),
+        "rank_test_score": ranks_by_round(reached, scores.tolist()),
         "round": np.array(reached),
         "mean_fit_time": np.array([r.seconds for r in runners]),
         "epochs": np.array([r.epochs for r in runners]),

@@ -212,6 +212,13 @@ def _grid_results(points: list[dict], fits: list[tuple[int, int, Fit]]) -> dict[
     }
 
 
+def ranks_by_round(reached: list[int], scores: list[float]) -> np.ndarray:
+    """Ranks of a search in rounds: a candidate that reached a later round ranks above one that
+    left earlier, then by score; ties share the best rank (as in scikit-learn)."""
+    keys = list(zip(reached, scores, strict=True))
+    return np.array([1 + sum(other > key for other in keys) for key in keys])
+
+
 def _params_of(estimator: Any, like: dict[str, Any]) -> dict[str, Any]:
     """The estimator's values of the grid's parameters."""
     params = estimator.get_params()
