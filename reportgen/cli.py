@@ -6,6 +6,7 @@ import argparse
 import contextlib
 import errno
 import logging
+import os
 import signal
 import sys
 import threading
@@ -447,3 +448,19 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         for s, handler in previous.items():
             signal.signal(s, handler)
+
+
+def run() -> None:
+    """The `reportgen` command: main(), then exit with its code.
+
+    An interrupted search leaves joblib's worker threads finishing their candidate in native code
+    (they cannot be stopped). Ending the interpreter under them can abort the process in a C++
+    destructor ("terminate called without an active exception", exit -6 instead of 130), so an
+    interrupted command with threads still running ends at once, its output flushed.
+    """
+    code = main()
+    if code == 130 and threading.active_count() > 1:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)

@@ -121,7 +121,8 @@ def fit_model(
     same_fit = cfg.tuning.cv == 0 and searched_whole and not spec.float32
     point = default_point(spec, grid, seed) if same_fit else None
     default_log, tuned_log = WarningLog(), WarningLog()
-    with ThreadPoolExecutor(1) as beside:
+    beside = ThreadPoolExecutor(1, thread_name_prefix="default-fit")
+    try:
         # the default fit runs beside the search (its own thread, its own warnings): the
         # search's last candidates leave a core idle, which the default then uses. Not for a
         # model whose fits must not overlap (memory: ModelSpec.search_in_parallel).
@@ -135,6 +136,10 @@ def fit_model(
         if own_default is not None:
             default, default_seconds, default_model = own_default.result()
             progress(f"  {spec.name:<21} default  {'':>13} {default_seconds:7.1f}s")
+    finally:
+        # an interrupted search does not wait for the default fit (a minute on full MNIST);
+        # the thread ends with the process (cli.run)
+        beside.shutdown(wait=False, cancel_futures=True)
     n_fits = len(search.fits)  # candidates x folds, the rounds' fits, or the racers
     progress(f"  {spec.name:<21} tuned    {n_fits:>4}/{n_fits} fits {search.seconds:7.1f}s")
     if point is not None:
