@@ -13,7 +13,7 @@ import os
 import platform
 import shutil
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -92,25 +92,35 @@ def apply_report_config(results: Results, cfg: Config) -> Results:
     )
 
 
-def preflight(cfg: Config, render: bool = True) -> dict[str, str]:
+def preflight(cfg: Config, render: bool = True, renderer: bool = True) -> dict[str, str]:
     """What a build needs to finish, checked before the first fit: the self-evaluation reads,
-    the custom templates read and every template compiles, the fonts are there, WeasyPrint (and
-    its Pango) loads, the bundled fonts draw every character of the title page and the
-    self-evaluation. Returns the custom templates (relative path -> text)."""
+    the custom templates read and every template compiles, the bundled fonts draw every
+    character of the title page and the self-evaluation, and (`renderer`) check_renderer.
+    Returns the custom templates (relative path -> text)."""
     own = read_self_evaluation(cfg)
     if not render:
         return {}
     import html
 
     from .report.html import check_templates, read_templates
-    from .report.pdf import check_fonts, check_pdf_export
+    from .report.pdf import check_fonts
 
     templates = read_templates(cfg.report.templates_dir)
     check_templates(templates)
-    check_pdf_export()
     words = [cfg.report.title, cfg.report.author, own.text if own else ""]
     check_fonts(html.escape("\n".join(words)))
+    if renderer:
+        check_renderer()
     return templates
+
+
+def check_renderer() -> None:
+    """The font files are there and WeasyPrint (and its Pango) loads: half a second of imports,
+    which a warm rebuild that reuses its report never spends (build checks it before the first
+    fit or the render, whichever comes first)."""
+    from .report.pdf import check_pdf_export
+
+    check_pdf_export()
 
 
 def _local_paths(cfg: Config, folder: str = "") -> dict[str, str]:
@@ -141,9 +151,11 @@ def analyse(
     progress: Progress = print,
     cache: ResultCache | None = None,
     dataset: Dataset | None = None,
+    before_fit: Callable[[], None] | None = None,
 ) -> tuple[Results, RunRecord, dict[str, bytes]]:
     """Load the data (or take `dataset`) and run every model, cached where possible:
-    (results, run facts, the tuned models and the scaler as skops files)."""
+    (results, run facts, the tuned models and the scaler as skops files). `before_fit` is
+    called once, before the first model that is not in the cache is fitted."""
     from .analysis.blas import blas_libraries
     from .analysis.experiment import run_experiment
 
@@ -151,7 +163,7 @@ def analyse(
     ds = dataset if dataset is not None else load_data(cfg)
     progress(f"data: {ds.source}, {len(ds.y):,} digits ({ds.reason})")
     progress(f"fingerprint: {ds.fingerprint[:16]}")
-    analysis, timings, stored = run_experiment(cfg, ds, progress, cache)
+    analysis, timings, stored = run_experiment(cfg, ds, progress, cache, before_fit)
     results = Results.model_validate(
         {
             "schema_version": SCHEMA_VERSION,
@@ -307,11 +319,18 @@ def build(
     results, templates and code equal those of OUT's latest report, its files are reused.
     """
     out_root = Path(out_root)
-    templates = preflight(cfg, render)
+    templates = preflight(cfg, render, renderer=False)
+    checked: list[bool] = []
+
+    def renderer_ready() -> None:  # before the first fit, or before rendering: once
+        if render and not checked:
+            check_renderer()
+            checked.append(True)
+
     with output_lock(out_root):
         clean_stale(out_root)
         try:
-            results, run, stored = analyse(cfg, progress, cache)
+            results, run, stored = analyse(cfg, progress, cache, before_fit=renderer_ready)
         except BuildInterrupted:
             raise
         except KeyboardInterrupt:
@@ -329,6 +348,7 @@ def build(
                         progress("report: results and templates unchanged, previous report reused")
                         write_run(staging, results, run, figures=False)
                     else:
+                        renderer_ready()
                         write_run(staging, results, run)
                         progress("report: rendering HTML and PDF")
                         write_report(results, staging, templates)

@@ -126,3 +126,14 @@ def test_halving_list_from_the_file(tmp_path):
     cfg = load_config(write(tmp_path, date + '[tuning]\nhalving = ["logreg", "mlp"]\n'))
     assert cfg.tuning.halving == ("logreg", "mlp")
     assert load_config(write(tmp_path, date + "[tuning]\nhalving = []\n")).tuning.halving == ()
+
+
+def test_the_built_in_grids_are_valid_for_scikit_learn():
+    """load_config trusts them without importing scikit-learn (a warm rebuild imports none)."""
+    from reportgen.analysis.models import MODELS
+    from reportgen.config import _validate_grid
+
+    for key, spec in MODELS.items():
+        problems: list[str] = []
+        _validate_grid(key, dict(spec.grid), problems)
+        assert problems == [], key

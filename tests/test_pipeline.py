@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import fcntl
+import os
 import shutil
+import subprocess
+import sys
 
 import pytest
 
@@ -14,7 +17,7 @@ from reportgen.errors import ReportgenError
 from reportgen.report.html import TEMPLATES_DIR
 from reportgen.runs import LOCK_FILE, run_id
 
-from .helpers import completed_runs
+from .helpers import completed_runs, make_mnist_dir
 
 
 @pytest.fixture
@@ -157,3 +160,38 @@ def test_a_title_no_bundled_font_can_draw_stops_the_build_before_any_fit(tmp_pat
             ResultCache(tmp_path / "cache"),
         )
     assert lines == []  # nothing was loaded or fitted
+
+
+def test_missing_weasyprint_stops_a_cold_build_before_any_fit(tmp_path, cfg, monkeypatch):
+    """WeasyPrint is checked once a model must be fitted, before that fit."""
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # import now raises ImportError
+    lines: list[str] = []
+    with pytest.raises(ReportgenError, match="WeasyPrint"):
+        pipeline.build(cfg, tmp_path / "out", lambda m, transient=False: lines.append(m))
+    assert not any("tuned" in line or "default" in line for line in lines), lines
+    assert not (tmp_path / "out" / "report.pdf").exists()
+
+
+def test_a_warm_rebuild_imports_neither_scikit_learn_nor_weasyprint(tmp_path):
+    """All models cached and the report reused: a second in a fresh process, not four. With
+    the built-in grids (a config of its own grids imports scikit-learn to check them) and
+    every digit of the data set (a subset is drawn with scikit-learn)."""
+    data = make_mnist_dir(tmp_path / "mnist", n_train=250, n_test=50)
+    env = {**os.environ, "REPORTGEN_CACHE_DIR": str(tmp_path / "cache")}
+    argv = ["build", "--dataset", f"idx:{data}", "--out", str(tmp_path / "out")]
+    check = (
+        "import sys; from reportgen.cli import main; "
+        f"code = main({argv!r}); "
+        "print(code, sorted({m.split('.')[0] for m in sys.modules} & {'sklearn', 'weasyprint'}))"
+    )
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", check], capture_output=True, text=True, env=env, cwd=tmp_path
+        )
+        for _ in range(2)
+    ]
+    for run in runs:
+        assert run.returncode == 0, run.stderr
+    assert runs[0].stdout.strip().splitlines()[-1] == "0 ['sklearn', 'weasyprint']"
+    assert "previous report reused" in runs[1].stdout
+    assert runs[1].stdout.strip().splitlines()[-1] == "0 []"

@@ -7,6 +7,8 @@ reads entries and fits nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import cache
 from importlib.metadata import version
 from typing import Any
 
@@ -21,8 +23,14 @@ from .models import MODELS, ModelSpec, preprocessing_of
 ANALYSIS_LIBRARIES = ("scikit-learn", "numpy", "scipy")
 
 
+@cache
+def _installed() -> tuple[tuple[str, str], ...]:
+    """The analysis libraries' versions, read once per process (a lookup takes ~20 ms)."""
+    return tuple((lib, version(lib)) for lib in ANALYSIS_LIBRARIES)
+
+
 def _versions() -> dict[str, str]:
-    return {lib: version(lib) for lib in ANALYSIS_LIBRARIES}
+    return dict(_installed())
 
 
 def cache_material(spec: ModelSpec, cfg: Config, ds: Dataset) -> dict[str, Any]:
@@ -87,7 +95,11 @@ class _Split:
 
 
 def run_experiment(
-    cfg: Config, ds: Dataset, progress=print, cache: ResultCache | None = None
+    cfg: Config,
+    ds: Dataset,
+    progress=print,
+    cache: ResultCache | None = None,
+    before_fit: Callable[[], None] | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any], dict[str, bytes]]:
     """Every registered model, default and tuned, from the cache where it can.
 
@@ -96,15 +108,20 @@ def run_experiment(
     were kept is missing).
 
     Every fit runs with tuning.blas_threads BLAS threads (set once the numeric libraries are
-    loaded, when the first thing must be computed)."""
+    loaded, when the first thing must be computed). `before_fit` runs once, before the first
+    model that is not in the cache is fitted (the build's remaining checks)."""
     split = _Split(cfg, ds)
     try:
-        return _run_experiment(cfg, ds, progress, cache or ResultCache(enabled=False), split)
+        return _run_experiment(
+            cfg, ds, progress, cache or ResultCache(enabled=False), split, before_fit
+        )
     finally:
         split.close()
 
 
-def _run_experiment(cfg: Config, ds: Dataset, progress, cache: ResultCache, split: _Split):
+def _run_experiment(
+    cfg: Config, ds: Dataset, progress, cache: ResultCache, split: _Split, before_fit=None
+):
     from .stored import SCALER, dump_model
 
     models: dict[str, Any] = {}
@@ -126,6 +143,9 @@ def _run_experiment(cfg: Config, ds: Dataset, progress, cache: ResultCache, spli
             from .splits import inputs_for
 
             try:
+                if before_fit is not None:  # the rest of the build's checks, once
+                    before_fit()
+                    before_fit = None
                 payload, fitted = fit_model(
                     spec, cfg, inputs_for(key, cfg, ds, split.data), progress
                 )
