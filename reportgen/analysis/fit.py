@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
+from functools import partial
 from typing import Any
+
+from sklearn.model_selection import ParameterGrid
 
 from ..config import Config
 from ..metrics import scorer_sign
 from ..results import ModelPayload
 from .models import ModelSpec, estimator_grid, preprocessing_of
 from .scoring import jsonable, score
-from .search import Progress, Search, run_search
+from .search import Progress, Search, run_search, search_kind
 from .splits import SplitData, as_float32
 from .warning_log import WarningLog, recorded
 
@@ -121,18 +124,25 @@ def fit_model(
     same_fit = cfg.tuning.cv == 0 and searched_whole and not spec.float32
     point = default_point(spec, grid, seed) if same_fit else None
     default_log, tuned_log = WarningLog(), WarningLog()
+    in_race = point is None and spec.search_in_parallel and _races_locally(spec, grid, cfg)
     beside = ThreadPoolExecutor(1, thread_name_prefix="default-fit")
     try:
         # the default fit runs beside the search (its own thread, its own warnings): the
         # search's last candidates leave a core idle, which the default then uses. Not for a
-        # model whose fits must not overlap (memory: ModelSpec.search_in_parallel).
-        own_default = None
-        if point is None and spec.search_in_parallel:
+        # model whose fits must not overlap (memory: ModelSpec.search_in_parallel). In a race
+        # over epochs it is a task of the race's final round instead (racing.epoch_race).
+        own_default, last = None, None
+        if in_race:
+            progress(f"  {spec.name:<21} default  fitting in the race's final round")
+            last = partial(fit_default, spec, data, seed, default_log)
+        elif point is None and spec.search_in_parallel:
             progress(f"  {spec.name:<21} default  fitting beside the search")
             own_default = beside.submit(fit_default, spec, data, seed, default_log)
         elif point is None:
             own_default = _done(fit_default(spec, data, seed, default_log))
-        search = run_search(spec, grid, model_data, cfg, progress)
+        search = run_search(spec, grid, model_data, cfg, progress, last)
+        if in_race:
+            own_default = _done(search.last_result)
         if own_default is not None:
             default, default_seconds, default_model = own_default.result()
             progress(f"  {spec.name:<21} default  {'':>13} {default_seconds:7.1f}s")
@@ -167,3 +177,12 @@ def fit_model(
         {"result": result, "timing": timing, "warnings": default_log.entries + tuned_log.entries}
     )
     return payload, {"default": default_model, "tuned": final}
+
+
+def _races_locally(spec: ModelSpec, grid: dict[str, list[Any]], cfg: Config) -> bool:
+    """Whether this model's candidates race over epochs in this process's threads (a task
+    sent to a Dask worker could not record its warnings here)."""
+    if cfg.tuning.backend == "dask":
+        return False
+    points = list(ParameterGrid(estimator_grid(grid)))
+    return search_kind(spec, points, cfg, lambda *args, **kwargs: None) == "epoch_halving"

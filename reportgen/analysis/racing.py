@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -23,7 +24,7 @@ from ..config import Config
 from ..metrics import SCORERS
 from .epochs import Runner
 from .models import ModelSpec
-from .search import Fit, Progress, _backend, _on_backend, _worker_blas, ranks_by_round
+from .search import Fit, Progress, joblib_backend, on_backend, ranks_by_round, worker_blas
 from .splits import SplitData
 
 START_EPOCHS = 5
@@ -44,7 +45,7 @@ def advance(
     """One task: train a candidate on to `to_epochs` epochs (or its stop), then score it."""
     from sklearn.metrics import get_scorer
 
-    with _worker_blas(blas):
+    with worker_blas(blas):
         runner.advance(X, y, classes, to_epochs)
         runner.score = float(get_scorer(SCORERS[metric])(runner.estimator, X_score, y_score))
     return runner
@@ -59,10 +60,19 @@ def _remaining_cost(runner: Runner, to_epochs: int) -> float:
 
 
 def epoch_race(
-    spec: ModelSpec, points: list[dict], data: SplitData, cfg: Config, progress: Progress
-) -> tuple[dict[str, Any], list[Fit], list[dict[str, Any]]]:
+    spec: ModelSpec,
+    points: list[dict],
+    data: SplitData,
+    cfg: Config,
+    progress: Progress,
+    last: Callable[[], Any] | None = None,
+) -> tuple[dict[str, Any], list[Fit], list[dict[str, Any]], Any]:
     """Race the candidates `points`: (per-candidate results as _grid_results, one Fit per
-    candidate (the finalists' are finished models), the rounds)."""
+    candidate (the finalists' are finished models), the rounds, what `last` returned).
+
+    `last` (the model's default fit) is queued in the final round behind the finalists, in
+    the same pool: with two workers it starts when the first finalist stops, on the core that
+    finalist leaves, and never slows the other, whose epochs are the race's critical path."""
     from joblib import Parallel, delayed
 
     seed = cfg.data.seed
@@ -75,16 +85,21 @@ def epoch_race(
     rounds: list[dict[str, Any]] = []
     blas = cfg.tuning.blas_threads if cfg.tuning.backend == "dask" else None
     epochs, t0 = START_EPOCHS, time.perf_counter()
+    last_result = None
     while True:
         final = len(alive) <= FINALISTS
         to = max(r.estimator.max_iter for r in runners) if final else epochs
         order = sorted(alive, key=lambda i: -_remaining_cost(runners[i], to))
-        with _on_backend(cfg):
-            run = Parallel(n_jobs=cfg.tuning.n_jobs, backend=_backend(cfg))
-            done = run(
-                delayed(advance)(runners[i], X, y, classes, to, X_val, y_val, spec.metric, blas)
-                for i in order
-            )
+        tasks = [
+            delayed(advance)(runners[i], X, y, classes, to, X_val, y_val, spec.metric, blas)
+            for i in order
+        ]
+        if final and last is not None:
+            tasks.append(delayed(last)())
+        with on_backend(cfg):
+            done = Parallel(n_jobs=cfg.tuning.n_jobs, backend=joblib_backend(cfg))(tasks)
+        if final and last is not None:
+            last_result = done.pop()
         for i, runner in zip(order, done, strict=True):
             runners[i], reached[i] = runner, len(rounds)
         rounds.append({"candidates": len(alive), "epochs": None if final else epochs})
@@ -98,7 +113,7 @@ def epoch_race(
         keep = max(FINALISTS, math.ceil(len(alive) / 2))
         alive = sorted(sorted(alive, key=lambda i: -runners[i].score)[:keep])
         epochs *= 2
-    return _results(points, runners, reached), _fits(runners, alive), rounds
+    return _results(points, runners, reached), _fits(runners, alive), rounds, last_result
 
 
 def _results(points: list[dict], runners: list[Runner], reached: list[int]) -> dict[str, Any]:

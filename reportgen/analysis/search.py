@@ -55,6 +55,7 @@ class Search:
     seconds: float
     rounds: list[dict[str, Any]] = field(default_factory=list)  # successive halving only
     kind: str = "grid"  # grid | halving | epoch_halving
+    last_result: Any = None  # what run_search's `last` task returned (a race only)
 
     def fits_of(self, params: dict[str, Any]) -> list[Fit]:
         """The fits (one per fold and round) of the candidate with these parameters."""
@@ -80,13 +81,13 @@ class Search:
         return float(self.cv_results["mean_fit_time"][self.cv_results["params"].index(params)])
 
 
-def _backend(cfg: Config) -> str | None:
+def joblib_backend(cfg: Config) -> str | None:
     """joblib's backend for the tasks: threads of this process, or the Dask cluster."""
     return "threading" if cfg.tuning.backend == "threads" else None
 
 
 @contextlib.contextmanager
-def _on_backend(cfg: Config) -> Iterator[None]:
+def on_backend(cfg: Config) -> Iterator[None]:
     """Tasks in threads share this process's BLAS setting (experiment.blas_threads); on Dask
     each task sets the same thread count on its worker (fit_candidate)."""
     if cfg.tuning.backend == "threads":
@@ -125,7 +126,7 @@ def fit_candidate(
     from sklearn.metrics import get_scorer
 
     estimator = spec.build(seed, **params)
-    with recorded() as caught, _worker_blas(blas):
+    with recorded() as caught, worker_blas(blas):
         t0 = time.perf_counter()
         estimator.fit(X_fit, y_fit)
         seconds = time.perf_counter() - t0
@@ -142,7 +143,7 @@ def _read_only(array: np.ndarray) -> np.ndarray:
 
 
 @contextlib.contextmanager
-def _worker_blas(threads: int | None) -> Iterator[None]:
+def worker_blas(threads: int | None) -> Iterator[None]:
     """On another process (a Dask worker): the BLAS threads of the build, and an allocator set
     for fitting (worker_memory)."""
     if threads is None:
@@ -185,8 +186,8 @@ def _grid_fits(
     blas = cfg.tuning.blas_threads if cfg.tuning.backend == "dask" else None
     jobs = (delayed(fit_candidate)(spec, seed, points[i], *folds[f][:4], blas) for i, f in tasks)
     out, t0 = [], time.perf_counter()
-    with _on_backend(cfg):  # Parallel takes its backend when made: made inside the block
-        run = Parallel(n_jobs=n_jobs, backend=_backend(cfg), return_as="generator")
+    with on_backend(cfg):  # Parallel takes its backend when made: made inside the block
+        run = Parallel(n_jobs=n_jobs, backend=joblib_backend(cfg), return_as="generator")
         for (i, f), (value, seconds, caught, estimator) in zip(tasks, run(jobs), strict=True):
             out.append((i, f, Fit(points[i], value, seconds, caught, estimator, folds[f][4])))
             progress(
@@ -231,13 +232,20 @@ def run_search(
     data: SplitData,
     cfg: Config,
     progress: Progress,
+    last: Callable[[], Any] | None = None,
 ) -> Search:
-    """Every candidate of `grid`: on the validation split (cv = 0) or k folds of train."""
+    """Every candidate of `grid`: on the validation split (cv = 0) or k folds of train.
+
+    `last`, only for a race over epochs (racing.epoch_race), is one more task for the race's
+    pool, queued behind its finalists; its value is Search.last_result."""
     est_grid = estimator_grid(grid)
     points = list(ParameterGrid(est_grid))  # scikit-learn's order: ranks and ties follow it
     t0 = time.perf_counter()
     rounds: list[dict[str, Any]] = []
     kind = search_kind(spec, points, cfg, progress)
+    if last is not None and kind != "epoch_halving":
+        raise ValueError("a last task is for a race over epochs only")
+    last_result = None
     if kind == "halving":
         from .halving import halving_search
 
@@ -246,7 +254,7 @@ def run_search(
     elif kind == "epoch_halving":
         from .racing import epoch_race
 
-        results, fits, rounds = epoch_race(spec, points, data, cfg, progress)
+        results, fits, rounds, last_result = epoch_race(spec, points, data, cfg, progress, last)
     else:
         tasks = _grid_fits(spec, points, data, cfg, progress)
         results, fits = _grid_results(points, tasks), [f for _, _, f in tasks]
@@ -263,6 +271,7 @@ def run_search(
         time.perf_counter() - t0,
         rounds,
         kind,
+        last_result,
     )
 
 

@@ -158,3 +158,21 @@ def test_a_grid_of_two_is_searched_whole(split, fast_config):
     grid = {"hidden_layer_sizes": [[8], [16]], "max_iter": [20]}
     search = run_search(MLP, grid, split, _racing(fast_config, grid), _quiet)
     assert search.kind == "grid"
+
+
+def test_in_a_race_the_default_is_fitted_in_the_final_round_as_on_its_own(split, fast_config):
+    """The default fit is the race's last task, queued behind the finalists; it is the same
+    fit, scores and warnings as one fitted alone."""
+    from reportgen.analysis.fit import fit_default
+    from reportgen.analysis.warning_log import WarningLog
+
+    lines: list[str] = []
+    cfg = _racing(fast_config)
+    payload, models = fit_model(MLP, cfg, split, lambda m, transient=False: lines.append(m))
+    assert any("default  fitting in the race's final round" in line for line in lines)
+    log = WarningLog()
+    alone, _, model = fit_default(MLP, split, cfg.data.seed, log)
+    assert payload.result.default == type(payload.result.default).model_validate(alone)
+    _same_model(models["default"], model)
+    defaults = [w.model_dump() for w in payload.warnings if w.phase == "default"]
+    assert defaults == log.entries
