@@ -251,6 +251,9 @@ class TargetSummary(Schema):
 
 
 class FirstDigits(Schema):
+    """The digits figure's images and labels: the training split's first nine (older runs kept
+    the data set's first nine)."""
+
     labels: Annotated[list[Digit], Field(max_length=9)]
     pixels: Annotated[
         list[Annotated[list[Pixel], Field(min_length=N_PIXELS, max_length=N_PIXELS)]],

@@ -45,9 +45,11 @@ def data_facts(ds: Dataset, data: SplitData) -> dict[str, Any]:
             "length": n,
             "categories": sorted(int(c) for c in np.unique(y)),
         },
+        # the training split's first nine: shuffled by the split, so they show several digits
+        # even where the data set is sorted by label (the embedded sample is)
         "first_digits": {
-            "labels": y[:9].tolist(),
-            "pixels": X[:9].tolist(),
+            "labels": y[data.idx["train"][:9]].tolist(),
+            "pixels": X[data.idx["train"][:9]].tolist(),
         },
     }
 

@@ -350,7 +350,7 @@ def figure_alts(results: Results, lang: Language) -> dict[str, str]:
         if m.family == "regression"
     ]
     return {
-        "digits": _("The first nine images of the data set, labelled %(labels)s")
+        "digits": _("The first nine images of the training split, labelled %(labels)s")
         % {"labels": lang.join([str(label) for label in data.first_digits.labels])},
         "class_distribution": _(
             "Bar chart of the number of images per digit in the training, validation and test "

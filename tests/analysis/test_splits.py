@@ -53,3 +53,17 @@ def test_each_model_gets_the_scaling_the_config_names(small, split, fast_config)
     assert inputs_for("logreg", fast_config, small, split) is split
     data = dataclasses.replace(fast_config.data, divide_by_255=())
     assert inputs_for("mlp", dataclasses.replace(fast_config, data=data), small, split) is split
+
+
+def test_the_digits_figure_shows_the_training_splits_first_nine(sample):
+    """The embedded sample is sorted by label: its own first nine are all zeros. The training
+    split's first nine (shuffled by the split) show several digits."""
+    from reportgen.analysis.facts import data_facts
+
+    assert set(sample.y[:9].tolist()) == {0}
+    data = split_and_scale(sample, (0.8, 0.1, 0.1), seed=42)
+    first = data_facts(sample, data)["first_digits"]
+    rows = data.idx["train"][:9]
+    assert first["labels"] == sample.y[rows].tolist()
+    assert first["pixels"] == sample.X[rows].tolist()
+    assert len(set(first["labels"])) >= 5
