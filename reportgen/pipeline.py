@@ -7,6 +7,7 @@ report/) and the schema between them in results.py.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
@@ -320,12 +321,8 @@ def build(
     """
     out_root = Path(out_root)
     templates = preflight(cfg, render, renderer=False)
-    checked: list[bool] = []
-
-    def renderer_ready() -> None:  # before the first fit, or before rendering: once
-        if render and not checked:
-            check_renderer()
-            checked.append(True)
+    # before the first fit or before rendering, whichever comes first; once
+    renderer_ready = functools.cache(check_renderer) if render else lambda: None
 
     with output_lock(out_root):
         clean_stale(out_root)

@@ -132,42 +132,40 @@ def test_render_key_covers_every_module_of_every_subpackage(tmp_path):
     assert pipeline.render_key("{}", package=package) == before
 
 
+def _refused(cfg, tmp_path, match: str) -> list[str]:
+    """Build `cfg`, which must fail with an error matching `match`: the progress lines."""
+    lines: list[str] = []
+    with pytest.raises(ReportgenError, match=match):
+        pipeline.build(
+            cfg,
+            tmp_path / "out",
+            lambda m, transient=False: lines.append(m),
+            ResultCache(tmp_path / "cache"),
+        )
+    return lines
+
+
 def test_a_broken_template_stops_the_build_before_any_fit(tmp_path, cfg):
     custom = tmp_path / "tpl" / "sv"
     custom.mkdir(parents=True)
     (custom / "metod.html").write_text("<p>{% if %}</p>\n")
     report = dataclasses.replace(cfg.report, templates_dir=str(tmp_path / "tpl"))
-    lines: list[str] = []
-    with pytest.raises(ReportgenError, match=r"metod\.html line 1"):
-        pipeline.build(
-            dataclasses.replace(cfg, report=report),
-            tmp_path / "out",
-            lambda m, transient=False: lines.append(m),
-            ResultCache(tmp_path / "cache"),
-        )
+    lines = _refused(dataclasses.replace(cfg, report=report), tmp_path, r"metod\.html line 1")
     assert lines == []  # nothing was loaded or fitted
     assert not (tmp_path / "cache").exists()
 
 
 def test_a_title_no_bundled_font_can_draw_stops_the_build_before_any_fit(tmp_path, cfg):
     report = dataclasses.replace(cfg.report, author="Anna \U0001d4d0ndersson")  # MATHEMATICAL A
-    lines: list[str] = []
-    with pytest.raises(ReportgenError, match=r"U\+1D4D0 .*none of the bundled fonts"):
-        pipeline.build(
-            dataclasses.replace(cfg, report=report),
-            tmp_path / "out",
-            lambda m, transient=False: lines.append(m),
-            ResultCache(tmp_path / "cache"),
-        )
+    match = r"U\+1D4D0 .*none of the bundled fonts"
+    lines = _refused(dataclasses.replace(cfg, report=report), tmp_path, match)
     assert lines == []  # nothing was loaded or fitted
 
 
 def test_missing_weasyprint_stops_a_cold_build_before_any_fit(tmp_path, cfg, monkeypatch):
     """WeasyPrint is checked once a model must be fitted, before that fit."""
     monkeypatch.setitem(sys.modules, "weasyprint", None)  # import now raises ImportError
-    lines: list[str] = []
-    with pytest.raises(ReportgenError, match="WeasyPrint"):
-        pipeline.build(cfg, tmp_path / "out", lambda m, transient=False: lines.append(m))
+    lines = _refused(cfg, tmp_path, "WeasyPrint")
     assert not any("tuned" in line or "default" in line for line in lines), lines
     assert not (tmp_path / "out" / "report.pdf").exists()
 
