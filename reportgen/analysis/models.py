@@ -40,6 +40,9 @@ class ModelSpec:
     # trained epoch by epoch with partial_fit, resumable as fit() would go on (analysis/epochs.py):
     # its candidates can race over epochs (tuning.epoch_halving)
     resumable: bool = False
+    # candidates that differ only in max_iter are one L-BFGS run, read at each max_iter
+    # (analysis/lbfgs_path.py): the same models for the cost of the longest
+    lbfgs_path: bool = False
     # A rough ordering of candidates by fit time, slowest first (larger key = slower). Threads
     # that start the long fits first finish together; the report still lists candidates in
     # scikit-learn's order. It changes no result.
@@ -122,6 +125,7 @@ MODELS: dict[str, ModelSpec] = {
             _estimator("sklearn.linear_model.LogisticRegression"),
             {"C": [0.01, 0.1, 1.0], "max_iter": [100, 300]},
             cost=lambda p: (p.get("max_iter", 100), p.get("C", 1.0)),  # weak penalty: more steps
+            lbfgs_path=True,
         ),
         ModelSpec(
             "mlp",

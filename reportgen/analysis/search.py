@@ -175,27 +175,44 @@ def _folds(spec: ModelSpec, data: SplitData, k: int, seed: int) -> list[tuple[An
 def _grid_fits(
     spec: ModelSpec, points: list[dict], data: SplitData, cfg: Config, progress: Progress
 ) -> list[tuple[int, int, Fit]]:
-    """Every (candidate, fold) task, slowest candidates first: (candidate, fold, Fit) each."""
+    """Every (candidate, fold) task, slowest candidates first: (candidate, fold, Fit) each.
+
+    Candidates that share one L-BFGS run (lbfgs_path) are one task per fold."""
     from joblib import Parallel, delayed
+
+    from .lbfgs_path import fit_path, path_groups
 
     seed, k = cfg.data.seed, cfg.tuning.cv
     folds = _folds(spec, data, k, seed)
-    slowest_first = sorted(range(len(points)), key=lambda i: spec.cost(points[i]), reverse=True)
-    tasks = [(i, f) for i in slowest_first for f in range(len(folds))]
+    groups = path_groups(spec, points, seed)
+    slowest_first = sorted(groups, key=lambda g: spec.cost(points[g[-1]]), reverse=True)
+    tasks = [(g, f) for g in slowest_first for f in range(len(folds))]
     n_jobs = cfg.tuning.n_jobs if spec.search_in_parallel else 1
     blas = cfg.tuning.blas_threads if cfg.tuning.backend == "dask" else None
-    jobs = (delayed(fit_candidate)(spec, seed, points[i], *folds[f][:4], blas) for i, f in tasks)
-    out, t0 = [], time.perf_counter()
+
+    def task(group: list[int], fold: int) -> Any:
+        args = (*folds[fold][:4], blas)
+        if len(group) == 1:
+            return delayed(_as_list)(fit_candidate, spec, seed, points[group[0]], *args)
+        return delayed(fit_path)(spec, seed, [points[i] for i in group], *args)
+
+    out, t0, n_fits = [], time.perf_counter(), len(points) * len(folds)
     with on_backend(cfg):  # Parallel takes its backend when made: made inside the block
         run = Parallel(n_jobs=n_jobs, backend=joblib_backend(cfg), return_as="generator")
-        for (i, f), (value, seconds, caught, estimator) in zip(tasks, run(jobs), strict=True):
-            out.append((i, f, Fit(points[i], value, seconds, caught, estimator, folds[f][4])))
+        for (group, f), fitted in zip(tasks, run(task(g, f) for g, f in tasks), strict=True):
+            for i, (value, seconds, caught, estimator) in zip(group, fitted, strict=True):
+                out.append((i, f, Fit(points[i], value, seconds, caught, estimator, folds[f][4])))
             progress(
-                f"  {spec.name:<21} tuned    {len(out):>3}/{len(tasks)} fits "
+                f"  {spec.name:<21} tuned    {len(out):>3}/{n_fits} fits "
                 f"{time.perf_counter() - t0:7.1f}s",
                 transient=True,
             )
     return out
+
+
+def _as_list(fit: Callable[..., Any], *args: Any) -> list[Any]:
+    """A one-candidate task's result as a group's: a list of one."""
+    return [fit(*args)]
 
 
 def _grid_results(points: list[dict], fits: list[tuple[int, int, Fit]]) -> dict[str, Any]:
