@@ -4,6 +4,8 @@ path (a build, verify's processes, a Dask worker), because it changes the last d
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import Any
 
 
@@ -31,3 +33,18 @@ def blas_libraries() -> list[str]:
         if name not in found:
             found.append(name)
     return sorted(found)
+
+
+@contextlib.contextmanager
+def worker_blas(threads: int | None) -> Iterator[None]:
+    """On another process (a Dask worker): the BLAS threads of the build, and an allocator set
+    for fitting (worker_memory)."""
+    if threads is None:
+        yield
+        return
+    from .worker_memory import fit_friendly_malloc
+
+    fit_friendly_malloc()
+
+    with blas_threads(threads):
+        yield

@@ -21,6 +21,8 @@ from sklearn.model_selection import KFold, ParameterGrid, StratifiedKFold
 
 from ..config import Config
 from ..metrics import SCORERS
+from .blas import worker_blas
+from .lbfgs_path import fit_path, path_groups
 from .models import CLASSIFICATION, ModelSpec, estimator_grid
 from .splits import SplitData
 from .warning_log import recorded
@@ -55,7 +57,7 @@ class Search:
     seconds: float
     rounds: list[dict[str, Any]] = field(default_factory=list)  # successive halving only
     kind: str = "grid"  # grid | halving | epoch_halving
-    last_result: Any = None  # what run_search's `last` task returned (a race only)
+    last_result: Any = None  # what run_search's extra task returned (a race only)
 
     def fits_of(self, params: dict[str, Any]) -> list[Fit]:
         """The fits (one per fold and round) of the candidate with these parameters."""
@@ -142,22 +144,6 @@ def _read_only(array: np.ndarray) -> np.ndarray:
     return view
 
 
-@contextlib.contextmanager
-def worker_blas(threads: int | None) -> Iterator[None]:
-    """On another process (a Dask worker): the BLAS threads of the build, and an allocator set
-    for fitting (worker_memory)."""
-    if threads is None:
-        yield
-        return
-    from .blas import blas_threads
-    from .worker_memory import fit_friendly_malloc
-
-    fit_friendly_malloc()
-
-    with blas_threads(threads):
-        yield
-
-
 def _folds(spec: ModelSpec, data: SplitData, k: int, seed: int) -> list[tuple[Any, ...]]:
     """(X_fit, y_fit, X_score, y_score, full) per fold: the validation split, or k of train."""
     if k == 0:
@@ -180,8 +166,6 @@ def _grid_fits(
     Candidates that share one L-BFGS run (lbfgs_path) are one task per fold."""
     from joblib import Parallel, delayed
 
-    from .lbfgs_path import fit_path, path_groups
-
     seed, k = cfg.data.seed, cfg.tuning.cv
     folds = _folds(spec, data, k, seed)
     groups = path_groups(spec, points, seed)
@@ -193,13 +177,14 @@ def _grid_fits(
     def task(group: list[int], fold: int) -> Any:
         args = (*folds[fold][:4], blas)
         if len(group) == 1:
-            return delayed(_as_list)(fit_candidate, spec, seed, points[group[0]], *args)
+            return delayed(fit_candidate)(spec, seed, points[group[0]], *args)
         return delayed(fit_path)(spec, seed, [points[i] for i in group], *args)
 
     out, t0, n_fits = [], time.perf_counter(), len(points) * len(folds)
     with on_backend(cfg):  # Parallel takes its backend when made: made inside the block
         run = Parallel(n_jobs=n_jobs, backend=joblib_backend(cfg), return_as="generator")
         for (group, f), fitted in zip(tasks, run(task(g, f) for g, f in tasks), strict=True):
+            fitted = fitted if len(group) > 1 else [fitted]  # fit_path gives one per candidate
             for i, (value, seconds, caught, estimator) in zip(group, fitted, strict=True):
                 out.append((i, f, Fit(points[i], value, seconds, caught, estimator, folds[f][4])))
             progress(
@@ -208,11 +193,6 @@ def _grid_fits(
                 transient=True,
             )
     return out
-
-
-def _as_list(fit: Callable[..., Any], *args: Any) -> list[Any]:
-    """A one-candidate task's result as a group's: a list of one."""
-    return [fit(*args)]
 
 
 def _grid_results(points: list[dict], fits: list[tuple[int, int, Fit]]) -> dict[str, Any]:
@@ -250,17 +230,19 @@ def run_search(
     cfg: Config,
     progress: Progress,
     last: Callable[[], Any] | None = None,
+    finish: dict[str, Any] | None = None,
 ) -> Search:
     """Every candidate of `grid`: on the validation split (cv = 0) or k folds of train.
 
-    `last`, only for a race over epochs (racing.epoch_race), is one more task for the race's
-    pool, queued behind its finalists; its value is Search.last_result."""
+    `last` and `finish`, only for a race over epochs (racing.epoch_race): one more task for
+    the race's pool, queued behind its finalists (`last()`, or the candidate with the
+    parameters `finish` trained on to its end); its value is Search.last_result."""
     est_grid = estimator_grid(grid)
     points = list(ParameterGrid(est_grid))  # scikit-learn's order: ranks and ties follow it
     t0 = time.perf_counter()
     rounds: list[dict[str, Any]] = []
     kind = search_kind(spec, points, cfg, progress)
-    if last is not None and kind != "epoch_halving":
+    if (last is not None or finish is not None) and kind != "epoch_halving":
         raise ValueError("a last task is for a race over epochs only")
     last_result = None
     if kind == "halving":
@@ -271,7 +253,9 @@ def run_search(
     elif kind == "epoch_halving":
         from .racing import epoch_race
 
-        results, fits, rounds, last_result = epoch_race(spec, points, data, cfg, progress, last)
+        results, fits, rounds, last_result = epoch_race(
+            spec, points, data, cfg, progress, last, finish
+        )
     else:
         tasks = _grid_fits(spec, points, data, cfg, progress)
         results, fits = _grid_results(points, tasks), [f for _, _, f in tasks]
