@@ -29,11 +29,12 @@ from .errors import InputError
 from .files import MAX_DOCUMENT_BYTES, read_bounded
 from .metrics import ACCURACY, RMSE
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 # Versions this reportgen reads. 1: before dataset.files (a run's paths were recorded whole);
 # 2: before report.lang and report.pdf_variant (Swedish, untagged), with Swedish model names;
-# 3: before tuning.epoch_halving (no search raced over epochs).
-READABLE_VERSIONS = (1, 2, 3, 4)
+# 3: before tuning.epoch_halving (no search raced over epochs);
+# 4: before models.*.default_float32 (every default was fitted on float64).
+READABLE_VERSIONS = (1, 2, 3, 4, 5)
 RESULTS_FILE = "results.json"
 RUN_FILE = "run.json"
 N_CLASSES = 10
@@ -379,7 +380,9 @@ class ModelResult(Schema):
     family: Literal["regression", "classification"]
     metric: Literal["rmse", "accuracy"]
     preprocessing: Literal["standard_scaler", "divide_by_255"] = STANDARD_SCALER
-    float32: bool
+    float32: bool  # the search's features were float32
+    # so were the default fit's: schema 5 has it; before, every default was fitted on float64
+    default_float32: bool | None = None
     default_from_search: bool
     default: DefaultFit
     tuned: TunedFit
@@ -451,6 +454,13 @@ class Results(Schema):
                 "dataset.files: missing (schema {version} has it)",
                 {"version": self.schema_version},
             )
+        for key, model in self.models.items():
+            if self.schema_version >= 5 and model.default_float32 is None:
+                raise PydanticCustomError(
+                    "models",
+                    "models.{key}.default_float32: missing (schema {version} has it)",
+                    {"key": key, "version": self.schema_version},
+                )
         missing = [k for k in MODELS if k not in self.models]
         if missing:
             raise PydanticCustomError(

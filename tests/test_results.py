@@ -46,7 +46,7 @@ def test_readers_get_typed_objects(results):
 def test_wrong_schema_version_says_rebuild(results_data):
     results_data["schema_version"] = SCHEMA_VERSION + 1
     with pytest.raises(
-        InputError, match="schema_version 5, this reportgen reads 1, 2, 3 and 4: rebuild"
+        InputError, match="schema_version 6, this reportgen reads 1, 2, 3, 4 and 5: rebuild"
     ):
         parse_results(json.dumps(results_data))
 
@@ -89,7 +89,8 @@ def test_the_config_record_has_every_config_key():
 def test_a_frozen_build_gives_the_same_bytes(tmp_path, fixture_path):
     """A fast build of 300 sample digits equals tests/fixtures/results_fast.json, byte for byte
     (made before the package was split into subpackages; since then only data.first_digits
-    changed, to the training split's first nine). Other library versions may change the last
+    changed, to the training split's first nine, and schema 5 added each model's
+    default_float32, every score staying as it was). Other library versions may change the last
     digits of a float, so the test needs the versions the file records."""
     frozen = fixture_path.parent / "results_fast.json"
     expected = parse_results(frozen.read_text(encoding="utf-8"))
@@ -128,6 +129,15 @@ def test_a_schema_1_document_still_reads_and_keeps_its_bytes(fixture_path):
     results = parse_results(old)
     assert results.schema_version == 1 and results.dataset.files is None
     assert results.to_json() == old
+
+
+def test_schema_5_requires_each_defaults_precision(results_data):
+    results_data["schema_version"] = 5  # the sample run is schema 4: no default_float32
+    with pytest.raises(InputError, match=r"models\.linear\.default_float32: missing"):
+        parse_results(json.dumps(results_data))
+    for model in results_data["models"].values():
+        model["default_float32"] = model["float32"]
+    assert parse_results(json.dumps(results_data)).models["mlp"].default_float32 is True
 
 
 def test_schema_2_requires_the_data_files(results_data):

@@ -51,6 +51,8 @@ def cache_material(spec: ModelSpec, cfg: Config, ds: Dataset) -> dict[str, Any]:
         "versions": _versions(),
         # only when set: the keys of models that do not race stay those of earlier versions
         **({"epoch_halving": True} if races(spec, cfg) else {}),
+        # a float32 model's default is fitted on float32 too (results schema 5); it was float64
+        **({"default_float32": True} if spec.float32 else {}),
     }
 
 
@@ -119,6 +121,14 @@ def run_experiment(
         split.close()
 
 
+def _with_default_precision(result: Any) -> Any:
+    """A result cached before results schema 5 does not say what its default was fitted on:
+    float64, then for every model (a float32 model's key has changed since)."""
+    if result.default_float32 is None:
+        return result.model_copy(update={"default_float32": False})
+    return result
+
+
 def _run_experiment(
     cfg: Config, ds: Dataset, progress, cache: ResultCache, split: _Split, before_fit=None
 ):
@@ -158,7 +168,7 @@ def _run_experiment(
         if model_file is not None:
             stored[key] = model_file
         timings[key] = {"cached": cached, **payload.timing.model_dump()}
-        models[key] = payload.result
+        models[key] = _with_default_precision(payload.result)
         warnings_seen += payload.warnings
     facts_key = model_key(facts_material(cfg, ds))
     facts, _ = cache.get(facts_key, FactsPayload)

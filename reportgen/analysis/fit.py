@@ -107,24 +107,39 @@ def tuned_result(
     return result, timing, final
 
 
+def race_default(
+    spec: ModelSpec, runner: Any, data: SplitData, log: WarningLog
+) -> tuple[dict, float, Any]:
+    """The default model from a race over epochs: its candidate, trained on to its own stop in
+    the race's final round (racing.epoch_race). A resumed run is the plain fit (epochs.Runner),
+    so this is the default fit itself; its seconds are all its epochs."""
+    log.add(spec.key, "default", runner.warnings)
+    model = runner.finish()
+    return score(spec, model, data), runner.seconds, model
+
+
 def fit_model(
     spec: ModelSpec, cfg: Config, data: SplitData, progress: Progress
 ) -> tuple[ModelPayload, Any]:
     """Default and tuned fits of one model: (its results, timing and warnings; both models).
 
-    The default model is scikit-learn's defaults on the float64 features, as a plain user would
-    fit it. It is taken from the search when that search was this very fit: the grid holds the
-    default parameters, tuning uses the validation split, the full grid is searched on float64.
-    Else it is fitted on its own. The search may use float32 (ModelSpec.float32) for speed.
+    Both are fitted on the model's features: float64, or float32 for a model searched on
+    float32 (ModelSpec.float32), so that default and tuned differ in their parameters only.
+    The default is taken from the search when the search made that very fit: tuning uses the
+    validation split, the grid holds the default parameters, and the full grid is searched or
+    the candidates race over epochs (the race trains that candidate on to its end). Else it is
+    fitted on its own.
     """
     t0 = time.perf_counter()
     seed, grid = cfg.data.seed, cfg.grids[spec.key]
     model_data = as_float32(data) if spec.float32 else data
-    searched_whole = spec.key not in cfg.tuning.halving + cfg.tuning.epoch_halving
-    same_fit = cfg.tuning.cv == 0 and searched_whole and not spec.float32
+    kind = _search_kind(spec, grid, cfg)
+    # a race in this process's threads: a task sent to a Dask worker could not record the
+    # warnings of a default fitted there (`last`)
+    in_race = kind == "epoch_halving" and spec.search_in_parallel and cfg.tuning.backend != "dask"
+    same_fit = cfg.tuning.cv == 0 and (kind == "grid" or in_race)
     point = default_point(spec, grid, seed) if same_fit else None
     default_log, tuned_log = WarningLog(), WarningLog()
-    in_race = point is None and spec.search_in_parallel and _races_locally(spec, grid, cfg)
     beside = ThreadPoolExecutor(1, thread_name_prefix="default-fit")
     try:
         # the default fit runs beside the search (its own thread, its own warnings): the
@@ -132,16 +147,19 @@ def fit_model(
         # model whose fits must not overlap (memory: ModelSpec.search_in_parallel). In a race
         # over epochs it is a task of the race's final round instead (racing.epoch_race).
         own_default, last = None, None
-        if in_race:
+        if in_race and point is not None:
+            progress(f"  {spec.name:<21} default  its candidate goes on to its end in the race")
+        elif in_race:
             progress(f"  {spec.name:<21} default  fitting in the race's final round")
-            last = partial(fit_default, spec, data, seed, default_log)
+            last = partial(fit_default, spec, model_data, seed, default_log)
         elif point is None and spec.search_in_parallel:
             progress(f"  {spec.name:<21} default  fitting beside the search")
-            own_default = beside.submit(fit_default, spec, data, seed, default_log)
+            own_default = beside.submit(fit_default, spec, model_data, seed, default_log)
         elif point is None:
-            own_default = _done(fit_default(spec, data, seed, default_log))
-        search = run_search(spec, grid, model_data, cfg, progress, last)
-        if in_race:
+            own_default = _done(fit_default(spec, model_data, seed, default_log))
+        finish = point if in_race else None
+        search = run_search(spec, grid, model_data, cfg, progress, last, finish)
+        if last is not None:
             own_default = _done(search.last_result)
         if own_default is not None:
             default, default_seconds, default_model = own_default.result()
@@ -152,9 +170,14 @@ def fit_model(
         beside.shutdown(wait=False, cancel_futures=True)
     n_fits = len(search.fits)  # candidates x folds, the rounds' fits, or the racers
     progress(f"  {spec.name:<21} tuned    {n_fits:>4}/{n_fits} fits {search.seconds:7.1f}s")
-    if point is not None:
+    if finish is not None:
+        default, default_seconds, default_model = race_default(
+            spec, search.last_result, model_data, default_log
+        )
+        progress(f"  {spec.name:<21} default  (its candidate, trained on) {default_seconds:7.1f}s")
+    elif point is not None:
         default, default_seconds, default_model = default_from_search(
-            spec, search, point, data, default_log
+            spec, search, point, model_data, default_log
         )
         progress(f"  {spec.name:<21} default  (a candidate of the search)")
     tuned, tuned_timing, final = tuned_result(spec, search, model_data, tuned_log)
@@ -164,6 +187,7 @@ def fit_model(
         "metric": spec.metric,
         "preprocessing": preprocessing_of(spec.key, cfg),
         "float32": spec.float32,
+        "default_float32": spec.float32,
         "default_from_search": point is not None,
         "default": default,
         "tuned": tuned,
@@ -179,10 +203,7 @@ def fit_model(
     return payload, {"default": default_model, "tuned": final}
 
 
-def _races_locally(spec: ModelSpec, grid: dict[str, list[Any]], cfg: Config) -> bool:
-    """Whether this model's candidates race over epochs in this process's threads (a task
-    sent to a Dask worker could not record its warnings here)."""
-    if cfg.tuning.backend == "dask":
-        return False
+def _search_kind(spec: ModelSpec, grid: dict[str, list[Any]], cfg: Config) -> str:
+    """How run_search will search this model's grid (search.search_kind), said quietly."""
     points = list(ParameterGrid(estimator_grid(grid)))
-    return search_kind(spec, points, cfg, lambda *args, **kwargs: None) == "epoch_halving"
+    return search_kind(spec, points, cfg, lambda *args, **kwargs: None)

@@ -13,6 +13,7 @@ half after 5 epochs and the better two after 10 (measured on full MNIST: README)
 
 from __future__ import annotations
 
+import copy
 import math
 import time
 from collections.abc import Callable
@@ -22,9 +23,10 @@ import numpy as np
 
 from ..config import Config
 from ..metrics import SCORERS
+from .blas import worker_blas
 from .epochs import Runner
 from .models import ModelSpec
-from .search import Fit, Progress, joblib_backend, on_backend, ranks_by_round, worker_blas
+from .search import Fit, Progress, joblib_backend, on_backend, ranks_by_round
 from .splits import SplitData
 
 START_EPOCHS = 5
@@ -66,13 +68,19 @@ def epoch_race(
     cfg: Config,
     progress: Progress,
     last: Callable[[], Any] | None = None,
+    finish: dict[str, Any] | None = None,
 ) -> tuple[dict[str, Any], list[Fit], list[dict[str, Any]], Any]:
     """Race the candidates `points`: (per-candidate results as _grid_results, one Fit per
-    candidate (the finalists' are finished models), the rounds, what `last` returned).
+    candidate (the finalists' are finished models), the rounds, the extra task's result).
 
-    `last` (the model's default fit) is queued in the final round behind the finalists, in
-    the same pool: with two workers it starts when the first finalist stops, on the core that
-    finalist leaves, and never slows the other, whose epochs are the race's critical path."""
+    One extra task may join the final round, queued behind the finalists in the same pool:
+    with two workers it starts when the first finalist stops, on the core that finalist
+    leaves, and never slows the other, whose epochs are the race's critical path. It is
+    `last()` (the model's default, fitted on its own), or, for `finish` (the parameters of the
+    default, when the grid holds them), a copy of that candidate's runner trained on from where
+    the race left it to its own stop: a finished Runner, the plain fit (epochs.Runner). A
+    finalist needs no extra task: its own finished runner is returned. The race's record of the
+    candidate (its score and epochs when it left) is not changed."""
     from joblib import Parallel, delayed
 
     seed = cfg.data.seed
@@ -86,6 +94,7 @@ def epoch_race(
     blas = cfg.tuning.blas_threads if cfg.tuning.backend == "dask" else None
     epochs, t0 = START_EPOCHS, time.perf_counter()
     last_result = None
+    chosen = points.index(finish) if finish is not None else None
     while True:
         final = len(alive) <= FINALISTS
         to = max(r.estimator.max_iter for r in runners) if final else epochs
@@ -94,11 +103,18 @@ def epoch_race(
             delayed(advance)(runners[i], X, y, classes, to, X_val, y_val, spec.metric, blas)
             for i in order
         ]
-        if final and last is not None:
+        extra = final and (last is not None or (chosen is not None and chosen not in alive))
+        if extra and last is not None:
             tasks.append(delayed(last)())
+        elif extra:
+            going_on = copy.deepcopy(runners[chosen])
+            to_end = going_on.estimator.max_iter
+            tasks.append(
+                delayed(advance)(going_on, X, y, classes, to_end, X_val, y_val, spec.metric, blas)
+            )
         with on_backend(cfg):
             done = Parallel(n_jobs=cfg.tuning.n_jobs, backend=joblib_backend(cfg))(tasks)
-        if final and last is not None:
+        if extra:
             last_result = done.pop()
         for i, runner in zip(order, done, strict=True):
             runners[i], reached[i] = runner, len(rounds)
@@ -109,6 +125,8 @@ def epoch_race(
             transient=True,
         )
         if final:
+            if chosen is not None and chosen in alive:
+                last_result = runners[chosen]
             break
         keep = max(FINALISTS, math.ceil(len(alive) / 2))
         alive = sorted(sorted(alive, key=lambda i: -runners[i].score)[:keep])

@@ -310,8 +310,16 @@ def _speed(results: Results, names: dict[str, str]) -> dict[str, Any]:
     return {
         "n_jobs": results.config.tuning.n_jobs,
         "float32": [names[k] for k, m in results.models.items() if m.float32],
+        # the defaults fitted on float32 too (schema 5); before, every default was float64
+        "default_float32": [names[k] for k, m in results.models.items() if m.default_float32],
         "default_from_search": [
             _mid_sentence(k, names[k]) for k, m in results.models.items() if m.default_from_search
+        ],
+        # a default from a race over epochs: its candidate was trained on to its own stop
+        "default_raced": [
+            _mid_sentence(k, names[k])
+            for k, m in results.models.items()
+            if m.default_from_search and m.tuned.search == "epoch_halving"
         ],
     }
 

@@ -86,3 +86,23 @@ def test_disabled_cache_and_clear(tmp_path, fast_config, tiny):
     run(fast_config, tiny, on)
     assert on.clear() == len(MODELS) + 1  # and the data study's facts
     assert not list(tmp_path.glob("*/*.json"))
+
+
+def test_an_entry_from_before_schema_5_says_its_default_was_float64(tmp_path, fast_config, tiny):
+    """Entries cached before each default's precision was recorded still answer: their
+    defaults were fitted on float64. A float32 model's key has changed, as its default has."""
+    from reportgen.results import ModelPayload
+
+    cache = ResultCache(tmp_path)
+    first, _, _ = run(fast_config, tiny, cache)
+    key = model_key(cache_material(MODELS["ridge"], fast_config, tiny))
+    payload, _ = cache.get(key, ModelPayload)
+    older = payload.result.model_copy(update={"default_float32": None})
+    cache.put(key, payload.model_copy(update={"result": older}))
+    second, timings, _ = run(fast_config, tiny, cache)
+    assert timings["ridge"]["cached"] is True
+    assert second["models"]["ridge"].default_float32 is False
+    assert first == second
+    material = cache_material(MODELS["mlp"], fast_config, tiny)
+    assert material["default_float32"] is True
+    assert "default_float32" not in cache_material(MODELS["ridge"], fast_config, tiny)

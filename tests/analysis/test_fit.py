@@ -10,7 +10,7 @@ import pytest
 from reportgen.analysis.fit import fit_default, fit_model, tuned_result
 from reportgen.analysis.models import CLASSIFICATION, MODELS
 from reportgen.analysis.search import run_search
-from reportgen.analysis.splits import split_and_scale
+from reportgen.analysis.splits import as_float32, split_and_scale
 from reportgen.analysis.warning_log import WarningLog
 
 
@@ -110,7 +110,7 @@ def test_parallel_search_gives_the_serial_results(split, fast_config, fast_grids
     assert results[0] == results[1]
 
 
-def test_mlp_searches_on_float32_and_fits_its_default_on_float64(split, fast_config, monkeypatch):
+def test_mlp_searches_and_fits_its_default_on_float32(split, fast_config, monkeypatch):
     import reportgen.analysis.fit as experiment
 
     seen = []
@@ -128,9 +128,10 @@ def test_mlp_searches_on_float32_and_fits_its_default_on_float64(split, fast_con
     monkeypatch.setattr(experiment, "fit_default", spy_default)
     payload, _ = experiment.fit_model(MODELS["mlp"], fast_config, split, lambda *a, **k: None)
     payload = payload.model_dump(exclude_none=True)
-    # a float32 search is not the plain float64 default fit, so the default is fitted on its own
-    assert seen == [("default", np.float64), ("search", np.float32)]
+    # the grid lacks the default parameters: the default is fitted on its own, on float32 too
+    assert seen == [("default", np.float32), ("search", np.float32)]
     assert payload["result"]["float32"] is True
+    assert payload["result"]["default_float32"] is True
     assert payload["result"]["default_from_search"] is False
     assert split.X["train"].dtype == np.float64  # the caller's data is untouched
 
@@ -269,9 +270,11 @@ def test_grid_search_is_used_for_models_not_listed_for_halving(split, fast_confi
     assert all("round" not in c for c in tuned["candidates"])
 
 
-def test_a_float32_search_never_stands_in_for_the_default(split, fast_config):
+def test_a_float32_search_gives_the_float32_default(split, fast_config):
 
     grid = {"hidden_layer_sizes": [[100]], "max_iter": [200]}  # holds the MLP's defaults
     cfg = _halving(_with_grid(fast_config, "mlp", grid), keys=())
     payload = payload_of(MODELS["mlp"], cfg, split, _quiet)
-    assert payload["result"]["default_from_search"] is False
+    assert payload["result"]["default_from_search"] is True
+    own, _, _ = fit_default(MODELS["mlp"], as_float32(split), 42, WarningLog())
+    assert payload["result"]["default"] == own

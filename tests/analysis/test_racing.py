@@ -176,3 +176,48 @@ def test_in_a_race_the_default_is_fitted_in_the_final_round_as_on_its_own(split,
     _same_model(models["default"], model)
     defaults = [w.model_dump() for w in payload.warnings if w.phase == "default"]
     assert defaults == log.entries
+
+
+@pytest.mark.parametrize(
+    "rival, finalist",
+    [
+        ({"activation": ["relu", "logistic"], "alpha": [1e-4, 3.0]}, True),
+        ({"hidden_layer_sizes": [[100], [64]], "learning_rate_init": [0.001, 0.01]}, False),
+    ],
+    ids=["the default is a finalist", "the default is knocked out"],
+)
+def test_a_default_in_the_grid_is_its_candidate_trained_on_to_its_end(
+    split, fast_config, rival, finalist
+):
+    """The grid holds the MLP's defaults ((100,), relu, alpha 1e-4, max_iter 200): the race
+    trains that candidate on to its own stop, a copy if it was knocked out, and it is the plain
+    default fit: scores, weights and warnings. The race's record of it is left as it was."""
+    from reportgen.analysis.fit import fit_default
+    from reportgen.analysis.warning_log import WarningLog
+
+    grid = {"hidden_layer_sizes": [[4], [100]], "max_iter": [200], **rival}
+    lines: list[str] = []
+    cfg = _racing(fast_config, grid)
+    payload, models = fit_model(MLP, cfg, split, lambda m, transient=False: lines.append(m))
+    assert any("its candidate goes on to its end in the race" in line for line in lines)
+    assert payload.result.default_from_search is True
+    log = WarningLog()
+    alone, _, model = fit_default(MLP, split, cfg.data.seed, log)
+    assert payload.result.default == type(payload.result.default).model_validate(alone)
+    _same_model(models["default"], model)
+    defaults = [w.model_dump() for w in payload.warnings if w.phase == "default"]
+    assert defaults == log.entries
+    tuned = payload.result.tuned
+    rounds = len(tuned.rounds)
+    default_params = MLP.build(42).get_params()
+    default_cand = next(
+        c
+        for c in tuned.candidates
+        if all(
+            default_params[p] == (tuple(v) if isinstance(v, list) else v)
+            for p, v in c.params.items()
+        )
+    )
+    assert (default_cand.round == rounds) == finalist
+    if not finalist:  # its record is that of the round it left, not of the finished fit
+        assert default_cand.epochs < model.n_iter_

@@ -165,6 +165,19 @@ def test_method_says_which_models_were_divided_by_255(results):
     assert "De tränades på samma sätt och på samma pixlar delade med 255" in text
 
 
+def test_method_says_what_the_default_was_fitted_on(results):
+    """Schema 4 and before: defaults on float64. Schema 5 records each default's precision."""
+    text = _text(html_of(results))
+    assert "I sökningen tränades MLPClassifier på data i enkel precision" in text
+    assert "standardmodellen tränades som vanligt på float64" in text
+    results["schema_version"] = 5
+    for model in results["models"].values():
+        model["default_float32"] = model["float32"]
+    text = _text(html_of(results))
+    assert "float64" not in text
+    assert "standardmodellen tränades på samma data, så att standardmodell och optimerad" in text
+
+
 def test_method_describes_halving_rounds_when_used(results, page, as_halving):
     assert "successiv halvering" not in _text(page)  # the default: full grids
     text = _text(html_of(as_halving(results)))
