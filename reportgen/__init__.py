@@ -1,3 +1,3 @@
 """reportgen: runs an MNIST regression-vs-classification analysis and writes the report."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
