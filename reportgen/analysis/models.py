@@ -43,6 +43,9 @@ class ModelSpec:
     # candidates that differ only in max_iter are one L-BFGS run, read at each max_iter
     # (analysis/lbfgs_path.py): the same models for the cost of the longest
     lbfgs_path: bool = False
+    # coordinate descent on a Gram matrix (precompute=True): the search computes X^T X once
+    # per training fold and hands it to every candidate (search.gram_of)
+    gram: bool = False
     # A rough ordering of candidates by fit time, slowest first (larger key = slower). Threads
     # that start the long fits first finish together; the report still lists candidates in
     # scikit-learn's order. It changes no result.
@@ -65,14 +68,15 @@ def _mlp_cost(params: dict[str, Any]) -> tuple:
     return (weights * params.get("max_iter", 200), params.get("alpha", 1e-4))
 
 
-def _estimator(path: str, seeded: bool = True) -> Callable[[int], BaseEstimator]:
+def _estimator(path: str, seeded: bool = True, **fixed: Any) -> Callable[[int], BaseEstimator]:
     """A factory for the scikit-learn class at `path`, imported on first use: rendering and
-    diffing a stored run never need scikit-learn (about 1 s of imports)."""
+    diffing a stored run never need scikit-learn (about 1 s of imports). `fixed`: settings of
+    how it computes, not tuned and not reported (precompute)."""
     module, name = path.rsplit(".", 1)
 
     def build(seed: int) -> BaseEstimator:
         cls = getattr(importlib.import_module(module), name)
-        return cls(random_state=seed) if seeded else cls()
+        return (cls(random_state=seed) if seeded else cls()).set_params(**fixed)
 
     return build
 
@@ -96,9 +100,10 @@ MODELS: dict[str, ModelSpec] = {
             "Lasso",
             "Lasso",
             REGRESSION,
-            _estimator("sklearn.linear_model.Lasso"),
+            _estimator("sklearn.linear_model.Lasso", precompute=True),
             {"alpha": [0.01, 0.1, 1.0]},
             cost=lambda p: (-p.get("alpha", 1.0),),  # weak penalty: more coordinate sweeps
+            gram=True,
         ),
         ModelSpec(
             "ridge",
@@ -113,9 +118,10 @@ MODELS: dict[str, ModelSpec] = {
             "ElasticNet",
             "Elastic Net",
             REGRESSION,
-            _estimator("sklearn.linear_model.ElasticNet"),
+            _estimator("sklearn.linear_model.ElasticNet", precompute=True),
             {"alpha": [0.01, 0.1, 1.0], "l1_ratio": [0.2, 0.5, 0.8]},
             cost=lambda p: (-p.get("alpha", 1.0),),
+            gram=True,
         ),
         ModelSpec(
             "logreg",

@@ -121,19 +121,41 @@ def fit_candidate(
     X_score: np.ndarray,
     y_score: np.ndarray,
     blas: int | None = None,
+    gram: np.ndarray | None = None,
 ) -> tuple[float, float, list[warnings.WarningMessage], Any]:
     """One task: fit a candidate, score it: (score, fit seconds, its warnings, the estimator).
 
-    `blas`: on another process (a Dask worker), the BLAS thread count to fit with."""
+    `blas`: on another process (a Dask worker), the BLAS thread count to fit with. `gram`: the
+    fold's Gram matrix for a model fitted with precompute=True (gram_of); the fitted model
+    says precompute=True again, and keeps no copy of it."""
     from sklearn.metrics import get_scorer
 
     estimator = spec.build(seed, **params)
+    if gram is not None:
+        estimator.set_params(precompute=gram)
     with recorded() as caught, worker_blas(blas):
         t0 = time.perf_counter()
         estimator.fit(X_fit, y_fit)
         seconds = time.perf_counter() - t0
         value = float(get_scorer(SCORERS[spec.metric])(estimator, X_score, y_score))
+    if gram is not None:
+        estimator.set_params(precompute=True)
     return value, seconds, caught, estimator
+
+
+def gram_of(X: np.ndarray) -> np.ndarray | None:
+    """X^T X of a training fold, as scikit-learn's coordinate descent computes it for
+    precompute=True on standardised features (whose column means are zero to ~1e-14): once for
+    all the candidates of a grid instead of once per candidate. Read-only, shared by threads.
+
+    None for a fold whose columns are not centred (a k-fold part, pixels / 255): scikit-learn
+    would centre them and recompute it, so each candidate computes its own."""
+    if not np.allclose(X.mean(axis=0), 0.0):
+        return None
+    gram = np.empty((X.shape[1], X.shape[1]), dtype=X.dtype, order="C")
+    np.dot(X.T, X, out=gram)
+    gram.flags.writeable = False
+    return gram
 
 
 def _read_only(array: np.ndarray) -> np.ndarray:
@@ -173,11 +195,12 @@ def _grid_fits(
     tasks = [(g, f) for g in slowest_first for f in range(len(folds))]
     n_jobs = cfg.tuning.n_jobs if spec.search_in_parallel else 1
     blas = cfg.tuning.blas_threads if cfg.tuning.backend == "dask" else None
+    grams = [gram_of(fold[0]) if spec.gram else None for fold in folds]
 
     def task(group: list[int], fold: int) -> Any:
         args = (*folds[fold][:4], blas)
         if len(group) == 1:
-            return delayed(fit_candidate)(spec, seed, points[group[0]], *args)
+            return delayed(fit_candidate)(spec, seed, points[group[0]], *args, grams[fold])
         return delayed(fit_path)(spec, seed, [points[i] for i in group], *args)
 
     out, t0, n_fits = [], time.perf_counter(), len(points) * len(folds)
