@@ -156,3 +156,18 @@ def class_verdicts(report: dict, folder: Path) -> dict[str, str]:
     return {
         Path(e["path"]).relative_to(folder).as_posix(): e["verdict"] for e in report["submissions"]
     }
+
+
+def lone_word_lines(text: str) -> list[str]:
+    """Lines of `pdftotext -layout` text that hold one plain word inside a paragraph: a long line
+    before, the sentence going on in lower case after (a line-breaking glitch, not a list item
+    or a table cell)."""
+    lines = text.split("\n")
+    return [
+        lines[i].strip()
+        for i in range(1, len(lines) - 1)
+        if len(lines[i].split()) == 1
+        and lines[i].strip().isalpha()
+        and len(lines[i - 1].strip()) > 70
+        and lines[i + 1].strip()[:1].islower()
+    ]
