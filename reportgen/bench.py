@@ -88,11 +88,11 @@ def reference(limit: int) -> dict[str, Any]:
     for key, spec in MODELS.items():
         data = inputs_for(key, cfg, ds, standardised)
         t0 = time.perf_counter()
-        default = spec.build(cfg.data.seed).fit(data.X["train"], data.y["train"])
+        default = spec.plain(cfg.data.seed).fit(data.X["train"], data.y["train"])
         splitter = StratifiedKFold if spec.family == CLASSIFICATION else KFold
         scoring = SCORERS[spec.metric]
         search = GridSearchCV(
-            spec.build(cfg.data.seed),
+            spec.plain(cfg.data.seed),
             estimator_grid(cfg.grids[key]),
             scoring=scoring,
             cv=splitter(3, shuffle=True, random_state=cfg.data.seed),
