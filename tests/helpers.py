@@ -158,6 +158,15 @@ def class_verdicts(report: dict, folder: Path) -> dict[str, str]:
     }
 
 
+def pdf_layout_text(pdf: Path) -> str:
+    """`pdftotext -layout` of a PDF (poppler-utils; callers skip without it)."""
+    import subprocess
+
+    return subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
 def lone_word_lines(text: str) -> list[str]:
     """Lines of `pdftotext -layout` text that hold one plain word inside a paragraph: a long line
     before, the sentence going on in lower case after (a line-breaking glitch, not a list item

@@ -65,21 +65,14 @@ def test_the_full_report_has_no_word_alone_on_a_line(full_results, tmp_path):
     """The full-MNIST report's Metod text once made WeasyPrint put "till" alone on a line (after
     hyphenating "MLP-Classifier"); report.css's hyphenate-limit-chars prevents it."""
     import shutil
-    import subprocess
 
     from reportgen.report.figures import save_figures
     from reportgen.report.html import write_report
 
-    from .helpers import lone_word_lines
+    from .helpers import lone_word_lines, pdf_layout_text
 
     if not shutil.which("pdftotext"):
         pytest.skip("needs pdftotext (poppler-utils)")
     save_figures(full_results, tmp_path / "figures")
     write_report(full_results, tmp_path)
-    text = subprocess.run(
-        ["pdftotext", "-layout", str(tmp_path / "report.pdf"), "-"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    assert lone_word_lines(text) == []
+    assert lone_word_lines(pdf_layout_text(tmp_path / "report.pdf")) == []

@@ -163,15 +163,20 @@ def test_a_grid_of_two_is_searched_whole(split, fast_config):
 def test_in_a_race_the_default_is_fitted_in_the_final_round_as_on_its_own(split, fast_config):
     """The default fit is the race's last task, queued behind the finalists; it is the same
     fit, scores and warnings as one fitted alone."""
-    from reportgen.analysis.fit import fit_default
-    from reportgen.analysis.warning_log import WarningLog
-
     lines: list[str] = []
     cfg = _racing(fast_config)
     payload, models = fit_model(MLP, cfg, split, lambda m, transient=False: lines.append(m))
     assert any("default  fitting in the race's final round" in line for line in lines)
+    _assert_the_plain_default(payload, models, split, cfg.data.seed)
+
+
+def _assert_the_plain_default(payload, models, split, seed) -> None:
+    """The build's default MLP is a default fitted on its own: scores, weights, warnings."""
+    from reportgen.analysis.fit import fit_default
+    from reportgen.analysis.warning_log import WarningLog
+
     log = WarningLog()
-    alone, _, model = fit_default(MLP, split, cfg.data.seed, log)
+    alone, _, model = fit_default(MLP, split, seed, log)
     assert payload.result.default == type(payload.result.default).model_validate(alone)
     _same_model(models["default"], model)
     defaults = [w.model_dump() for w in payload.warnings if w.phase == "default"]
@@ -192,21 +197,13 @@ def test_a_default_in_the_grid_is_its_candidate_trained_on_to_its_end(
     """The grid holds the MLP's defaults ((100,), relu, alpha 1e-4, max_iter 200): the race
     trains that candidate on to its own stop, a copy if it was knocked out, and it is the plain
     default fit: scores, weights and warnings. The race's record of it is left as it was."""
-    from reportgen.analysis.fit import fit_default
-    from reportgen.analysis.warning_log import WarningLog
-
     grid = {"hidden_layer_sizes": [[4], [100]], "max_iter": [200], **rival}
     lines: list[str] = []
     cfg = _racing(fast_config, grid)
     payload, models = fit_model(MLP, cfg, split, lambda m, transient=False: lines.append(m))
     assert any("its candidate goes on to its end in the race" in line for line in lines)
     assert payload.result.default_from_search is True
-    log = WarningLog()
-    alone, _, model = fit_default(MLP, split, cfg.data.seed, log)
-    assert payload.result.default == type(payload.result.default).model_validate(alone)
-    _same_model(models["default"], model)
-    defaults = [w.model_dump() for w in payload.warnings if w.phase == "default"]
-    assert defaults == log.entries
+    _assert_the_plain_default(payload, models, split, cfg.data.seed)
     tuned = payload.result.tuned
     rounds = len(tuned.rounds)
     default_params = MLP.build(42).get_params()
@@ -220,4 +217,4 @@ def test_a_default_in_the_grid_is_its_candidate_trained_on_to_its_end(
     )
     assert (default_cand.round == rounds) == finalist
     if not finalist:  # its record is that of the round it left, not of the finished fit
-        assert default_cand.epochs < model.n_iter_
+        assert default_cand.epochs < models["default"].n_iter_

@@ -19,7 +19,7 @@ from reportgen.report.html import make_environment, read_templates, render_html,
 from reportgen.report.language import language
 from reportgen.results import Results
 
-from ..helpers import lone_word_lines
+from ..helpers import lone_word_lines, pdf_layout_text
 
 HERE = Path(__file__).parent
 FIXTURE = HERE.parent / "fixtures" / "results_small.json"
@@ -411,10 +411,4 @@ def test_no_word_is_left_alone_on_a_line(pdf_run):
     """WeasyPrint 70 once put "till" alone on a line, after hyphenating "MLP-Classifier" at the
     end of the line before (the full-MNIST report: tests/test_full.py holds that one); report.css
     lets no hyphen leave fewer than 4 letters before it."""
-    text = subprocess.run(
-        ["pdftotext", "-layout", str(pdf_run / "report.pdf"), "-"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    assert lone_word_lines(text) == []
+    assert lone_word_lines(pdf_layout_text(pdf_run / "report.pdf")) == []
