@@ -255,8 +255,17 @@ def test_a_second_build_refuses_while_the_first_runs(
     assert leftovers(out) == []
 
 
+@pytest.fixture
+def python_sigint():
+    """Python's own Ctrl-C handler for the test. A test run started in the background by a
+    non-interactive shell inherits SIGINT ignored, and these tests send themselves SIGINT."""
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, before)
+
+
 def test_ctrl_c_while_publishing_completes_the_publish(
-    out, previous_build, monkeypatch, capsys, build_args
+    out, previous_build, monkeypatch, capsys, build_args, python_sigint
 ):
     """A signal during the publish is held until every file is in place, then stops the build."""
     real = pipeline.publish
@@ -278,7 +287,7 @@ def test_ctrl_c_while_publishing_completes_the_publish(
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
-def test_deferred_interrupts_hold_and_restore():
+def test_deferred_interrupts_hold_and_restore(python_sigint):
     with deferred_interrupts() as pending:
         os.kill(os.getpid(), signal.SIGTERM)
         os.kill(os.getpid(), signal.SIGINT)
