@@ -133,7 +133,8 @@ def fit_model(
     t0 = time.perf_counter()
     seed, grid = cfg.data.seed, cfg.grids[spec.key]
     model_data = as_float32(data) if spec.float32 else data
-    kind = _search_kind(spec, grid, cfg)
+    # said once, here: run_search is handed the kind
+    kind = search_kind(spec, list(ParameterGrid(estimator_grid(grid))), cfg, progress)
     # a race in this process's threads: a task sent to a Dask worker could not record the
     # warnings of a default fitted there (`last`)
     in_race = kind == "epoch_halving" and spec.search_in_parallel and cfg.tuning.backend != "dask"
@@ -158,7 +159,7 @@ def fit_model(
         elif point is None:
             own_default = _done(fit_default(spec, model_data, seed, default_log))
         finish = point if in_race else None
-        search = run_search(spec, grid, model_data, cfg, progress, last, finish)
+        search = run_search(spec, grid, model_data, cfg, progress, last, finish, kind)
         if last is not None:
             own_default = _done(search.last_result)
         if own_default is not None:
@@ -201,9 +202,3 @@ def fit_model(
         {"result": result, "timing": timing, "warnings": default_log.entries + tuned_log.entries}
     )
     return payload, {"default": default_model, "tuned": final}
-
-
-def _search_kind(spec: ModelSpec, grid: dict[str, list[Any]], cfg: Config) -> str:
-    """How run_search will search this model's grid (search.search_kind), said quietly."""
-    points = list(ParameterGrid(estimator_grid(grid)))
-    return search_kind(spec, points, cfg, lambda *args, **kwargs: None)

@@ -254,17 +254,19 @@ def run_search(
     progress: Progress,
     last: Callable[[], Any] | None = None,
     finish: dict[str, Any] | None = None,
+    kind: str | None = None,
 ) -> Search:
     """Every candidate of `grid`: on the validation split (cv = 0) or k folds of train.
 
     `last` and `finish`, only for a race over epochs (racing.epoch_race): one more task for
     the race's pool, queued behind its finalists (`last()`, or the candidate with the
-    parameters `finish` trained on to its end); its value is Search.last_result."""
+    parameters `finish` trained on to its end); its value is Search.last_result. `kind`: the
+    search_kind the caller has already worked out (and said)."""
     est_grid = estimator_grid(grid)
     points = list(ParameterGrid(est_grid))  # scikit-learn's order: ranks and ties follow it
     t0 = time.perf_counter()
     rounds: list[dict[str, Any]] = []
-    kind = search_kind(spec, points, cfg, progress)
+    kind = kind or search_kind(spec, points, cfg, progress)
     if (last is not None or finish is not None) and kind != "epoch_halving":
         raise ValueError("a last task is for a race over epochs only")
     last_result = None
