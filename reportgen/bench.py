@@ -77,9 +77,9 @@ def reference(limit: int) -> dict[str, Any]:
 
     from sklearn.model_selection import GridSearchCV, KFold, StratifiedKFold
 
-    from .analysis.models import CLASSIFICATION, MODELS, estimator_grid
     from .analysis.splits import inputs_for
     from .metrics import SCORERS
+    from .models import CLASSIFICATION, MODELS, estimator_grid
 
     warnings.simplefilter("ignore")  # the same ConvergenceWarnings the build records
 
@@ -114,8 +114,8 @@ def floor(limit: int, results_path: str) -> dict[str, Any]:
     the build's tuned model was trained on (float32 for a float32 search: the MLP)."""
     import warnings
 
-    from .analysis.models import MODELS, to_estimator_value
     from .analysis.splits import as_float32, inputs_for
+    from .models import MODELS, to_estimator_value
 
     warnings.simplefilter("ignore")
     cfg, ds, standardised = _load(limit)

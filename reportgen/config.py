@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .analysis.models import CLASSIFICATION, MODELS, estimator_grid
 from .errors import ConfigError
+from .models import CLASSIFICATION, DIVIDE_BY_255, MODELS, STANDARD_SCALER, estimator_grid
 
 DEFAULT_CONFIG = "report.toml"
 LANGUAGES = ("sv", "en")
@@ -393,3 +393,8 @@ def load_config(path: str | Path | None = None, overrides: dict[str, Any] | None
     if problems:
         raise ConfigError(problems)
     return cfg
+
+
+def preprocessing_of(key: str, cfg: Config) -> str:
+    """How a model's pixels are scaled: standardised, or divided by 255 (data.divide_by_255)."""
+    return DIVIDE_BY_255 if key in cfg.data.divide_by_255 else STANDARD_SCALER

@@ -23,6 +23,7 @@ from . import __version__
 from .config import Config
 from .errors import BuildInterrupted, ReportgenError
 from .files import write_atomic
+from .locations import PACKAGE_DIR, code_files, hash_files
 from .results import (
     RESULTS_FILE,
     RUN_FILE,
@@ -266,9 +267,6 @@ def render_run(run_dir: Path, cfg: Config | None = None, progress: Progress = pr
     return written
 
 
-PACKAGE_DIR = Path(__file__).resolve().parent
-
-
 def render_key(
     results_text: str, templates: Mapping[str, str] | None = None, package: Path = PACKAGE_DIR
 ) -> str:
@@ -276,17 +274,12 @@ def render_key(
     reportgen (in every subpackage), the language catalogs and Babel's version (its locale
     data), library versions, the render environment (WeasyPrint, Pango, HarfBuzz, each font
     file)."""
-    from .report.html import TEMPLATES_DIR
     from .report.pdf import render_environment
 
     h = hashlib.sha256(results_text.encode("utf-8"))
     for name, text in sorted((templates or {}).items()):
         h.update(b"custom/" + name.encode() + b"\0" + text.encode("utf-8"))
-    files = [f for f in sorted(TEMPLATES_DIR.rglob("*")) if f.is_file()]
-    files += sorted(package.rglob("*.py")) + sorted(package.rglob("*.po"))  # code, catalogs
-    for f in files:
-        name = f.relative_to(package) if f.is_relative_to(package) else Path(f.name)
-        h.update(str(name).encode() + b"\0" + f.read_bytes())
+    hash_files(h, code_files(package))  # code, catalogs, shipped templates
     h.update(json.dumps(environment(), sort_keys=True).encode())
     h.update(json.dumps(render_environment(), sort_keys=True).encode())
     h.update(b"babel\0" + metadata.version("babel").encode())  # its locale data: formats, names

@@ -24,10 +24,10 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from .analysis.models import MODELS, STANDARD_SCALER
 from .errors import InputError
 from .files import MAX_DOCUMENT_BYTES, read_bounded
 from .metrics import ACCURACY, RMSE
+from .models import MODELS, STANDARD_SCALER
 
 SCHEMA_VERSION = 5
 # Versions this reportgen reads. 1: before dataset.files (a run's paths were recorded whole);

@@ -99,7 +99,7 @@ def completed_runs(out_root: Path) -> list[Path]:
 def report_pdf(results, folder: Path, html: str | None = None, attachments=None) -> Path:
     """A report PDF of `results` in `folder`: its own HTML unless `html`, its own attachments
     unless `attachments` (a forged submission: its text or its files changed)."""
-    from reportgen.manifest import attachments_for
+    from reportgen.bundle.manifest import attachments_for
     from reportgen.report.figures import save_figures
     from reportgen.report.html import render_html
     from reportgen.report.pdf import render_environment, write_pdf

@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-from reportgen.analysis.models import MODELS
 from reportgen.cli import main
+from reportgen.models import MODELS
 
 from .helpers import FAST_GRIDS
 

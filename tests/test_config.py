@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from reportgen.analysis.models import MODELS
 from reportgen.config import Config, load_config
 from reportgen.errors import ConfigError
+from reportgen.models import MODELS
 
 
 def write(tmp_path, text: str):
@@ -130,8 +130,8 @@ def test_halving_list_from_the_file(tmp_path):
 
 def test_the_built_in_grids_are_valid_for_scikit_learn():
     """load_config trusts them without importing scikit-learn (a warm rebuild imports none)."""
-    from reportgen.analysis.models import MODELS
     from reportgen.config import _validate_grid
+    from reportgen.models import MODELS
 
     for key, spec in MODELS.items():
         problems: list[str] = []

@@ -18,7 +18,7 @@ import pytest
 from reportgen import files, pipeline, runs
 from reportgen.cli import main
 from reportgen.errors import DataError
-from reportgen.report.html import TEMPLATES_DIR
+from reportgen.locations import TEMPLATES_DIR
 
 from .helpers import write_idx
 

@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 
 from reportgen import files, pipeline
-from reportgen.analysis.models import MODELS
 from reportgen.cli import main
-from reportgen.report.html import TEMPLATES_DIR
+from reportgen.locations import TEMPLATES_DIR
+from reportgen.models import MODELS
 from reportgen.runs import deferred_interrupts
 
 from .helpers import completed_runs, write_fast_toml

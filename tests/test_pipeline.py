@@ -14,7 +14,7 @@ import pytest
 from reportgen import pipeline
 from reportgen.analysis.cache import ResultCache
 from reportgen.errors import ReportgenError
-from reportgen.report.html import TEMPLATES_DIR
+from reportgen.locations import TEMPLATES_DIR
 from reportgen.runs import LOCK_FILE, run_id
 
 from .helpers import completed_runs, make_mnist_dir

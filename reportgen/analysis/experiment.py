@@ -12,13 +12,13 @@ from functools import cache
 from importlib.metadata import version
 from typing import Any
 
-from ..config import Config
+from ..config import Config, preprocessing_of
 from ..errors import BuildInterrupted
+from ..models import MODELS, ModelSpec
 from ..results import FactsPayload, ModelPayload
 from .blas import blas_threads
 from .cache import ResultCache, model_key
 from .data import Dataset
-from .models import MODELS, ModelSpec, preprocessing_of
 
 ANALYSIS_LIBRARIES = ("scikit-learn", "numpy", "scipy")
 

@@ -9,10 +9,10 @@ from typing import Any
 
 from sklearn.model_selection import ParameterGrid
 
-from ..config import Config
+from ..config import Config, preprocessing_of
 from ..metrics import scorer_sign
+from ..models import ModelSpec, estimator_grid
 from ..results import ModelPayload
-from .models import ModelSpec, estimator_grid, preprocessing_of
 from .scoring import jsonable, score
 from .search import Progress, Search, run_search, search_kind
 from .splits import SplitData, as_float32

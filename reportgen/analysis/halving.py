@@ -15,7 +15,7 @@ from sklearn.model_selection import KFold, PredefinedSplit, StratifiedKFold
 
 from ..config import Config
 from ..metrics import SCORERS
-from .models import CLASSIFICATION, ModelSpec
+from ..models import CLASSIFICATION, ModelSpec
 from .search import ranks_by_round
 from .splits import SplitData
 from .warning_log import recorded

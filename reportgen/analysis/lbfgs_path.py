@@ -25,8 +25,8 @@ from typing import Any
 import numpy as np
 
 from ..metrics import SCORERS
+from ..models import ModelSpec
 from .blas import worker_blas
-from .models import ModelSpec
 from .warning_log import recorded
 
 _TASK = "lbfgs-iter"  # scikit-learn's name for one L-BFGS iteration in the callback tree

@@ -23,9 +23,9 @@ import numpy as np
 
 from ..config import Config
 from ..metrics import SCORERS
+from ..models import ModelSpec
 from .blas import worker_blas
 from .epochs import Runner
-from .models import ModelSpec
 from .search import Fit, Progress, joblib_backend, on_backend, ranks_by_round
 from .splits import SplitData
 

@@ -12,7 +12,7 @@ from sklearn.metrics import (
     root_mean_squared_error,
 )
 
-from .models import CLASSIFICATION, ModelSpec
+from ..models import CLASSIFICATION, ModelSpec
 from .splits import SplitData
 
 DIGITS = list(range(10))

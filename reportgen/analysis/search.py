@@ -21,9 +21,9 @@ from sklearn.model_selection import KFold, ParameterGrid, StratifiedKFold
 
 from ..config import Config
 from ..metrics import SCORERS
+from ..models import CLASSIFICATION, ModelSpec, estimator_grid
 from .blas import worker_blas
 from .lbfgs_path import fit_path, path_groups
-from .models import CLASSIFICATION, ModelSpec, estimator_grid
 from .splits import SplitData
 from .warning_log import recorded
 

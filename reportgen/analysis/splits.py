@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..config import Config
+from ..config import Config, preprocessing_of
 from ..errors import DataError
+from ..models import DIVIDE_BY_255
 from .data import Dataset
-from .models import DIVIDE_BY_255, preprocessing_of
 
 if TYPE_CHECKING:  # scikit-learn is imported when a split is made, not to read a cached run
     from sklearn.preprocessing import StandardScaler

@@ -12,8 +12,8 @@ from typing import Any
 
 import numpy as np
 
-from ..analysis.models import MODELS
 from ..errors import ReportgenError
+from ..models import MODELS
 from ..results import RESULTS_FILE, RUN_FILE, Results, read_results
 from ..runs import RUNS_DIR, read_run
 

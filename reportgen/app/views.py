@@ -16,7 +16,6 @@ from pathlib import Path
 import numpy as np
 import streamlit as st
 
-from reportgen.analysis.models import MODELS
 from reportgen.app.digits import predict, to_mnist
 from reportgen.app.runs_view import (
     Run,
@@ -27,6 +26,7 @@ from reportgen.app.runs_view import (
     summary_rows,
 )
 from reportgen.errors import ReportgenError
+from reportgen.models import MODELS
 from reportgen.report.context import build_context, model_names
 from reportgen.report.language import language
 

@@ -25,8 +25,8 @@ def pdf_side(path: Path) -> tuple[Results, str]:
 
     A PDF whose attachments do not match its manifest is refused: `reportgen verify` says more.
     """
+    from ..bundle.submission import read_submission
     from ..report.html import render_html
-    from ..submission import read_submission
 
     submission = read_submission(path)
     if submission.problems:

@@ -9,8 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..analysis.models import DIVIDE_BY_255, MODELS
 from ..metrics import verdict
+from ..models import DIVIDE_BY_255, MODELS
 from ..results import ModelResult, Results
 from .language import N_, Language, language
 

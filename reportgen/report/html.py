@@ -9,29 +9,16 @@ from pathlib import Path
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from ..bundle.manifest import MAX_TEMPLATE_BYTES, MAX_TEMPLATE_FILES
 from ..errors import RenderError
 from ..files import read_bounded, write_atomic
+from ..locations import TEMPLATES_DIR
 from ..results import Results
 from .context import build_context
 from .formatting import filters
 from .language import language
 
-
-def templates_dir() -> Path:
-    """The shipped templates: inside the installed package (a wheel), or the source checkout's
-    top-level templates/ folder, which the wheel maps into the package."""
-    packaged = Path(__file__).resolve().parent.parent / "templates"
-    return packaged if packaged.is_dir() else Path(__file__).resolve().parents[2] / "templates"
-
-
-TEMPLATES_DIR = templates_dir()
 MAIN_TEMPLATE = "report.html"
-
-
-# A custom templates_dir is read whole, attached to the PDF and rendered from memory: at most
-# this many files, each UTF-8 text.
-MAX_TEMPLATE_FILES = 100
-MAX_TEMPLATE_BYTES = 2 * 1024 * 1024
 
 
 def read_templates(folder: str | Path) -> dict[str, str]:
@@ -156,7 +143,7 @@ def write_report(
 
     The PDF carries what it takes to regenerate it: results.json, every custom template and a
     manifest of the attachments (manifest.json)."""
-    from ..manifest import attachments_for
+    from ..bundle.manifest import attachments_for
     from .pdf import render_environment, write_pdf
 
     run_dir = Path(run_dir)

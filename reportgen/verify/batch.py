@@ -98,8 +98,8 @@ def rebuild(results_json: str, data_dir: str | None, use_cache: bool) -> dict[st
 def check(path: str, rebuilt_json: str | None, tolerance: float, raw: bytes | None = None):
     """One submission: integrity, then its numbers against the rebuilt analysis. `raw`: the PDF's
     bytes, read by the caller (a cluster's worker may not see the caller's files)."""
+    from ..bundle.submission import read_submission
     from ..results import parse_results
-    from ..submission import read_submission
     from .integrity import check_integrity
     from .reproduction import compare_analysis
 
@@ -297,7 +297,7 @@ def verify_class(
 ) -> dict[str, Any]:
     """Verify every submission under `inputs`: the report of verify (see outcome), plus the
     number of distinct builds, the groups, and whether Ctrl-C cut it short."""
-    from ..submission import read_submission
+    from ..bundle.submission import read_submission
 
     paths = [str(p) for p in expand(inputs)]
     readable: dict[str, str] = {}  # path -> its results.json text

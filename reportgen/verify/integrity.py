@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import __version__
+from ..bundle.submission import Submission
 from ..errors import ReportgenError
-from ..submission import Submission
 
 RENDER_LIBRARIES = ("matplotlib", "jinja2", "weasyprint")
 CONTEXT_WORDS = 3
@@ -37,7 +37,7 @@ class Integrity:
 
 def environment_differences(sub: Submission) -> list[str]:
     """What differs between the build's render environment and this machine's."""
-    from ..manifest import code_digest
+    from ..bundle.manifest import code_digest
     from ..pipeline import environment
     from ..report.pdf import render_environment
 

@@ -14,8 +14,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ..analysis.models import MODELS
 from ..files import write_atomic
+from ..models import MODELS
 from .formats import LABELS, _detail_lines
 
 CSS = """

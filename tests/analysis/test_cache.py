@@ -9,7 +9,7 @@ import pytest
 
 from reportgen.analysis.cache import ResultCache, model_key
 from reportgen.analysis.experiment import cache_material, run_experiment
-from reportgen.analysis.models import MODELS
+from reportgen.models import MODELS
 
 
 @pytest.fixture

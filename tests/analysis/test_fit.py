@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 
 from reportgen.analysis.fit import fit_default, fit_model, tuned_result
-from reportgen.analysis.models import CLASSIFICATION, MODELS
 from reportgen.analysis.search import run_search
 from reportgen.analysis.splits import as_float32, split_and_scale
 from reportgen.analysis.warning_log import WarningLog
+from reportgen.models import CLASSIFICATION, MODELS
 
 
 @pytest.fixture(scope="module")

@@ -8,9 +8,9 @@ import dataclasses
 import numpy as np
 import pytest
 
-from reportgen.analysis.models import MODELS
 from reportgen.analysis.search import fit_candidate, gram_of, run_search
 from reportgen.analysis.splits import split_and_scale
+from reportgen.models import MODELS
 
 
 @pytest.fixture(scope="module")

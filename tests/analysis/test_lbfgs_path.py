@@ -11,9 +11,9 @@ import pytest
 
 from reportgen.analysis import lbfgs_path
 from reportgen.analysis.fit import fit_model
-from reportgen.analysis.models import MODELS
 from reportgen.analysis.search import fit_candidate, run_search
 from reportgen.analysis.splits import split_and_scale
+from reportgen.models import MODELS
 
 LOGREG = MODELS["logreg"]
 

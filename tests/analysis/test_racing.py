@@ -12,9 +12,9 @@ import pytest
 from reportgen.analysis.data import stratified_subset
 from reportgen.analysis.epochs import Runner, can_resume
 from reportgen.analysis.fit import fit_model
-from reportgen.analysis.models import MODELS
 from reportgen.analysis.search import run_search
 from reportgen.analysis.splits import as_float32, split_and_scale
+from reportgen.models import MODELS
 
 MLP = MODELS["mlp"]
 GRID = {

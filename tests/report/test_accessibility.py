@@ -12,8 +12,9 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, NullObject
 
+from reportgen.locations import TEMPLATES_DIR
 from reportgen.report.figures import save_figures
-from reportgen.report.html import TEMPLATES_DIR, write_report
+from reportgen.report.html import write_report
 from reportgen.results import Results
 
 

@@ -310,7 +310,7 @@ def test_the_dask_backend_searches_like_threads(cluster, tmp_path):
 def test_the_code_digest_is_read_once_per_process(monkeypatch, tmp_path):
     """A checkout edited during a long verify: the manifest of a regenerated report and the
     environment check before it must see the same code (the code the process imported)."""
-    from reportgen.manifest import code_digest
+    from reportgen.bundle.manifest import code_digest
 
     code_digest.cache_clear()
     first = code_digest()

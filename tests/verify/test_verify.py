@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from reportgen.bundle.manifest import attachments_for
 from reportgen.cli import main
-from reportgen.manifest import attachments_for
 from reportgen.report.pdf import render_environment
 from reportgen.results import Results, parse_results
 
@@ -142,7 +142,7 @@ def test_an_attached_template_cannot_leave_the_sandbox(name, built, tmp_path, ca
 
 
 def test_a_custom_templates_dir_verifies_from_the_pdf_alone(tmp_path, capsys):
-    from reportgen.report.html import TEMPLATES_DIR
+    from reportgen.locations import TEMPLATES_DIR
 
     custom = tmp_path / "mina-mallar" / "sv"
     custom.mkdir(parents=True)

@@ -11,13 +11,13 @@ from __future__ import annotations
 import functools
 import hashlib
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, ValidationError
 
-from . import __version__
-from .results import RESULTS_FILE, Count, Results, Schema, dumps, parse_json_document, violation
+from .. import __version__
+from ..locations import code_files, hash_files
+from ..results import RESULTS_FILE, Count, Results, Schema, dumps, parse_json_document, violation
 
 MANIFEST_FILE = "manifest.json"
 TEMPLATE_PREFIX = "templates/"
@@ -57,6 +57,12 @@ class Manifest(Schema):
     attachments: Annotated[list[AttachmentRecord], Field(max_length=MAX_ATTACHMENTS)]
 
 
+# A custom templates_dir is read whole, attached to the PDF and rendered from memory: at most
+# this many files, each UTF-8 text.
+MAX_TEMPLATE_FILES = 100
+MAX_TEMPLATE_BYTES = 2 * 1024 * 1024
+
+
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -69,15 +75,8 @@ def code_digest() -> str:
     Read once per process: the code a process runs is what it imported, and a file edited
     while it runs (a checkout being worked on during a long verify) must not make the manifest
     of one regenerated report disagree with the environment check made just before it."""
-    from .report.html import TEMPLATES_DIR
-
-    package = Path(__file__).resolve().parent
     h = hashlib.sha256()
-    files = sorted(package.rglob("*.py")) + sorted(package.rglob("*.po"))
-    files += sorted(p for p in TEMPLATES_DIR.rglob("*") if p.is_file())
-    for path in files:
-        base = package if path.is_relative_to(package) else TEMPLATES_DIR
-        h.update(path.relative_to(base).as_posix().encode() + b"\0" + path.read_bytes())
+    hash_files(h, code_files())
     return h.hexdigest()
 
 

@@ -13,8 +13,6 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from sklearn.base import BaseEstimator
 
-    from ..config import Config
-
 REGRESSION = "regression"
 CLASSIFICATION = "classification"
 # A model's "preprocessing" in results.json: StandardScaler, or each pixel divided by 255.
@@ -173,8 +171,3 @@ def to_estimator_value(key: str, value: Any) -> Any:
 def estimator_grid(grid: dict[str, list[Any]]) -> dict[str, list[Any]]:
     """The grid as scikit-learn wants it (tuples where the estimator expects them)."""
     return {k: [to_estimator_value(k, v) for v in vs] for k, vs in grid.items()}
-
-
-def preprocessing_of(key: str, cfg: Config) -> str:
-    """How a model's pixels are scaled: standardised, or divided by 255 (data.divide_by_255)."""
-    return DIVIDE_BY_255 if key in cfg.data.divide_by_255 else STANDARD_SCALER

@@ -11,11 +11,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..errors import InputError
+from ..results import RESULTS_FILE, Results, parse_results
 from .attachments import REPORT_HINT, attachments_of, read_pdf
-from .errors import InputError
-from .manifest import MANIFEST_FILE, TEMPLATE_PREFIX, Manifest, parse_manifest, sha256
-from .report.html import MAX_TEMPLATE_FILES
-from .results import RESULTS_FILE, Results, parse_results
+from .manifest import (
+    MANIFEST_FILE,
+    MAX_TEMPLATE_FILES,
+    TEMPLATE_PREFIX,
+    Manifest,
+    parse_manifest,
+    sha256,
+)
 
 
 @dataclass(frozen=True)

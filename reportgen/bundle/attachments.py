@@ -11,8 +11,8 @@ import io
 import zlib
 from pathlib import Path
 
-from .errors import InputError
-from .files import MAX_DOCUMENT_BYTES, MAX_PDF_BYTES, read_bounded, size_limit_text
+from ..errors import InputError
+from ..files import MAX_DOCUMENT_BYTES, MAX_PDF_BYTES, read_bounded, size_limit_text
 
 REPORT_HINT = "give a report PDF made by `reportgen build`"
 
