@@ -115,4 +115,4 @@ clean:
 # The benchmark of issue "fast on full MNIST": never part of `make test`.
 # ARGS=--quick: a 10,000-digit subset; ARGS=--no-reference: skip the seed's method (27 min)
 bench: install
-	MNIST_DIR=$(MNIST_DIR) $(BIN)/python -m reportgen.bench --out $(OUT)/bench.json $(ARGS)
+	MNIST_DIR=$(MNIST_DIR) $(BIN)/python -m benchmarks.bench --out $(OUT)/bench.json $(ARGS)

@@ -31,8 +31,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .metrics import format_delta, format_value
-from .results import read_results
+from reportgen.metrics import format_delta, format_value
+from reportgen.results import read_results
 
 QUICK_LIMIT = 10_000
 
@@ -53,9 +53,9 @@ def _child(
 
 
 def _load(limit: int):
-    from .analysis.data import load_dataset, stratified_subset
-    from .analysis.splits import split_and_scale
-    from .config import DEFAULT_CONFIG, load_config
+    from reportgen.analysis.data import load_dataset, stratified_subset
+    from reportgen.analysis.splits import split_and_scale
+    from reportgen.config import DEFAULT_CONFIG, load_config
 
     # the config the cold build reads: ./report.toml if present, else the built-in defaults
     cfg = load_config(DEFAULT_CONFIG if Path(DEFAULT_CONFIG).is_file() else None)
@@ -66,7 +66,7 @@ def _load(limit: int):
 
 
 def _test_score(spec, estimator, data) -> float:
-    from .analysis.scoring import score
+    from reportgen.analysis.scoring import score
 
     return score(spec, estimator, data)["test"][spec.metric]
 
@@ -77,9 +77,9 @@ def reference(limit: int) -> dict[str, Any]:
 
     from sklearn.model_selection import GridSearchCV, KFold, StratifiedKFold
 
-    from .analysis.splits import inputs_for
-    from .metrics import SCORERS
-    from .models import CLASSIFICATION, MODELS, estimator_grid
+    from reportgen.analysis.splits import inputs_for
+    from reportgen.metrics import SCORERS
+    from reportgen.models import CLASSIFICATION, MODELS, estimator_grid
 
     warnings.simplefilter("ignore")  # the same ConvergenceWarnings the build records
 
@@ -114,8 +114,8 @@ def floor(limit: int, results_path: str) -> dict[str, Any]:
     the build's tuned model was trained on (float32 for a float32 search: the MLP)."""
     import warnings
 
-    from .analysis.splits import as_float32, inputs_for
-    from .models import MODELS, to_estimator_value
+    from reportgen.analysis.splits import as_float32, inputs_for
+    from reportgen.models import MODELS, to_estimator_value
 
     warnings.simplefilter("ignore")
     cfg, ds, standardised = _load(limit)
@@ -134,7 +134,7 @@ def floor(limit: int, results_path: str) -> dict[str, Any]:
 
 
 def _stage(name: str, *extra: str, env: dict[str, str]) -> tuple[float, float, str]:
-    return _child([sys.executable, "-m", "reportgen.bench", "--stage", name, *extra], env)
+    return _child([sys.executable, "-m", "benchmarks.bench", "--stage", name, *extra], env)
 
 
 def verify_stages(pdf: Path, env: dict[str, str]) -> dict[str, Any]:
@@ -158,7 +158,7 @@ def sample_verify(work: Path, env: dict[str, str]) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     """Run every stage and print the comparison; --quick uses a 10,000-digit subset."""
-    p = argparse.ArgumentParser(prog="reportgen.bench")
+    p = argparse.ArgumentParser(prog="python -m benchmarks.bench")
     p.add_argument("--quick", action="store_true", help=f"a stratified {QUICK_LIMIT:,} subset")
     p.add_argument("--verify-only", action="store_true", help="only the verify stages")
     p.add_argument(
