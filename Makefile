@@ -1,33 +1,63 @@
-# reportgen: `make report` and `make test` do all set-up on a fresh machine.
+# reportgen: every target does the set-up it needs on a fresh machine, and no more: `make report`
+# installs what a report needs, `make test` adds the test tools. A stamp per set of extras, so
+# `make report` then `make test` installs only what is still missing.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed-stamp
 OUT    ?= output
 ARGS   ?=
-# Debian packages: hb-subset makes PDF font subsetting fast and byte-stable; poppler-utils and
-# qpdf let the tests read the PDF as a user would (pdftotext, pdffonts, qpdf --check); chromium
-# is the real browser of the app's test (playwright's own browser download is not reachable).
-DEBS   := libharfbuzz-subset0 poppler-utils qpdf chromium
+# Debian packages. A report: hb-subset makes PDF font subsetting fast and byte-stable. The tests:
+# poppler-utils and qpdf read the PDF as a user would (pdftotext, pdffonts, qpdf --check);
+# chromium is the real browser of the app's test (playwright's own browser download is not
+# reachable).
+RUN_DEBS  := libharfbuzz-subset0
+TEST_DEBS := poppler-utils qpdf chromium
 MNIST_DIR ?= $(abspath ../shared/data/mnist)
 
-.PHONY: all install sysdeps report render test test-full lint format bench update-golden \
-        check-determinism check-wheel schema i18n app app-screenshots clean
+.PHONY: all install setup-run setup-app setup-cluster setup-dev sysdeps sysdeps-run sysdeps-test \
+        report render test test-full lint format bench update-golden check-determinism \
+        check-wheel schema i18n app app-screenshots clean
 
 all: report
 
-$(STAMP): pyproject.toml
+# The venv, then the package (editable) with one set of extras per stamp: run = none (a report),
+# app = [app] (make app), cluster = [cluster] (make bench), dev = [dev] (tests, lint; it holds
+# the app's and the cluster's packages too, so it also stamps those).
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+
+STAMP_run     := $(VENV)/.stamp-run
+STAMP_app     := $(VENV)/.stamp-app
+STAMP_cluster := $(VENV)/.stamp-cluster
+STAMP_dev     := $(VENV)/.stamp-dev
+
+$(STAMP_run): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+$(STAMP_app): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[app]'
+	touch $@ $(STAMP_run)
+$(STAMP_cluster): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[cluster]'
+	touch $@ $(STAMP_run)
+$(STAMP_dev): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
-	touch $(STAMP)
+	touch $@ $(STAMP_run) $(STAMP_app) $(STAMP_cluster)
 
-install: $(STAMP) sysdeps
+setup-run: $(STAMP_run) sysdeps-run
+setup-app: $(STAMP_app) sysdeps-run
+setup-cluster: $(STAMP_cluster) sysdeps-run
+setup-dev: $(STAMP_dev) sysdeps-test
 
-# Best effort: installs the Debian packages when missing and we may (root with apt-get);
-# otherwise says what to install and carries on (tests needing them skip with a reason).
-sysdeps:
-	@missing=""; for p in $(DEBS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+# Everything: a developer's set-up (what `make test` does).
+install: setup-dev
+
+# Best effort: installs the Debian packages that are missing when we may (root with apt-get);
+# otherwise says what to install and carries on (tests needing them skip with a reason). Checked
+# each time (dpkg -s, a few milliseconds); only what is missing is installed.
+define install_debs
+@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "installing Debian packages:$$missing"; \
@@ -36,55 +66,63 @@ sysdeps:
 	    echo "warning: could not install$$missing"; \
 	  else echo "note: please install the Debian packages:$$missing"; fi; \
 	fi
+endef
 
-report: install
+sysdeps-run:
+	$(call install_debs,$(RUN_DEBS))
+sysdeps-test:
+	$(call install_debs,$(RUN_DEBS) $(TEST_DEBS))
+sysdeps: sysdeps-test
+
+report: setup-run
 	$(BIN)/reportgen build --out $(OUT) $(ARGS)
 
 # The app over output/'s runs, on 127.0.0.1 (a free port unless ARGS="--port N").
-app: install
+app: setup-app
 	$(BIN)/reportgen app $(OUT) $(ARGS)
 
 # Screenshots of every page of the app, taken in chromium by its browser test.
-app-screenshots: install
+app-screenshots: setup-dev
 	mkdir -p $(OUT)/screenshots
 	REPORTGEN_SCREENSHOTS=$(abspath $(OUT))/screenshots $(BIN)/pytest -q tests/app/test_browser.py
 
-render: install
+render: setup-run
 	$(BIN)/reportgen render $(OUT) $(ARGS)
 
-test: install
+test: setup-dev
 	$(BIN)/pytest -q -n 2 --dist loadfile $(ARGS)
 
-test-full: install
+test-full: setup-dev
 	MNIST_DIR=$(MNIST_DIR) $(BIN)/pytest -q -m full $(ARGS)
 
-lint: install
-	$(BIN)/ruff check reportgen tests
-	$(BIN)/ruff format --check reportgen tests
+LINTED := reportgen tests benchmarks
+lint: setup-dev
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
 
-format: install
-	$(BIN)/ruff format reportgen tests
-	$(BIN)/ruff check --fix reportgen tests
+format: setup-dev
+	$(BIN)/ruff format $(LINTED)
+	$(BIN)/ruff check --fix $(LINTED)
 
 # docs/results.schema.json: the JSON Schema of results.json, for other tools (a test keeps it fresh)
-schema: install
+schema: setup-run
 	$(BIN)/reportgen schema > docs/results.schema.json
 
 # The gettext catalogs: extract every marked string (Python and the shared templates) into
 # reportgen/locale/reportgen.pot, then merge it into each language's .po (translate the new ones).
 LOCALE := reportgen/locale
-i18n: install
+i18n: setup-run
 	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output -o $(LOCALE)/reportgen.pot .
 	for lang in sv en; do \
 	  $(BIN)/pybabel update -D reportgen -i $(LOCALE)/reportgen.pot -d $(LOCALE) -l $$lang \
 	    --no-fuzzy-matching --ignore-obsolete; done
 
-update-golden: install
+update-golden: setup-dev
 	UPDATE_GOLDEN=1 $(BIN)/pytest -q tests/report/test_html.py -k golden
 
 # Two cold builds on the embedded sample (cache off) must give byte-identical outputs.
 DET := .determinism
-check-determinism: install
+check-determinism: setup-run
 	rm -rf $(DET) && mkdir -p $(DET)
 	$(BIN)/reportgen build --dataset sample --no-cache --out $(DET)/a $(ARGS) >/dev/null
 	$(BIN)/reportgen build --dataset sample --no-cache --out $(DET)/b $(ARGS) >/dev/null
@@ -95,13 +133,17 @@ check-determinism: install
 	else echo "NOT deterministic:"; diff $(DET)/a.sha256 $(DET)/b.sha256; exit 1; fi
 
 # A user's install: the wheel of this checkout (not editable) in a fresh venv, then, in an empty
-# folder, `reportgen init . && reportgen build --limit 1000` must write report.pdf.
+# folder, `reportgen init . && reportgen build --limit 1000` must write report.pdf. The wheel holds
+# the package alone (no benchmarks/, no tests/).
 WHEEL_DIR := .wheel-check
-check-wheel: sysdeps
+check-wheel: sysdeps-run
 	rm -rf $(WHEEL_DIR) && mkdir -p $(WHEEL_DIR)/work
 	$(PYTHON) -m venv $(WHEEL_DIR)/venv
 	$(WHEEL_DIR)/venv/bin/pip install --quiet --upgrade pip
-	$(WHEEL_DIR)/venv/bin/pip install --quiet .
+	$(WHEEL_DIR)/venv/bin/pip wheel --quiet --no-deps -w $(WHEEL_DIR)/dist .
+	@if $(WHEEL_DIR)/venv/bin/python -m zipfile -l $(WHEEL_DIR)/dist/reportgen-*.whl | \
+	  grep -E '(^|/)(benchmarks|tests)/'; then echo "the wheel ships files it must not (above)"; exit 1; fi
+	$(WHEEL_DIR)/venv/bin/pip install --quiet $(WHEEL_DIR)/dist/reportgen-*.whl
 	cd $(WHEEL_DIR)/work && ../venv/bin/reportgen --version
 	cd $(WHEEL_DIR)/work && ../venv/bin/reportgen init . && \
 	  REPORTGEN_CACHE_DIR=$(abspath $(WHEEL_DIR))/cache ../venv/bin/reportgen build --limit 1000
@@ -112,7 +154,9 @@ clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache $(WHEEL_DIR) $(DET)
 	find $(OUT) -mindepth 1 ! -name .gitkeep -exec rm -rf {} +
 
-# The benchmark of issue "fast on full MNIST": never part of `make test`.
-# ARGS=--quick: a 10,000-digit subset; ARGS=--no-reference: skip the seed's method (27 min)
-bench: install
+# The benchmark of issue "fast on full MNIST": never part of `make test`. It lives in benchmarks/,
+# outside the package (not in the wheel, not in a report's code digest), and runs from here.
+# ARGS=--quick: a 10,000-digit subset; ARGS=--no-reference: skip the seed's method (27 min);
+# ARGS=--verify-only; ARGS=--class: a class of 12 (a Dask LocalCluster: the [cluster] extras)
+bench: setup-cluster
 	MNIST_DIR=$(MNIST_DIR) $(BIN)/python -m benchmarks.bench --out $(OUT)/bench.json $(ARGS)
