@@ -95,10 +95,13 @@ test: setup-dev
 test-full: setup-dev
 	MNIST_DIR=$(MNIST_DIR) $(BIN)/pytest -q -m full $(ARGS)
 
+# ruff, then import-linter: the layers, no import circle, report and compare fitting nothing
+# (the contracts are in pyproject.toml, [tool.importlinter]).
 LINTED := reportgen tests benchmarks
 lint: setup-dev
 	$(BIN)/ruff check $(LINTED)
 	$(BIN)/ruff format --check $(LINTED)
+	$(BIN)/lint-imports --no-cache
 
 format: setup-dev
 	$(BIN)/ruff format $(LINTED)
@@ -151,7 +154,7 @@ check-wheel: sysdeps-run
 	@echo "wheel install: report.pdf written from an empty folder"
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache $(WHEEL_DIR) $(DET)
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache .import_linter_cache $(WHEEL_DIR) $(DET)
 	find $(OUT) -mindepth 1 ! -name .gitkeep -exec rm -rf {} +
 
 # The benchmark of issue "fast on full MNIST": never part of `make test`. It lives in benchmarks/,
