@@ -33,6 +33,17 @@ def test_the_benchmarks_are_outside_the_package_and_its_wheel():
     assert not any("bench" in name for name, _ in code_files())
 
 
+def test_the_wheel_lists_every_package_of_reportgen():
+    """The packages are listed by hand (the templates are mapped in): a new subpackage missing
+    from the list would be left out of the wheel, and a user's install would fail on import."""
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    shipped = set(pyproject["tool"]["setuptools"]["packages"])
+    folders = {
+        ".".join(init.parent.relative_to(ROOT).parts) for init in PACKAGE_DIR.rglob("__init__.py")
+    }
+    assert folders - shipped == set()
+
+
 def test_make_bench_entry_point_runs_from_the_checkout():
     """`make bench` runs `python -m benchmarks.bench` in the checkout's top folder."""
     proc = subprocess.run(
