@@ -80,6 +80,10 @@ def test_scientific_notation_and_its_one_threshold():
     assert measure(9.96e9, "en") == "1.0·10¹⁰"  # the mantissa carries into the exponent
     assert scientific(0.000123, "en") == "1.2·10⁻⁴" and scientific(0.000123, "sv") == "1,2·10⁻⁴"
     assert scientific(0.0, "sv") == "0,0"
+    # a mantissa rounds as a fixed-point number does, on the float's exact value (0.225 is
+    # 0.2250000000000000055...); the old hand-made notation divided first and wrote 2,2·10⁻¹
+    assert scientific(0.225, "sv") == "2,3·10⁻¹" and decimal_number(0.225, "sv") == "0,23"
+    assert scientific(245000.0, "en") == "2.4·10⁵"  # exactly a half: to even
 
 
 def test_a_missing_or_non_finite_value_reads_as_a_dash():
