@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ...models import ModelSpec
-from . import sharing
 from .backend import joblib_backend, on_backend, task_blas
 from .base import DefaultTask, Fallback, Fit, FitCounter, Outcome, Progress, folds
+from .sharing import Group, fold_settings, plan
 
 if TYPE_CHECKING:
     from ...config import Config
@@ -70,19 +70,19 @@ def _fits(
     spec: ModelSpec, points: list[dict], data: SplitData, cfg: Config, progress: Progress
 ) -> list[tuple[int, Fit]]:
     """Every (candidate, fold) task, slowest candidates first: (candidate, Fit) each, in the
-    order they finished."""
+    tasks' order."""
     from joblib import Parallel, delayed
 
     seed = cfg.data.seed
     parts = folds(spec, data, cfg.tuning.cv, seed)
-    groups = sharing.plan(spec, points, seed)
+    groups = plan(spec, points, seed)
     slowest_first = sorted(groups, key=lambda g: spec.cost(points[g.members[-1]]), reverse=True)
     tasks = [(g, f) for g in slowest_first for f in range(len(parts))]
     n_jobs = cfg.tuning.n_jobs if spec.search_in_parallel else 1
     blas = task_blas(cfg)
-    settings = [sharing.fold_settings(spec, part[0]) for part in parts]
+    settings = [fold_settings(spec, part[0]) for part in parts]
 
-    def task(group: sharing.Group, f: int) -> Any:
+    def task(group: Group, f: int) -> Any:
         params = [points[i] for i in group.members]
         return delayed(group.fit)(spec, seed, params, *parts[f][:4], blas, settings[f])
 
