@@ -144,20 +144,11 @@ def fit_path(
     return [*out, (value, seconds, caught, estimator)]
 
 
-def fit_group(
-    spec: ModelSpec,
-    seed: int,
-    group: list[dict[str, Any]],
-    X_fit: np.ndarray,
-    y_fit: np.ndarray,
-    X_score: np.ndarray,
-    y_score: np.ndarray,
-    blas: int | None = None,
-    settings: dict[str, Any] | None = None,
-) -> list[tuple[float, float, list[warnings.WarningMessage], Any]]:
-    """fit_path as a planner's task (a module function: a Dask worker unpickles it by name);
-    a fold's settings are for candidates fitted one by one, not for one shared run."""
-    return fit_path(spec, seed, group, X_fit, y_fit, X_score, y_score, blas)
+def fit_group(spec: ModelSpec, seed: int, group: list[dict[str, Any]], *fold: Any) -> list:
+    """fit_path as a planner's task, on (X_fit, y_fit, X_score, y_score, blas, settings): a
+    module function, which a Dask worker unpickles by name. The fold's settings are for
+    candidates fitted one by one, not for one shared run."""
+    return fit_path(spec, seed, group, *fold[:5])
 
 
 class PathPlanner:
