@@ -83,15 +83,16 @@ def _fits(
     settings = [fold_settings(spec, part[0]) for part in parts]
 
     def task(group: Group, f: int) -> Any:
-        params = [points[i] for i in group.members]
-        return delayed(group.fit)(spec, seed, params, *parts[f][:4], blas, settings[f])
+        args = (group.task_args(points), *parts[f][:4], blas, settings[f])
+        return delayed(group.fit)(spec, seed, *args)
 
     out: list[tuple[int, Fit]] = []
     counter = FitCounter(spec, len(points) * len(parts), progress)
     with on_backend(cfg):  # Parallel takes its backend when made: made inside the block
         run = Parallel(n_jobs=n_jobs, backend=joblib_backend(cfg), return_as="generator")
         for (group, f), fitted in zip(tasks, run(task(g, f) for g, f in tasks), strict=True):
-            for i, (value, seconds, caught, est) in zip(group.members, fitted, strict=True):
+            each = group.results(fitted)
+            for i, (value, seconds, caught, est) in zip(group.members, each, strict=True):
                 out.append((i, Fit(points[i], value, seconds, caught, est, parts[f][4])))
             counter.add(len(group.members))
     return out

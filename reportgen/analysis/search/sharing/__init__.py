@@ -42,15 +42,20 @@ PLANNERS: dict[str, Planner] = {p.name: p for p in (gram.PLANNER, lbfgs_path.PLA
 
 @dataclass(frozen=True)
 class Group:
-    """Candidates (indices into the grid) fitted as one task per fold, by `fit`."""
+    """Candidates (indices into the grid) fitted as one task per fold, by `fit`: a group of one
+    by fit_candidate (its parameters, one result), a planner's group by its fit_group."""
 
     members: list[int]
-    fit: Callable[..., Fitted]
+    fit: Callable[..., Any] = fit_candidate
 
+    def task_args(self, points: list[dict]) -> dict | list[dict]:
+        """The parameters `fit` takes: a candidate's, or the group's list."""
+        params = [points[i] for i in self.members]
+        return params if self.fit is not fit_candidate else params[0]
 
-def fit_alone(spec: ModelSpec, seed: int, group: list[dict], *fold: Any) -> Fitted:
-    """A group of one: fit_candidate on the fold, with its settings (the last argument)."""
-    return [fit_candidate(spec, seed, group[0], *fold)]
+    def results(self, fitted: Any) -> Fitted:
+        """`fit`'s value as one (score, seconds, warnings, estimator) per member."""
+        return fitted if self.fit is not fit_candidate else [fitted]
 
 
 def planners(spec: ModelSpec) -> list[Planner]:
@@ -64,8 +69,8 @@ def plan(spec: ModelSpec, points: list[dict], seed: int) -> list[Group]:
     for planner in planners(spec):
         found = planner.groups(spec, points, seed)
         if found is not None:
-            return [Group(g, fit_alone if len(g) == 1 else planner.fit_group) for g in found]
-    return [Group([i], fit_alone) for i in range(len(points))]
+            return [Group(g) if len(g) == 1 else Group(g, planner.fit_group) for g in found]
+    return [Group([i]) for i in range(len(points))]
 
 
 def fold_settings(spec: ModelSpec, X_fit: np.ndarray) -> dict[str, Any]:
