@@ -5,14 +5,10 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from ..metrics import format_delta, format_value
+from ..numbers import pair, params
 from .diff import any_worse, has_differences
 
 WIDTH = 100
-
-
-def _params(p: dict[str, Any]) -> str:
-    return ", ".join(f"{k}={v}" for k, v in p.items())
 
 
 def _cut(text: str, width: int) -> str:
@@ -51,9 +47,7 @@ def _sections(diff: dict[str, Any]) -> list[tuple[str, list[list[str]], list[str
                 m["phase"],
                 m["split"],
                 m["metric"],
-                format_value(m["metric"], m["old"]),
-                format_value(m["metric"], m["new"]),
-                format_delta(m["metric"], m["delta"]),
+                *pair(m["metric"], m["old"], m["new"], "en", "diff"),
                 m["verdict"],
             ]
             for m in diff["metrics"]
@@ -61,7 +55,7 @@ def _sections(diff: dict[str, Any]) -> list[tuple[str, list[list[str]], list[str
         out.append(("Metrics", rows, []))
     if diff["best_params"]:
         rows = [["model", "old best", "new best"]] + [
-            [p["name"], _params(p["old"]), _params(p["new"])] for p in diff["best_params"]
+            [p["name"], params(p["old"]), params(p["new"])] for p in diff["best_params"]
         ]
         out.append(("Best parameters", rows, []))
     if diff["confusion"]:

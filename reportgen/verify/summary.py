@@ -14,6 +14,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from .. import numbers
 from ..files import write_atomic
 from ..models import MODELS
 from .formats import LABELS, _detail_lines
@@ -55,7 +56,7 @@ COLUMNS = ["file", "author", "verdict", "data set", "seed", "grids", "departs fr
 def _score(metric: str, value: float | None) -> str:
     if value is None:
         return ""
-    return f"{value:.2%}" if metric == "accuracy" else f"{value:.4f}"
+    return numbers.metric(metric, value, "en", "summary")  # English, as the summary's words are
 
 
 def rows(report: dict[str, Any]) -> list[dict[str, Any]]:
