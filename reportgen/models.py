@@ -35,15 +35,14 @@ class ModelSpec:
     # LinearRegression's lstsq copies the 56,000 x 784 train matrix twice; two candidates at
     # once would add ~1 GB of peak memory to save a few seconds.
     search_in_parallel: bool = True
-    # trained epoch by epoch with partial_fit, resumable as fit() would go on (analysis/epochs.py):
+    # trained epoch by epoch with partial_fit, resumable as fit() would go on (search/epochs.py):
     # its candidates can race over epochs (tuning.epoch_halving)
     resumable: bool = False
-    # candidates that differ only in max_iter are one L-BFGS run, read at each max_iter
-    # (analysis/lbfgs_path.py): the same models for the cost of the longest
-    lbfgs_path: bool = False
-    # coordinate descent on a Gram matrix (precompute=True): the search computes X^T X once
-    # per training fold and hands it to every candidate (search.gram_of)
-    gram: bool = False
+    # the work its candidates may share, by planner (analysis/search/sharing): "lbfgs_path",
+    # candidates that differ only in max_iter are one L-BFGS run read at each max_iter (the
+    # same models for the cost of the longest); "gram", coordinate descent on a Gram matrix
+    # (precompute=True) computed once per training fold for every candidate
+    sharing: tuple[str, ...] = ()
     # settings of how reportgen computes the model, not tuned and not reported
     # (precompute=True for a Gram matrix); a plain user's estimator has scikit-learn's own
     fixed: dict[str, Any] = field(default_factory=dict)
@@ -109,7 +108,7 @@ MODELS: dict[str, ModelSpec] = {
             _estimator("sklearn.linear_model.Lasso"),
             {"alpha": [0.01, 0.1, 1.0]},
             cost=lambda p: (-p.get("alpha", 1.0),),  # weak penalty: more coordinate sweeps
-            gram=True,
+            sharing=("gram",),
             fixed={"precompute": True},
         ),
         ModelSpec(
@@ -128,7 +127,7 @@ MODELS: dict[str, ModelSpec] = {
             _estimator("sklearn.linear_model.ElasticNet"),
             {"alpha": [0.01, 0.1, 1.0], "l1_ratio": [0.2, 0.5, 0.8]},
             cost=lambda p: (-p.get("alpha", 1.0),),
-            gram=True,
+            sharing=("gram",),
             fixed={"precompute": True},
         ),
         ModelSpec(
@@ -139,7 +138,7 @@ MODELS: dict[str, ModelSpec] = {
             _estimator("sklearn.linear_model.LogisticRegression"),
             {"C": [0.01, 0.1, 1.0], "max_iter": [100, 300]},
             cost=lambda p: (p.get("max_iter", 100), p.get("C", 1.0)),  # weak penalty: more steps
-            lbfgs_path=True,
+            sharing=("lbfgs_path",),
         ),
         ModelSpec(
             "mlp",

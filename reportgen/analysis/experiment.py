@@ -19,6 +19,7 @@ from ..results import FactsPayload, ModelPayload
 from .blas import blas_threads
 from .cache import ResultCache, model_key
 from .data import Dataset
+from .search import sharing, strategy_for
 
 ANALYSIS_LIBRARIES = ("scikit-learn", "numpy", "scipy")
 
@@ -42,25 +43,20 @@ def cache_material(spec: ModelSpec, cfg: Config, ds: Dataset) -> dict[str, Any]:
         "split": list(cfg.data.split),
         "seed": cfg.data.seed,
         "cv": cfg.tuning.cv,
-        "halving": spec.key in cfg.tuning.halving,
+        # the strategy the config asks for, fallback or not: "halving" always, the race only
+        # when asked (the keys of models that do not race stay those of earlier versions)
+        **strategy_for(spec, cfg).asked.key_material,
         "model": spec.key,
         "preprocessing": preprocessing_of(spec.key, cfg),
         "float32": spec.float32,
         "grid": cfg.grids[spec.key],
         "blas_threads": cfg.tuning.blas_threads,
         "versions": _versions(),
-        # only when set: the keys of models that do not race stay those of earlier versions
-        **({"epoch_halving": True} if races(spec, cfg) else {}),
         # a float32 model's default is fitted on float32 too (results schema 5); it was float64
         **({"default_float32": True} if spec.float32 else {}),
-        # coordinate descent on a Gram matrix: the same iterations, the last digits differ
-        **({"gram": True} if spec.gram else {}),
+        # what the candidates share and changes a fit's last digits (a Gram matrix)
+        **sharing.key_material(spec),
     }
-
-
-def races(spec: ModelSpec, cfg: Config) -> bool:
-    """Whether this model's candidates race over epochs (`halving` wins over `epoch_halving`)."""
-    return spec.key in cfg.tuning.epoch_halving and spec.key not in cfg.tuning.halving
 
 
 def facts_material(cfg: Config, ds: Dataset) -> dict[str, Any]:

@@ -7,14 +7,13 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
 from typing import Any
 
-from sklearn.model_selection import ParameterGrid
-
 from ..config import Config, preprocessing_of
 from ..metrics import scorer_sign
 from ..models import ModelSpec, estimator_grid
 from ..results import ModelPayload
 from .scoring import jsonable, score
-from .search import Progress, Search, run_search, search_kind
+from .search import Fit, Progress, Search, run_search, strategy_for
+from .search.base import said
 from .splits import SplitData, as_float32
 from .warning_log import WarningLog, recorded
 
@@ -40,17 +39,15 @@ def default_point(spec: ModelSpec, grid: dict[str, list[Any]], seed: int) -> dic
     return point if all(point[p] in values for p, values in est_grid.items()) else None
 
 
-def default_from_search(
-    spec: ModelSpec, search: Search, point: dict[str, Any], data: SplitData, log: WarningLog
+def default_from_run(
+    spec: ModelSpec, fit: Fit, data: SplitData, log: WarningLog
 ) -> tuple[dict, float, Any]:
-    """The default model, taken from a search on the validation fold.
-
-    There the candidate with the default parameters was fitted on the train split with the
-    same seed: it is the default fit itself. (Under k-fold it saw less data.)
-    """
-    fit = search.fits_of(point)[0]
+    """The default model as the search fitted it: its candidate, on the validation fold
+    fitted on the train split with the same seed (the default fit itself; under k-fold it saw
+    less), or in a race over epochs trained on to its own stop (a resumed run is the plain fit,
+    search.epochs.Runner; its seconds are all its epochs)."""
     log.add(spec.key, "default", fit.warnings)
-    return score(spec, fit.estimator, data), search.fit_seconds(point), fit.estimator
+    return score(spec, fit.estimator, data), fit.seconds, fit.estimator
 
 
 def _done(value: Any) -> Future:
@@ -107,17 +104,6 @@ def tuned_result(
     return result, timing, final
 
 
-def race_default(
-    spec: ModelSpec, runner: Any, data: SplitData, log: WarningLog
-) -> tuple[dict, float, Any]:
-    """The default model from a race over epochs: its candidate, trained on to its own stop in
-    the race's final round (racing.epoch_race). A resumed run is the plain fit (epochs.Runner),
-    so this is the default fit itself; its seconds are all its epochs."""
-    log.add(spec.key, "default", runner.warnings)
-    model = runner.finish()
-    return score(spec, model, data), runner.seconds, model
-
-
 def fit_model(
     spec: ModelSpec, cfg: Config, data: SplitData, progress: Progress
 ) -> tuple[ModelPayload, Any]:
@@ -125,62 +111,56 @@ def fit_model(
 
     Both are fitted on the model's features: float64, or float32 for a model searched on
     float32 (ModelSpec.float32), so that default and tuned differ in their parameters only.
-    The default is taken from the search when the search made that very fit: tuning uses the
-    validation split, the grid holds the default parameters, and the full grid is searched or
-    the candidates race over epochs (the race trains that candidate on to its end). Else it is
-    fitted on its own.
+    The default is taken from the search when its strategy makes that very fit
+    (Strategy.yields_default: the full grid on the validation split; a race over epochs, which
+    trains that candidate on to its end, or fits the default in its final round when the grid
+    lacks it). Else it is fitted on its own.
     """
     t0 = time.perf_counter()
     seed, grid = cfg.data.seed, cfg.grids[spec.key]
     model_data = as_float32(data) if spec.float32 else data
-    # said once, here: run_search is handed the kind
-    kind = search_kind(spec, list(ParameterGrid(estimator_grid(grid))), cfg, progress)
-    # a race in this process's threads: a task sent to a Dask worker could not record the
-    # warnings of a default fitted there (`last`)
-    in_race = kind == "epoch_halving" and spec.search_in_parallel and cfg.tuning.backend != "dask"
-    same_fit = cfg.tuning.cv == 0 and (kind == "grid" or in_race)
-    point = default_point(spec, grid, seed) if same_fit else None
+    choice = strategy_for(spec, cfg)
+    choice.tell(progress)  # said once, here: run_search is handed the strategy
+    strategy = choice.strategy
+    from_run = strategy.yields_default(spec, cfg)
+    point = default_point(spec, grid, seed) if from_run else None
+    before, queued, after = strategy.default_said
     default_log, tuned_log = WarningLog(), WarningLog()
     beside = ThreadPoolExecutor(1, thread_name_prefix="default-fit")
     try:
         # the default fit runs beside the search (its own thread, its own warnings): the
         # search's last candidates leave a core idle, which the default then uses. Not for a
-        # model whose fits must not overlap (memory: ModelSpec.search_in_parallel). In a race
-        # over epochs it is a task of the race's final round instead (racing.epoch_race).
-        own_default, last = None, None
-        if in_race and point is not None:
-            progress(f"  {spec.name:<21} default  its candidate goes on to its end in the race")
-        elif in_race:
-            progress(f"  {spec.name:<21} default  fitting in the race's final round")
-            last = partial(fit_default, spec, model_data, seed, default_log)
+        # model whose fits must not overlap (memory: ModelSpec.search_in_parallel). A strategy
+        # with a pool of its own (a race over epochs) queues it there instead.
+        own_default, task = None, None
+        if point is not None and before:
+            progress(said(spec, f"default  {before}"))
+        elif point is None and from_run and strategy.queues_default:
+            progress(said(spec, f"default  {queued}"))
+            task = partial(fit_default, spec, model_data, seed, default_log)
         elif point is None and spec.search_in_parallel:
-            progress(f"  {spec.name:<21} default  fitting beside the search")
+            progress(said(spec, "default  fitting beside the search"))
             own_default = beside.submit(fit_default, spec, model_data, seed, default_log)
         elif point is None:
             own_default = _done(fit_default(spec, model_data, seed, default_log))
-        finish = point if in_race else None
-        search = run_search(spec, grid, model_data, cfg, progress, last, finish, kind)
-        if last is not None:
-            own_default = _done(search.last_result)
+        handed = task if point is None else point
+        search = run_search(spec, grid, model_data, cfg, progress, strategy, handed)
+        if task is not None:
+            own_default = _done(search.default)
         if own_default is not None:
             default, default_seconds, default_model = own_default.result()
-            progress(f"  {spec.name:<21} default  {'':>13} {default_seconds:7.1f}s")
+            progress(said(spec, f"default  {'':>13} {default_seconds:7.1f}s"))
     finally:
         # an interrupted search does not wait for the default fit (a minute on full MNIST);
         # the thread ends with the process (cli.run)
         beside.shutdown(wait=False, cancel_futures=True)
     n_fits = len(search.fits)  # candidates x folds, the rounds' fits, or the racers
-    progress(f"  {spec.name:<21} tuned    {n_fits:>4}/{n_fits} fits {search.seconds:7.1f}s")
-    if finish is not None:
-        default, default_seconds, default_model = race_default(
-            spec, search.last_result, model_data, default_log
+    progress(said(spec, f"tuned    {n_fits:>4}/{n_fits} fits {search.seconds:7.1f}s"))
+    if point is not None:
+        default, default_seconds, default_model = default_from_run(
+            spec, search.default, model_data, default_log
         )
-        progress(f"  {spec.name:<21} default  (its candidate, trained on) {default_seconds:7.1f}s")
-    elif point is not None:
-        default, default_seconds, default_model = default_from_search(
-            spec, search, point, model_data, default_log
-        )
-        progress(f"  {spec.name:<21} default  (a candidate of the search)")
+        progress(said(spec, f"default  {after.format(seconds=default_seconds)}"))
     tuned, tuned_timing, final = tuned_result(spec, search, model_data, tuned_log)
     result = {
         "name": spec.name,

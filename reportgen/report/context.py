@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from ..analysis.search.registry import strategy_named
 from ..metrics import verdict
 from ..models import DIVIDE_BY_255, MODELS
 from ..results import ModelResult, Results
@@ -199,6 +200,11 @@ def _halving(name: str, rounds: list[Any], lang: Language) -> dict[str, Any]:
     return {"name": name, "rounds": rows, "first": rows[0]}
 
 
+def _rounds_over(m: ModelResult, what: str) -> bool:
+    """Whether the model's strategy searches in rounds that give more `what` (data, epochs)."""
+    return strategy_named(m.tuned.search).rounds == what
+
+
 def _tuning(
     results: Results, models: list[dict[str, Any]], names: dict[str, str], lang: Language
 ) -> dict[str, Any]:
@@ -207,16 +213,16 @@ def _tuning(
     halving = [
         _halving(names[k], m.tuned.rounds, lang)
         for k, m in results.models.items()
-        if m.tuned.search == "halving" and m.tuned.rounds
+        if _rounds_over(m, "data") and m.tuned.rounds
     ]
     races = [
         {"name": names[k], "rounds": [r.model_dump() for r in m.tuned.rounds]}
         for k, m in results.models.items()
-        if m.tuned.search == "epoch_halving" and m.tuned.rounds
+        if _rounds_over(m, "epochs") and m.tuned.rounds
     ]
-    fits = sum(  # a halving search fits each round's candidates; a grid or a race, each once
+    fits = sum(  # rounds over the data fit each round's candidates; a grid or a race, each once
         sum(r.candidates for r in m.tuned.rounds)
-        if m.tuned.search == "halving" and m.tuned.rounds
+        if _rounds_over(m, "data") and m.tuned.rounds
         else len(m.tuned.candidates)
         for m in results.models.values()
     )
@@ -319,7 +325,7 @@ def _speed(results: Results, names: dict[str, str]) -> dict[str, Any]:
         "default_raced": [
             _mid_sentence(k, names[k])
             for k, m in results.models.items()
-            if m.default_from_search and m.tuned.search == "epoch_halving"
+            if m.default_from_search and _rounds_over(m, "epochs")
         ],
     }
 

@@ -229,7 +229,7 @@ def _halving(cfg, keys=("mlp",)):
 
 
 def test_halving_rounds_follow_scikit_learn():
-    from reportgen.analysis.halving import halving_rounds
+    from reportgen.analysis.search.halving import halving_rounds
 
     assert halving_rounds(1) == [1]
     assert halving_rounds(2) == [2]

@@ -1,5 +1,5 @@
 """Lasso and Elastic Net run coordinate descent on a Gram matrix (precompute=True); the search
-computes X^T X once per training fold and hands it to every candidate (search.gram_of)."""
+computes X^T X once per training fold and hands it to every candidate (sharing.gram.gram_of)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ import dataclasses
 import numpy as np
 import pytest
 
-from reportgen.analysis.search import fit_candidate, gram_of, run_search
+from reportgen.analysis.search import run_search
+from reportgen.analysis.search.base import fit_candidate
+from reportgen.analysis.search.sharing.gram import gram_of
 from reportgen.analysis.splits import split_and_scale
 from reportgen.models import MODELS
 
@@ -29,7 +31,7 @@ def test_the_shared_gram_gives_what_each_candidate_would_compute(split, key):
     gram = gram_of(split.X["train"])
     assert gram is not None and not gram.flags.writeable
     for alpha in (0.01, 0.1, 1.0):
-        shared = fit_candidate(spec, 42, {"alpha": alpha}, *args, None, gram)
+        shared = fit_candidate(spec, 42, {"alpha": alpha}, *args, None, {"precompute": gram})
         own = fit_candidate(spec, 42, {"alpha": alpha}, *args)  # precompute=True: its own
         plain = spec.build(42, alpha=alpha, precompute=False).fit(*args[:2])
         assert shared[3].get_params() == own[3].get_params()  # precompute=True, no array kept
@@ -47,7 +49,7 @@ def test_a_fold_that_is_not_centred_gets_no_shared_gram(split):
 @pytest.mark.parametrize("cv", [0, 3])
 def test_the_search_picks_what_plain_coordinate_descent_picks(split, fast_config, cv):
     spec = MODELS["elasticnet"]
-    plain_spec = dataclasses.replace(spec, gram=False, fixed={})
+    plain_spec = dataclasses.replace(spec, sharing=(), fixed={})
     grid = {"alpha": [0.01, 0.1, 1.0], "l1_ratio": [0.2, 0.8]}
     cfg = dataclasses.replace(fast_config, tuning=dataclasses.replace(fast_config.tuning, cv=cv))
     gram = run_search(spec, grid, split, cfg, _quiet)

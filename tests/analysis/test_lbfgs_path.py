@@ -1,5 +1,6 @@
 """Logistic regression candidates that differ only in max_iter share one L-BFGS run
-(analysis/lbfgs_path.py): each is the very model a plain fit with its parameters gives."""
+(analysis/search/sharing/lbfgs_path.py): each is the very model a plain fit with its
+parameters gives."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ import pickle
 import numpy as np
 import pytest
 
-from reportgen.analysis import lbfgs_path
 from reportgen.analysis.fit import fit_model
-from reportgen.analysis.search import fit_candidate, run_search
+from reportgen.analysis.search import run_search
+from reportgen.analysis.search.base import fit_candidate
+from reportgen.analysis.search.sharing import lbfgs_path
 from reportgen.analysis.splits import split_and_scale
 from reportgen.models import MODELS
 

@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 
 from reportgen.analysis.data import stratified_subset
-from reportgen.analysis.epochs import Runner, can_resume
 from reportgen.analysis.fit import fit_model
 from reportgen.analysis.search import run_search
+from reportgen.analysis.search.epochs import Runner, can_resume
 from reportgen.analysis.splits import as_float32, split_and_scale
 from reportgen.models import MODELS
 

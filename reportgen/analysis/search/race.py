@@ -17,17 +17,19 @@ import copy
 import math
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..config import Config
-from ..metrics import SCORERS
-from ..models import ModelSpec
-from .blas import worker_blas
-from .epochs import Runner
-from .search import Fit, Progress, joblib_backend, on_backend, ranks_by_round
-from .splits import SplitData
+from ...models import ModelSpec
+from ..blas import worker_blas
+from .backend import joblib_backend, on_backend, task_blas
+from .base import DefaultTask, Fallback, Fit, Outcome, Progress, said, scorer_for
+from .epochs import Runner, can_resume
+
+if TYPE_CHECKING:
+    from ...config import Config
+    from ..splits import SplitData
 
 START_EPOCHS = 5
 FINALISTS = 2
@@ -45,11 +47,9 @@ def advance(
     blas: int | None = None,
 ) -> Runner:
     """One task: train a candidate on to `to_epochs` epochs (or its stop), then score it."""
-    from sklearn.metrics import get_scorer
-
     with worker_blas(blas):
         runner.advance(X, y, classes, to_epochs)
-        runner.score = float(get_scorer(SCORERS[metric])(runner.estimator, X_score, y_score))
+        runner.score = float(scorer_for(metric)(runner.estimator, X_score, y_score))
     return runner
 
 
@@ -61,6 +61,51 @@ def _remaining_cost(runner: Runner, to_epochs: int) -> float:
     return weights * (min(to_epochs, est.max_iter) - runner.epochs)
 
 
+class RaceStrategy:
+    """Rounds over epochs: the better half of the candidates trains on where it stopped."""
+
+    name = "epoch_halving"
+    rounds = "epochs"
+    key_material: dict[str, Any] = {"halving": False, "epoch_halving": True}
+    queues_default = True
+    default_said = (
+        "its candidate goes on to its end in the race",
+        "fitting in the race's final round",
+        "(its candidate, trained on) {seconds:7.1f}s",
+    )
+
+    def fallback(self, spec: ModelSpec, points: list[dict], cfg: Config) -> Fallback | None:
+        """Only on the validation split, with more candidates than finalists, each resumable."""
+        if cfg.tuning.cv != 0:
+            return Fallback("epoch halving needs tuning.cv = 0: the full grid instead")
+        if len(points) <= FINALISTS:
+            # every candidate would be a finalist: the race is the grid, nothing to say
+            return Fallback("every candidate would be a finalist", said=False)
+        if not all(can_resume(spec.build(cfg.data.seed, **p)) for p in points):
+            return Fallback("a candidate cannot resume (solver, early_stopping): full grid")
+        return None
+
+    def yields_default(self, spec: ModelSpec, cfg: Config) -> bool:
+        """In this process's threads only: a task sent to a Dask worker could not record the
+        warnings of a default fitted there; and not for a model whose fits must not overlap."""
+        return spec.search_in_parallel and cfg.tuning.backend != "dask"
+
+    def run(
+        self,
+        spec: ModelSpec,
+        points: list[dict],
+        data: SplitData,
+        cfg: Config,
+        progress: Progress,
+        default: DefaultTask = None,
+    ) -> Outcome:
+        """The race; `default`, the default's parameters (its candidate is trained on to its
+        end) or a function that fits it, one more task of the final round (epoch_race)."""
+        last = default if callable(default) else None
+        finish = default if isinstance(default, dict) else None
+        return epoch_race(spec, points, data, cfg, progress, last, finish)
+
+
 def epoch_race(
     spec: ModelSpec,
     points: list[dict],
@@ -69,18 +114,18 @@ def epoch_race(
     progress: Progress,
     last: Callable[[], Any] | None = None,
     finish: dict[str, Any] | None = None,
-) -> tuple[dict[str, Any], list[Fit], list[dict[str, Any]], Any]:
-    """Race the candidates `points`: (per-candidate results as _grid_results, one Fit per
-    candidate (the finalists' are finished models), the rounds, the extra task's result).
+) -> Outcome:
+    """Race the candidates `points`: one Fit per candidate (the finalists' are finished
+    models), the rounds, and as the default the extra task's result.
 
     One extra task may join the final round, queued behind the finalists in the same pool:
     with two workers it starts when the first finalist stops, on the core that finalist
     leaves, and never slows the other, whose epochs are the race's critical path. It is
     `last()` (the model's default, fitted on its own), or, for `finish` (the parameters of the
     default, when the grid holds them), a copy of that candidate's runner trained on from where
-    the race left it to its own stop: a finished Runner, the plain fit (epochs.Runner). A
-    finalist needs no extra task: its own finished runner is returned. The race's record of the
-    candidate (its score and epochs when it left) is not changed."""
+    the race left it to its own stop: the plain fit (epochs.Runner), as a finished Fit. A
+    finalist needs no extra task: its own finished runner is the default. The race's record of
+    the candidate (its score and epochs when it left) is not changed."""
     from joblib import Parallel, delayed
 
     seed = cfg.data.seed
@@ -91,7 +136,7 @@ def epoch_race(
     alive = list(range(len(points)))
     reached = [0] * len(points)
     rounds: list[dict[str, Any]] = []
-    blas = cfg.tuning.blas_threads if cfg.tuning.backend == "dask" else None
+    blas = task_blas(cfg)
     epochs, t0 = START_EPOCHS, time.perf_counter()
     last_result = None
     chosen = points.index(finish) if finish is not None else None
@@ -120,8 +165,11 @@ def epoch_race(
             runners[i], reached[i] = runner, len(rounds)
         rounds.append({"candidates": len(alive), "epochs": None if final else epochs})
         progress(
-            f"  {spec.name:<21} race     round {len(rounds)}: {len(alive)} candidates"
-            f"{'' if final else f' to {epochs} epochs'} {time.perf_counter() - t0:7.1f}s",
+            said(
+                spec,
+                f"race     round {len(rounds)}: {len(alive)} candidates"
+                f"{'' if final else f' to {epochs} epochs'} {time.perf_counter() - t0:7.1f}s",
+            ),
             transient=True,
         )
         if final:
@@ -131,20 +179,19 @@ def epoch_race(
         keep = max(FINALISTS, math.ceil(len(alive) / 2))
         alive = sorted(sorted(alive, key=lambda i: -runners[i].score)[:keep])
         epochs *= 2
-    return _results(points, runners, reached), _fits(runners, alive), rounds, last_result
-
-
-def _results(points: list[dict], runners: list[Runner], reached: list[int]) -> dict[str, Any]:
-    """As _grid_results, ranked by round reached, then score (ranks_by_round)."""
-    scores = np.array([r.score for r in runners])
-    return {
-        "params": points,
-        "mean_test_score": scores,
-        "rank_test_score": ranks_by_round(reached, scores.tolist()),
-        "round": np.array(reached),
-        "mean_fit_time": np.array([r.seconds for r in runners]),
-        "epochs": np.array([r.epochs for r in runners]),
-    }
+    fits = _fits(runners, alive)
+    if finish is not None:  # the default's candidate, trained on to its stop: a finished Fit
+        last_result = _fits([last_result], [0])[0]
+    return Outcome(
+        points,
+        np.array([r.score for r in runners]),
+        np.array([r.seconds for r in runners]),
+        fits,
+        reached=reached,
+        rounds=rounds,
+        more={"epochs": np.array([r.epochs for r in runners])},
+        default=last_result,
+    )
 
 
 def _fits(runners: list[Runner], finalists: list[int]) -> list[Fit]:
@@ -160,3 +207,6 @@ def _fits(runners: list[Runner], finalists: list[int]) -> list[Fit]:
         )
         for i, r in enumerate(runners)
     ]
+
+
+RACE = RaceStrategy()

@@ -24,10 +24,10 @@ from typing import Any
 
 import numpy as np
 
-from ..metrics import SCORERS
-from ..models import ModelSpec
-from .blas import worker_blas
-from .warning_log import recorded
+from ....models import ModelSpec
+from ...blas import worker_blas
+from ...warning_log import recorded
+from ..base import scorer_for
 
 _TASK = "lbfgs-iter"  # scikit-learn's name for one L-BFGS iteration in the callback tree
 _AT_MAXITER = "STOP: TOTAL NO. OF ITERATIONS REACHED LIMIT"  # scipy's message for that stop
@@ -90,7 +90,7 @@ def path_groups(spec: ModelSpec, points: list[dict[str, Any]], seed: int) -> lis
     """The grid's candidates in groups that can share one run: the same parameters but
     max_iter, fitted by L-BFGS from scratch. Every other candidate is a group of its own.
     Each group lists its candidates by max_iter, the longest last."""
-    if not spec.lbfgs_path or not available():
+    if PLANNER.name not in spec.sharing or not available():
         return [[i] for i in range(len(points))]
     groups: dict[tuple, list[int]] = {}
     for i, params in enumerate(points):
@@ -117,9 +117,7 @@ def fit_path(
 
     (score, fit seconds, warnings, estimator) per candidate, in the group's order. A shorter
     candidate's seconds are those the run took to reach its last iteration."""
-    from sklearn.metrics import get_scorer
-
-    scorer = get_scorer(SCORERS[spec.metric])
+    scorer = scorer_for(spec.metric)
     longest = group[-1]
     with recorded() as caught, worker_blas(blas):
         iterates = _Iterates({p["max_iter"] for p in group[:-1]}, caught)
@@ -144,3 +142,28 @@ def fit_path(
             (short_value, at, [*caught[:n_warned], *_stop_warning(max_iter), *scored], short)
         )
     return [*out, (value, seconds, caught, estimator)]
+
+
+def fit_group(spec: ModelSpec, seed: int, group: list[dict[str, Any]], *fold: Any) -> list:
+    """fit_path as a planner's task, on (X_fit, y_fit, X_score, y_score, blas, settings): a
+    module function, which a Dask worker unpickles by name. The fold's settings are for
+    candidates fitted one by one, not for one shared run."""
+    return fit_path(spec, seed, group, *fold[:5])
+
+
+class PathPlanner:
+    """Groups the candidates that one L-BFGS run gives; shares nothing per fold."""
+
+    name = "lbfgs_path"
+    key_material: dict[str, Any] = {}  # the very models of one fit per candidate (tested)
+
+    def groups(self, spec: ModelSpec, points: list[dict], seed: int) -> list[list[int]] | None:
+        return path_groups(spec, points, seed)
+
+    def fold_settings(self, X_fit: np.ndarray) -> dict[str, Any]:
+        return {}
+
+    fit_group = staticmethod(fit_group)
+
+
+PLANNER = PathPlanner()

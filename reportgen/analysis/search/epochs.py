@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from .warning_log import recorded
+from ..warning_log import recorded
 
 MAX_ITER_MESSAGE = (
     "Stochastic Optimizer: Maximum iterations (%d) reached and the optimization hasn't "
