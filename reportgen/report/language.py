@@ -24,9 +24,9 @@ from babel.lists import format_list
 from babel.numbers import format_decimal, get_minus_sign_symbol
 from babel.support import NullTranslations, Translations
 
+from ..config import LOCALES as LANGUAGES  # each language's Babel locale, declared once
 from ..locations import LOCALE_DIR
 
-LANGUAGES = {"sv": "sv_SE", "en": "en_GB"}
 DOMAIN = "reportgen"
 SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 NBSP = "\u00a0"
