@@ -150,10 +150,10 @@ CONFIG_CASES = {
     "not UTF-8": (b"\xff\xfe[report]\n", ["is not valid TOML", "utf-8"]),
     "unknown key": (HEAD + "[data]\nsed = 3\n", ["unknown key data.sed", "did you mean 'seed'"]),
     "unknown section": (HEAD + "[tunning]\ncv = 2\n", ["[tunning]", "did you mean 'tuning'"]),
-    "wrong type": (HEAD + '[data]\nseed = "x"\n', ["data.seed must be int, got 'x'"]),
+    "wrong type": (HEAD + '[data]\nseed = "x"\n', ["data.seed must be an integer, got 'x'"]),
     "split not a list of numbers": (
         HEAD + '[data]\nsplit = ["a"]\n',
-        ["data.split must be tuple, got ['a']"],
+        ["data.split must be three fractions in (0, 1) summing to 1, got ['a']"],
     ),
     "empty grid": (
         HEAD + "[grids.ridge]\nalpha = []\n",
