@@ -246,7 +246,7 @@ def test_every_config_problem_is_listed_at_once(previous_build, tmp_path, capsys
         "invalid config (8 problems)",
         "unknown key report.titel (did you mean 'title'?)",
         "unknown key data.sed (did you mean 'seed'?)",
-        "data.n_samples must be int",
+        "data.n_samples must be 0 (all) or positive, got 'many'",
         "unknown section [tunning]",
         "grids.lasso.alpha",
         "grids.mlp.activation",
