@@ -1,4 +1,10 @@
-"""The build's configuration: defaults, then a TOML file, then flags, validated at once."""
+"""The build's configuration, each option declared once: its type, default, check and doc.
+
+Defaults, then a TOML file, then flags (a flag left at None never clobbers the file), validated
+by pydantic in one pass: every problem is one line naming the key and what it must be, all at
+once, before any work starts. results.json's config record is generated from these classes
+(results.py), and `reportgen init` writes its starter file from them (starter.py).
+"""
 
 from __future__ import annotations
 
@@ -7,80 +13,219 @@ import datetime as dt
 import difflib
 import os
 import tomllib
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+)
+from pydantic.dataclasses import dataclass
+from pydantic_core import PydanticCustomError
 
 from .errors import ConfigError
 from .models import CLASSIFICATION, DIVIDE_BY_255, MODELS, STANDARD_SCALER, estimator_grid
+from .numbers import LOCALES
+from .values import HyperValue, Positive, problem, whole
 
 DEFAULT_CONFIG = "report.toml"
-LANGUAGES = ("sv", "en")
+
+# The report's languages, each with the Babel locale of its words, numbers and dates, are
+# declared once in numbers.py (the ground): report.lang's type and results.json's schema read them.
+LANGUAGES = tuple(LOCALES)
+# The PDF standards a report can follow: pdf/ua-1 (accessible), or pdf/a-3b (archival, whose
+# XMP says PDF/UA-1 too). The names are WeasyPrint's.
 PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b")
+# Where the digits come from, besides idx:DIR (an IDX folder)
+DATASETS = ("auto", "sample", "openml")
+BACKENDS = ("threads", "dask")
+
+Language = Literal[LANGUAGES]  # type: ignore[valid-type]
+PdfVariant = Literal[PDF_VARIANTS]  # type: ignore[valid-type]
+Backend = Literal[BACKENDS]  # type: ignore[valid-type]
+ModelKey = Literal[tuple(MODELS)]  # type: ignore[valid-type]  # the registry's keys, in order
 
 
-@dataclass(frozen=True)
+def _choices(options: tuple[str, ...]) -> str:
+    """('a', 'b', 'c') -> 'a, b or c'."""
+    return ", ".join(options[:-1]) + " or " + options[-1] if len(options) > 1 else options[0]
+
+
+# ---- the values an option may take ----------------------------------------------------------
+
+
+def _dataset(value: str) -> str:
+    if value not in DATASETS and not value.startswith("idx:"):
+        raise problem("value", _choices((*DATASETS, "idx:DIR")))
+    return value
+
+
+def _date(value: str) -> str:
+    if value:
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError:
+            raise problem("value", "YYYY-MM-DD") from None
+    return value
+
+
+def _split(value: Any) -> Any:
+    ok = (
+        isinstance(value, list | tuple)
+        and len(value) == 3
+        and all(isinstance(s, int | float) and not isinstance(s, bool) for s in value)
+        and all(0 < s < 1 for s in value)
+        and abs(sum(value) - 1) <= 1e-9
+    )
+    if not ok:
+        raise problem("number", "three fractions in (0, 1) summing to 1")
+    return value
+
+
+RESUMABLE = tuple(k for k, m in MODELS.items() if m.resumable)  # trained epoch by epoch
+CLASSIFIERS = tuple(k for k, m in MODELS.items() if m.family == CLASSIFICATION)
+
+
+def _quoted(keys: tuple[str, ...]) -> str:
+    return ", ".join(f'"{k}"' for k in keys)
+
+
+def _resumable(key: str) -> str:
+    if key not in RESUMABLE:
+        raise PydanticCustomError(
+            "model",
+            "'{key}' is not trained epoch by epoch, list only {keys} (or use tuning.halving)",
+            {"key": key, "keys": ", ".join(RESUMABLE)},
+        )
+    return key
+
+
+def _classifier(key: str) -> str:
+    if key not in CLASSIFIERS:
+        raise PydanticCustomError(
+            "model",
+            "'{key}' is a regression model, list only classifiers ({keys}): the report's "
+            "regression rests on standardised pixels",
+            {"key": key, "keys": ", ".join(CLASSIFIERS)},
+        )
+    return key
+
+
+Text = str
+Date = Annotated[str, AfterValidator(_date)]
+Dataset = Annotated[str, AfterValidator(_dataset)]
+Share = Annotated[float, Field(gt=0, lt=1)]
+Split = Annotated[tuple[Share, Share, Share], BeforeValidator(_split)]
+Models = tuple[ModelKey, ...]
+Classifiers = tuple[Annotated[ModelKey, AfterValidator(_classifier)], ...]
+Resumable = tuple[Annotated[ModelKey, AfterValidator(_resumable)], ...]
+Samples = whole(0, says="0 (all) or positive")
+Seed = whole()
+Folds = whole(0, says="0 (validation split) or at least 2", rule=lambda k: k != 1)
+Jobs = whole(-1, says="-1 or positive", rule=lambda n: n != 0)
+Grid = dict[str, Annotated[list[HyperValue], Field(min_length=1)]]
+Grids = dict[ModelKey, Grid]
+
+
+def option(default: Any, doc: str) -> Any:
+    """An option's default and the line that explains it (the starter file's comment, the
+    description in results.json's JSON Schema)."""
+    if callable(default):
+        return Field(default_factory=default, description=doc)
+    return Field(default=default, description=doc)
+
+
+# frozen; an unknown key is an error; a number is never read from text (values.py)
+section = dataclass(frozen=True, config=ConfigDict(extra="forbid"))
+
+
+# ---- the options ----------------------------------------------------------------------------
+
+
+@section
 class ReportConfig:
     """What the title page says, and where the student's own text lives."""
 
-    title: str = "Machine Learning: MNIST, regression eller klassifikation?"
-    author: str = "Namn Efternamnsson"
-    course: str = "Kunskapskontroll 2"
-    date: str = ""  # YYYY-MM-DD; empty: SOURCE_DATE_EPOCH's date, else an undated report
-    self_evaluation: str = ""  # a .md or .txt file; empty: a marked placeholder
-    templates_dir: str = ""  # a folder searched before the shipped templates
-    lang: str = "sv"  # the report's language: sv | en
-    # the PDF's standard: pdf/ua-1 (accessible), or pdf/a-3b (archival, tagged as PDF/UA-1 too)
-    pdf_variant: str = "pdf/ua-1"
+    title: Text = option(
+        "Machine Learning: MNIST, regression eller klassifikation?", "the report's title"
+    )
+    author: Text = option("Namn Efternamnsson", "your name, on the title page and in the PDF")
+    course: Text = option("Kunskapskontroll 2", "the course, under the title")
+    date: Date = option("", "YYYY-MM-DD; empty: SOURCE_DATE_EPOCH, else undated")
+    self_evaluation: Text = option(
+        "", "your Självutvärdering (Markdown); empty: a marked placeholder"
+    )
+    templates_dir: Text = option("", "a folder of your own templates, searched first")
+    lang: Language = option("sv", f"the report's language: {' | '.join(LANGUAGES)}")
+    pdf_variant: PdfVariant = option(
+        "pdf/ua-1", "pdf/ua-1 (accessible) | pdf/a-3b (archival, tagged too)"
+    )
 
 
-@dataclass(frozen=True)
+@section
 class DataConfig:
     """Which digits, how many, and how they are split."""
 
-    dataset: str = "auto"  # auto | sample | openml | idx:DIR
-    mnist_dir: str = ""  # the IDX folder for `auto` and `idx` (MNIST_DIR overrides it)
-    n_samples: int = 0  # 0: all; otherwise a stratified subset of that size
-    seed: int = 42
-    split: tuple[float, float, float] = (0.8, 0.1, 0.1)
-    # classifiers whose pixels are divided by 255 (range 0-1) instead of standardised
-    divide_by_255: tuple[str, ...] = ("mlp",)
+    dataset: Dataset = option(
+        "auto",
+        f"{' | '.join(DATASETS)} | idx:DIR (auto: MNIST_DIR if set, else the sample)",
+    )
+    # MNIST_DIR overrides it
+    mnist_dir: Text = option("", "the folder of the four MNIST IDX files, for auto and idx")
+    n_samples: Samples = option(0, "0 = every digit; N = a stratified subset of N digits")
+    seed: Seed = option(42, "seed of the split and of every model")
+    split: Split = option((0.8, 0.1, 0.1), "train, validation, test")
+    divide_by_255: Classifiers = option(
+        ("mlp",), "classifiers whose pixels are divided by 255; the rest standardised"
+    )
 
 
-@dataclass(frozen=True)
+@section
 class TuningConfig:
-    """How GridSearchCV tunes each model."""
+    """How each model's hyperparameters are searched."""
 
-    cv: int = 0  # 0: the validation split is the single fold; k >= 2: k-fold CV on train
-    n_jobs: int = -1  # candidates fitted at once, in threads (-1: one per core)
-    # models searched by successive halving (HalvingGridSearchCV) instead of the full grid; none
-    # by default: on full MNIST it saved nothing for the MLP on pixels / 255 (README)
-    halving: tuple[str, ...] = ()
-    # models whose candidates race over epochs (successive halving that continues survivors
-    # where they stopped, analysis/racing.py); only models trained epoch by epoch (the MLP),
-    # only with cv = 0 (else the full grid is searched, and the console says so). On full MNIST
-    # the MLP's search went from 171 s to 108 s with the same winner (README). A model also
-    # in `halving` is searched by halving
-    epoch_halving: tuple[str, ...] = ("mlp",)
-    # BLAS threads of every fit, set explicitly in every path (a build, verify --jobs, a Dask
-    # worker): the thread count changes the last digits of a float (Ridge's RMSE), so it is
-    # part of the cache key and of results.json
-    blas_threads: int = 1
-    # where a search's candidates run: threads of this process, or a Dask cluster (joblib's
-    # Dask backend; needs a running dask.distributed Client, see `reportgen build --scheduler`)
-    backend: str = "threads"
+    cv: Folds = option(0, "0 = tune on the validation split; k >= 2 = k-fold CV on train")
+    n_jobs: Jobs = option(-1, "candidates fitted at once (threads); -1 = one per core")
+    # none by default: on full MNIST it saved nothing for the MLP on pixels / 255 (README)
+    halving: Models = option(
+        (), 'models searched by successive halving, e.g. ["mlp"]; [] = full grids'
+    )
+    # successive halving that continues survivors where they stopped (analysis/racing.py); only
+    # with cv = 0 (else the full grid is searched, and the console says so). On full MNIST the
+    # MLP's search went from 171 s to 108 s with the same winner (README). A model also in
+    # `halving` is searched by halving
+    epoch_halving: Resumable = option(
+        ("mlp",),
+        f"models whose candidates race over epochs (only {_quoted(RESUMABLE)}); [] = full grids",
+    )
+    # set explicitly in every path (a build, verify --jobs, a Dask worker): the thread count
+    # changes the last digits of a float (Ridge's RMSE), so it is part of the cache key
+    blas_threads: Positive = option(
+        1, "BLAS threads of every fit (in the cache key: it moves the last digits)"
+    )
+    # joblib's Dask backend needs a running dask.distributed Client (build --scheduler)
+    backend: Backend = option(
+        "threads", '"threads", or "dask": a Dask cluster (reportgen build --scheduler ADDR)'
+    )
 
 
-@dataclass(frozen=True)
+def default_grids() -> dict[str, dict[str, list[Any]]]:
+    """Every model's built-in grid (models.py)."""
+    return {k: dict(m.grid) for k, m in MODELS.items()}
+
+
+@section
 class Config:
     """The whole build: report metadata, data, tuning and the grid of every model."""
 
-    report: ReportConfig = field(default_factory=ReportConfig)
-    data: DataConfig = field(default_factory=DataConfig)
-    tuning: TuningConfig = field(default_factory=TuningConfig)
-    grids: dict[str, dict[str, list[Any]]] = field(
-        default_factory=lambda: {k: dict(m.grid) for k, m in MODELS.items()}
-    )
+    report: ReportConfig = option(ReportConfig, "the title page and the student's own text")
+    data: DataConfig = option(DataConfig, "the digits, their subset and split")
+    tuning: TuningConfig = option(TuningConfig, "how each model is tuned")
+    grids: Grids = option(default_grids, "each model's grid: hyperparameter -> values")
 
     def report_date(self) -> str:
         """The report's date: the config's, else SOURCE_DATE_EPOCH's, else "" (undated).
@@ -114,6 +259,10 @@ class Config:
         return record
 
 
+SECTIONS = {"report": ReportConfig, "data": DataConfig, "tuning": TuningConfig}
+_CONFIG = TypeAdapter(Config)
+
+
 def _last_name(path: str) -> str:
     """'/home/anna/mnist-data/' -> 'mnist-data'; '' stays ''."""
     return Path(path).name if path else ""
@@ -127,7 +276,11 @@ def _as_lists(value: Any) -> Any:
     return value
 
 
-SECTIONS = {"report": ReportConfig, "data": DataConfig, "tuning": TuningConfig}
+def _names(section: type) -> list[str]:
+    return [f.name for f in dataclasses.fields(section)]
+
+
+# ---- one line per problem -------------------------------------------------------------------
 
 
 def _closest(word: str, options: list[str]) -> str:
@@ -135,126 +288,42 @@ def _closest(word: str, options: list[str]) -> str:
     return f" (did you mean '{match[0]}'?)" if match else f" (known: {', '.join(options)})"
 
 
-def _check_type(where: str, value: Any, default: Any, problems: list[str]) -> Any:
-    expected = type(default).__name__
-    if isinstance(default, bool) or isinstance(value, bool):
-        ok = type(value) is type(default)
-    elif isinstance(default, float):
-        ok = isinstance(value, int | float)
-    elif isinstance(default, tuple) and all(isinstance(v, str) for v in default):
-        ok = isinstance(value, list | tuple) and all(isinstance(v, str) for v in value)
-        value = tuple(value) if ok else value
-        expected = "a list of names"
-    elif isinstance(default, tuple):
-        ok = isinstance(value, list | tuple) and all(
-            isinstance(v, int | float) and not isinstance(v, bool) for v in value
-        )
-        value = tuple(float(v) for v in value) if ok else value
-    else:
-        ok = isinstance(value, type(default))
-    if not ok:
-        problems.append(f"{where} must be {expected}, got {value!r}")
-        return default  # keep validating the rest against a sane value
-    return value
-
-
-def _merge_section(name: str, table: Any, base: Any, problems: list[str]) -> Any:
-    if not isinstance(table, dict):
-        problems.append(f"[{name}] must be a table, got {table!r}")
-        return base
-    fields = {f.name for f in dataclasses.fields(base)}
-    values = {}
-    for key, value in table.items():
-        if key not in fields:
-            problems.append(f"unknown key {name}.{key}{_closest(key, sorted(fields))}")
-            continue
-        values[key] = _check_type(f"{name}.{key}", value, getattr(base, key), problems)
-    return dataclasses.replace(base, **values)
-
-
-def _merge_grids(table: Any, base: dict, problems: list[str]) -> dict:
-    grids = {k: dict(v) for k, v in base.items()}
-    if not isinstance(table, dict):
-        problems.append(f"[grids] must be a table, got {table!r}")
-        return grids
-    for model, grid in table.items():
-        if model not in MODELS:
-            problems.append(f"unknown model grids.{model}{_closest(model, sorted(MODELS))}")
-            continue
-        if not isinstance(grid, dict):
-            problems.append(f"grids.{model} must be a table of lists")
-            continue
-        for key, values in grid.items():
-            if not isinstance(values, list):
-                problems.append(f"grids.{model}.{key} must be a list, got {values!r}")
-            else:
-                grids[model][key] = values
-    return grids
-
-
-def _validate(cfg: Config, problems: list[str]) -> None:
-    d, t = cfg.data, cfg.tuning
-    if d.dataset not in ("auto", "sample", "openml") and not d.dataset.startswith("idx:"):
-        problems.append(f"data.dataset must be auto, sample, openml or idx:DIR, got {d.dataset!r}")
-    if d.n_samples < 0:
-        problems.append(f"data.n_samples must be 0 (all) or positive, got {d.n_samples}")
-    if len(d.split) != 3 or any(not 0 < s < 1 for s in d.split) or abs(sum(d.split) - 1) > 1e-9:
-        problems.append(f"data.split must be three fractions in (0, 1) summing to 1, got {d.split}")
-    if t.cv == 1 or t.cv < 0:
-        problems.append(f"tuning.cv must be 0 (validation split) or at least 2, got {t.cv}")
-    if t.n_jobs == 0 or t.n_jobs < -1:
-        problems.append(f"tuning.n_jobs must be -1 or positive, got {t.n_jobs}")
-    if t.blas_threads < 1:
-        problems.append(f"tuning.blas_threads must be 1 or more, got {t.blas_threads}")
-    if t.backend not in ("threads", "dask"):
-        problems.append(f"tuning.backend must be threads or dask, got {t.backend!r}")
-    for where, keys in (
-        ("data.divide_by_255", d.divide_by_255),
-        ("tuning.halving", t.halving),
-        ("tuning.epoch_halving", t.epoch_halving),
-    ):
-        for key in keys:
-            if key not in MODELS:
-                problems.append(f"{where}: unknown model '{key}'{_closest(key, sorted(MODELS))}")
-    resumable = [k for k, m in MODELS.items() if m.resumable]
-    for key in t.epoch_halving:
-        if key in MODELS and not MODELS[key].resumable:
-            problems.append(
-                f"tuning.epoch_halving: '{key}' is not trained epoch by epoch, list only "
-                f"{', '.join(resumable)} (or use tuning.halving)"
-            )
-    classifiers = [k for k, m in MODELS.items() if m.family == CLASSIFICATION]
-    for key in d.divide_by_255:
-        if key in MODELS and MODELS[key].family != CLASSIFICATION:
-            problems.append(
-                f"data.divide_by_255: '{key}' is a regression model, list only classifiers "
-                f"({', '.join(classifiers)}): the report's regression rests on standardised pixels"
-            )
-    if cfg.report.date:
-        try:
-            dt.date.fromisoformat(cfg.report.date)
-        except ValueError:
-            problems.append(f"report.date must be YYYY-MM-DD, got {cfg.report.date!r}")
-    r = cfg.report
-    if r.lang not in LANGUAGES:
-        problems.append(f"report.lang must be {' or '.join(LANGUAGES)}, got {r.lang!r}")
-    if r.pdf_variant not in PDF_VARIANTS:
-        problems.append(
-            f"report.pdf_variant must be {' or '.join(PDF_VARIANTS)}, got {r.pdf_variant!r}"
-        )
-    if r.self_evaluation and not Path(r.self_evaluation).is_file():
-        problems.append(
-            f"report.self_evaluation {r.self_evaluation} is not a file: fix the path "
-            "(relative to the config) or leave it empty"
-        )
-    if r.templates_dir and not Path(r.templates_dir).is_dir():
-        problems.append(f"report.templates_dir {r.templates_dir} is not a folder: fix the path")
-    for model, grid in cfg.grids.items():
-        # the built-in grids are valid (a test checks them): a config that keeps them imports
-        # no scikit-learn here, and a warm rebuild none at all. Every grid is checked again
-        # just before its model is fitted (check_grid).
-        if grid != dict(MODELS[model].grid):
-            _validate_grid(model, grid, problems)
+def _problem(error: Any) -> str:
+    """One of pydantic's errors as the line a user reads: the key, what it must be, the fix."""
+    kind, loc, value = error["type"], tuple(error["loc"]), error.get("input")
+    keys = [str(p) for p in loc if not isinstance(p, int) and p != "[key]"]
+    where = ".".join(keys)
+    if kind in ("unexpected_keyword_argument", "extra_forbidden"):
+        if len(keys) == 1:
+            return f"unknown section [{where}]{_closest(where, [*SECTIONS, 'grids'])}"
+        return f"unknown key {where}{_closest(keys[-1], sorted(_names(SECTIONS[keys[0]])))}"
+    if kind in ("dataclass_type", "dict_type") and len(keys) == 1:
+        return f"[{where}] must be a table, got {value!r}"
+    if keys[0] == "grids":
+        if loc[-1] == "[key]":
+            return f"unknown model grids.{keys[1]}{_closest(keys[1], sorted(MODELS))}"
+        if kind == "dict_type":
+            return f"grids.{keys[1]} must be a table of lists"
+        if kind == "list_type":
+            return f"{where} must be a list, got {value!r}"
+        if kind == "too_short":
+            return f"{where} is empty: give at least one value"
+    if kind == "literal_error" and isinstance(loc[-1], int):  # a list of model names
+        return f"{where}: unknown model '{value}'{_closest(str(value), sorted(MODELS))}"
+    if kind == "model":
+        return f"{where}: {error['msg']}"
+    if kind == "literal_error":
+        expected = error["ctx"]["expected"].replace("'", "")
+        return f"{where} must be {expected}, got {value!r}"
+    if kind == "string_type" and isinstance(value, dt.date):  # TOML's own dates
+        return f'{where} must be text in quotes: {where.split(".")[-1]} = "{value.isoformat()}"'
+    expected = {
+        "tuple_type": "a list of names" if keys[-1] != "split" else "a list",
+        "string_type": "text (in quotes)",
+    }.get(kind) or (error.get("ctx") or {}).get("expected")
+    if expected:
+        return f"{where} must be {expected}, got {value!r}"
+    return f"{where}: {error['msg'][:1].lower()}{error['msg'][1:]}, got {value!r}"
 
 
 def _validate_grid(model: str, grid: dict[str, list[Any]], problems: list[str]) -> None:
@@ -275,6 +344,114 @@ def _validate_grid(model: str, grid: dict[str, list[Any]], problems: list[str]) 
                     problems.append(f"{where}: {str(exc).splitlines()[0]}")
 
 
+def _on_this_machine(raw: dict[str, Any], bad: set[tuple[str, ...]]) -> list[str]:
+    """What the types cannot see: the named files and folders exist, and each grid that
+    departs from the built-in one fits its scikit-learn estimator. The built-in grids are
+    valid (a test checks them): a config that keeps them imports no scikit-learn here, and a
+    warm rebuild none at all. Every grid is checked again just before its model is fitted
+    (check_grid)."""
+    problems: list[str] = []
+    report = raw.get("report")
+    if isinstance(report, dict):
+        own = report.get("self_evaluation")
+        if own and isinstance(own, str) and not Path(own).is_file():
+            problems.append(
+                f"report.self_evaluation {own} is not a file: fix the path "
+                "(relative to the config) or leave it empty"
+            )
+        folder = report.get("templates_dir")
+        if folder and isinstance(folder, str) and not Path(folder).is_dir():
+            problems.append(f"report.templates_dir {folder} is not a folder: fix the path")
+    grids = raw.get("grids")
+    for model, grid in grids.items() if isinstance(grids, dict) else ():
+        if model in MODELS and ("grids", model) not in bad and grid != dict(MODELS[model].grid):
+            _validate_grid(model, grid, problems)
+    return problems
+
+
+# ---- reading --------------------------------------------------------------------------------
+
+
+# The title page's placeholders in each language, used when the config sets none of its own.
+PLACEHOLDERS = {
+    "en": {
+        "title": "Machine Learning: MNIST, regression or classification?",
+        "author": "First Lastname",
+        "course": "Knowledge check 2",
+    },
+}
+
+
+def _read_toml(path: str | Path | None) -> tuple[dict[str, Any], Path]:
+    """The file's tables and the folder its relative paths start from."""
+    if path is None:
+        return {}, Path.cwd()
+    p = Path(path)
+    try:
+        raw = tomllib.loads(p.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError([f"config file {p} not found: pass --config FILE"]) from None
+    except OSError as exc:
+        raise ConfigError([f"cannot read config file {p} ({exc.strerror})"]) from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError([f"{p} is not valid TOML: {exc}: fix it there"]) from None
+    return raw, p.resolve().parent
+
+
+def _merged(raw: dict[str, Any], overrides: dict[str, Any], base_dir: Path) -> dict[str, Any]:
+    """The file's tables with the flags over them, the language's title page where neither
+    gave one, the self-evaluation's path from the config's folder, and the grids key by key
+    over the built-in ones. Values are not checked here: wrong ones are left for the model to
+    name."""
+    raw = dict(raw)
+    for dotted, value in overrides.items():
+        if value is None:
+            continue
+        name, key = dotted.split(".")
+        table = raw.setdefault(name, {})
+        if isinstance(table, dict):
+            raw[name] = {**table, key: value}
+    report = raw.get("report", {})
+    if isinstance(report, dict):
+        lang = report.get("lang", ReportConfig().lang)
+        words = PLACEHOLDERS.get(lang, {}) if isinstance(lang, str) else {}
+        report = {**{k: v for k, v in words.items() if k not in report}, **report}
+        own = report.get("self_evaluation")
+        if own and isinstance(own, str) and not Path(own).is_absolute():
+            report["self_evaluation"] = str(base_dir / own)
+        if report:
+            raw["report"] = report
+    grids = raw.get("grids")
+    if isinstance(grids, dict):
+        merged: dict[str, Any] = default_grids()
+        for model, grid in grids.items():
+            own_grid = isinstance(grid, dict) and model in merged
+            merged[model] = {**merged[model], **grid} if own_grid else grid
+        raw["grids"] = merged
+    return raw
+
+
+def load_config(path: str | Path | None = None, overrides: dict[str, Any] | None = None) -> Config:
+    """Defaults, then the TOML file (if any), then `overrides` ('section.key' -> value, None skips).
+
+    Raises ConfigError listing every problem found, before any work starts.
+    """
+    raw, base_dir = _read_toml(path)
+    raw = _merged(raw, overrides or {}, base_dir)
+    problems: list[str] = []
+    bad: set[tuple[str, ...]] = set()
+    try:
+        cfg = _CONFIG.validate_python(raw)
+    except ValidationError as exc:
+        for error in exc.errors(include_url=False):
+            problems.append(_problem(error))
+            bad.add(tuple(str(p) for p in error["loc"][:2]))
+    problems += _on_this_machine(raw, bad)
+    if problems:
+        raise ConfigError(problems)
+    return cfg
+
+
 # A submission's grids are rebuilt on the instructor's machine: no more candidates than this
 # per model (the built-in grids have at most 9).
 MAX_CANDIDATES = 100
@@ -284,23 +461,14 @@ def config_from_record(record: dict[str, Any], dataset: str) -> Config:
     """The Config a results.json records (its "config", as a dict), to rebuild the analysis on
     `dataset`. A submission comes from outside: no grid may be larger than MAX_CANDIDATES, and
     each grid is checked against scikit-learn's constraints before its model is fitted
-    (check_grid)."""
-    report = {k: v for k, v in record["report"].items() if k in _names(ReportConfig)}
-    report.update(self_evaluation="", templates_dir="")  # the text is in results.json
-    data = dict(record["data"], dataset=dataset, mnist_dir="")
-    data["split"] = tuple(data["split"])
-    data["divide_by_255"] = tuple(data.get("divide_by_255", ()))
-    tuning = dict(record["tuning"], halving=tuple(record["tuning"]["halving"]))
-    tuning["epoch_halving"] = tuple(tuning.get("epoch_halving") or ())  # none before schema 4
-    tuning.setdefault("blas_threads", 1)  # runs before the key: read as one thread (the default)
-    cfg = Config(
-        report=ReportConfig(**report),
-        data=DataConfig(**data),
-        tuning=TuningConfig(**tuning),
-        grids={k: dict(v) for k, v in record["grids"].items()},
-    )
+    (check_grid). A key an older schema lacks (null) takes its default, except
+    tuning.epoch_halving: a run from before the race raced nothing."""
+    tables = {name: {k: v for k, v in record[name].items() if v is not None} for name in SECTIONS}
+    tables["report"].update(self_evaluation="", templates_dir="")  # the text is in results.json
+    tables["data"].update(dataset=dataset, mnist_dir="")
+    tables["tuning"].setdefault("epoch_halving", ())
     problems: list[str] = []
-    for model, grid in cfg.grids.items():
+    for model, grid in record["grids"].items():
         size = 1
         for values in grid.values():
             size *= len(values)
@@ -308,7 +476,10 @@ def config_from_record(record: dict[str, Any], dataset: str) -> Config:
             problems.append(f"grids.{model} has {size} candidates, more than {MAX_CANDIDATES}")
     if problems:
         raise ConfigError(problems)
-    return cfg
+    try:
+        return _CONFIG.validate_python({**tables, "grids": record["grids"]})
+    except ValidationError as exc:
+        raise ConfigError([_problem(e) for e in exc.errors(include_url=False)]) from None
 
 
 def check_grid(cfg: Config, model: str) -> None:
@@ -322,79 +493,11 @@ def check_grid(cfg: Config, model: str) -> None:
         raise ConfigError(problems)
 
 
-def _names(section: type) -> set[str]:
-    return {f.name for f in dataclasses.fields(section)}
-
-
-# The title page's placeholders in each language, used when the config sets none of its own.
-PLACEHOLDERS = {
-    "en": {
-        "title": "Machine Learning: MNIST, regression or classification?",
-        "author": "First Lastname",
-        "course": "Knowledge check 2",
-    },
-}
-
-
-def _language_defaults(cfg: Config, table: Any, overrides: dict[str, Any]) -> Config:
-    """The title page's built-in words in the report's language, where the config gave none."""
-    words = PLACEHOLDERS.get(cfg.report.lang)
-    if not words or not isinstance(table, dict):
-        return cfg
-    given = set(table) | {k.split(".")[1] for k, v in overrides.items() if v is not None}
-    unset = {k: v for k, v in words.items() if k not in given}
-    return dataclasses.replace(cfg, report=dataclasses.replace(cfg.report, **unset))
-
-
-def load_config(path: str | Path | None = None, overrides: dict[str, Any] | None = None) -> Config:
-    """Defaults, then the TOML file (if any), then `overrides` ('section.key' -> value, None skips).
-
-    Raises ConfigError listing every problem found, before any work starts.
-    """
-    problems: list[str] = []
-    cfg = Config()
-    raw: dict[str, Any] = {}
-    if path is not None:
-        p = Path(path)
-        try:
-            raw = tomllib.loads(p.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise ConfigError([f"config file {p} not found: pass --config FILE"]) from None
-        except OSError as exc:
-            raise ConfigError([f"cannot read config file {p} ({exc.strerror})"]) from None
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise ConfigError([f"{p} is not valid TOML: {exc}: fix it there"]) from None
-        base_dir = p.resolve().parent
-    else:
-        base_dir = Path.cwd()
-    for name, table in raw.items():
-        if name in SECTIONS:
-            cfg = dataclasses.replace(
-                cfg, **{name: _merge_section(name, table, getattr(cfg, name), problems)}
-            )
-        elif name == "grids":
-            cfg = dataclasses.replace(cfg, grids=_merge_grids(table, cfg.grids, problems))
-        else:
-            problems.append(f"unknown section [{name}]{_closest(name, [*SECTIONS, 'grids'])}")
-    for dotted, value in (overrides or {}).items():
-        if value is None:
-            continue
-        section, key = dotted.split(".")
-        cfg = dataclasses.replace(
-            cfg, **{section: _merge_section(section, {key: value}, getattr(cfg, section), problems)}
-        )
-    cfg = _language_defaults(cfg, raw.get("report", {}), overrides or {})
-    if cfg.report.self_evaluation and not Path(cfg.report.self_evaluation).is_absolute():
-        resolved = str(base_dir / cfg.report.self_evaluation)
-        cfg = dataclasses.replace(
-            cfg, report=dataclasses.replace(cfg.report, self_evaluation=resolved)
-        )
-    _validate(cfg, problems)
-    if problems:
-        raise ConfigError(problems)
-    return cfg
-
-
 def preprocessing_of(key: str, cfg: Config) -> str:
     """How a model's pixels are scaled: standardised, or divided by 255 (data.divide_by_255)."""
     return DIVIDE_BY_255 if key in cfg.data.divide_by_255 else STANDARD_SCALER
+
+
+def option_doc(section: type, key: str) -> str:
+    """The line that explains an option (its declaration's doc)."""
+    return section.__pydantic_fields__[key].description or ""

@@ -30,6 +30,7 @@ from babel.numbers import (
     get_minus_sign_symbol,
 )
 
+# The report's languages and the Babel locale of each (words, numbers, dates): declared once here
 LOCALES = {"sv": "sv_SE", "en": "en_GB"}
 Purpose = Literal["report", "console", "diff", "summary", "app"]
 PURPOSES: tuple[str, ...] = ("report", "console", "diff", "summary", "app")

@@ -8,26 +8,37 @@ through `parse_results`: a violation is one line naming the JSON path and what w
 
 from __future__ import annotations
 
+import dataclasses
 import json
-import math
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args, get_origin, get_type_hints
 
 from pydantic import (
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
     ValidationError,
-    WithJsonSchema,
+    create_model,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
 
+from .config import Config, ModelKey
 from .errors import InputError
 from .files import MAX_DOCUMENT_BYTES, read_bounded
 from .metrics import ACCURACY, RMSE
 from .models import MODELS, STANDARD_SCALER
+from .values import (
+    Count,
+    Digit,
+    Finite,
+    Fraction,
+    NonNegative,
+    Params,
+    Pixel,
+    Positive,
+    number,
+)
 
 SCHEMA_VERSION = 5
 # Versions this reportgen reads. 1: before dataset.files (a run's paths were recorded whole);
@@ -40,87 +51,12 @@ RUN_FILE = "run.json"
 N_CLASSES = 10
 N_PIXELS = 784
 
-ModelKey = Literal[tuple(MODELS)]  # type: ignore[valid-type]  # the registry's keys, in order
-
 
 def dumps(obj: Any) -> str:
     """Stable JSON text: fixed key order as built, two-space indent, a final newline."""
     return json.dumps(obj, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
-# ---- numbers with one-line messages ---------------------------------------------------------
-
-
-def _number_check(lo: float | None, hi: float | None, integer: bool):
-    if integer and lo is not None and hi is not None:
-        what = f"a whole number in [{lo:g}, {hi:g}]"
-    elif integer:
-        what = "an integer" if lo is None else "a whole number of at least " + f"{lo:g}"
-    elif lo is not None and hi is not None:
-        what = f"a number in [{lo:g}, {hi:g}]"
-    elif lo is not None:
-        what = f"a finite number of at least {lo:g}"
-    else:
-        what = "a finite number"
-
-    def check(value: Any) -> Any:
-        ok_type = int if integer else (int, float)
-        if isinstance(value, bool) or not isinstance(value, ok_type):
-            raise PydanticCustomError("number", "expected " + what)
-        if isinstance(value, float) and not math.isfinite(value):
-            raise PydanticCustomError("number", "expected " + what)
-        if (lo is not None and value < lo) or (hi is not None and value > hi):
-            raise PydanticCustomError("number", "expected " + what)
-        return value
-
-    return check
-
-
-def _number(lo: float | None = None, hi: float | None = None) -> Any:
-    return Annotated[float, BeforeValidator(_number_check(lo, hi, False)), Field(ge=lo, le=hi)]
-
-
-Finite = _number()
-NonNegative = _number(0)
-Fraction = _number(0, 1)
-Count = Annotated[int, BeforeValidator(_number_check(0, None, True)), Field(ge=0)]
-Positive = Annotated[int, BeforeValidator(_number_check(1, None, True)), Field(ge=1)]
-Integer = Annotated[int, BeforeValidator(_number_check(None, None, True))]
-Digit = Annotated[int, BeforeValidator(_number_check(0, 9, True)), Field(ge=0, le=9)]
-Pixel = Annotated[int, BeforeValidator(_number_check(0, 255, True)), Field(ge=0, le=255)]
-
-
-def _hyper_value(value: Any) -> Any:
-    """A hyperparameter value as TOML and JSON write it: true/false, a number, text, null, or a
-    list of whole numbers (hidden_layer_sizes)."""
-    if value is None or isinstance(value, bool | str):
-        return value
-    if isinstance(value, int | float) and math.isfinite(value):
-        return value
-    if isinstance(value, list) and all(
-        isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in value
-    ):
-        return value
-    raise PydanticCustomError(
-        "hyperparameter",
-        "expected a hyperparameter value (a finite number, text, true/false or a list of "
-        "whole numbers)",
-    )
-
-
-HyperValue = Annotated[
-    Any,
-    BeforeValidator(_hyper_value),
-    WithJsonSchema(
-        {
-            "anyOf": [
-                {"type": ["boolean", "number", "string", "null"]},
-                {"type": "array", "items": {"type": "integer", "minimum": 1}},
-            ]
-        }
-    ),
-]
-Params = dict[str, HyperValue]
 PerDigit = Annotated[list[Count], Field(min_length=N_CLASSES, max_length=N_CLASSES)]
 Shares = Annotated[list[Fraction], Field(min_length=N_CLASSES, max_length=N_CLASSES)]
 Matrix = Annotated[list[PerDigit], Field(min_length=N_CLASSES, max_length=N_CLASSES)]
@@ -143,51 +79,64 @@ class Schema(BaseModel):
 
 
 # ---- the config as run ----------------------------------------------------------------------
+# Generated from config.py's classes, key by key and in their order: an option is declared
+# once. The record holds lists where the config holds tuples, reads strictly (no coercion),
+# and lets a run from an older schema lack the keys it had not yet.
+
+# A key an older results.json lacks, and what the record holds then (None: left out again)
+LATER_KEYS: dict[tuple[str, str], Any] = {
+    ("report", "lang"): None,  # schema 2: before the English edition (Swedish)
+    ("report", "pdf_variant"): None,  # schema 2: before PDF/UA (untagged)
+    ("data", "divide_by_255"): [],  # before the key: every model standardised
+    ("tuning", "epoch_halving"): None,  # schema 3: before the race over epochs
+    ("tuning", "blas_threads"): None,  # before the key: BLAS threads as the machine had
+    ("tuning", "backend"): None,  # before the key: threads
+}
 
 
-class ReportSettings(Schema):
-    """What the title page says, and where the student's own text came from."""
-
-    title: str
-    author: str
-    course: str
-    date: str
-    self_evaluation: str
-    templates_dir: str
-    lang: Literal["sv", "en"] | None = None  # None: before the English edition (Swedish)
-    pdf_variant: Literal["pdf/ua-1", "pdf/a-3b"] | None = None  # None: before PDF/UA
-
-
-class DataSettings(Schema):
-    """Which digits, how many, how they were split and scaled."""
-
-    dataset: str
-    mnist_dir: str
-    n_samples: Count
-    seed: Integer
-    split: Annotated[list[Fraction], Field(min_length=3, max_length=3)]
-    # runs from before data.divide_by_255 standardised every model
-    divide_by_255: list[ModelKey] = Field(default_factory=list)
+def _as_list_type(annotation: Any) -> Any:
+    """The config's type as the record holds it: tuple[X, ...] -> list[X], tuple[X, X, X] ->
+    a list of three X, inside Annotated and dict values too."""
+    origin, args = get_origin(annotation), get_args(annotation)
+    if origin is Annotated:
+        return Annotated[(_as_list_type(args[0]), *annotation.__metadata__)]
+    if origin is tuple:
+        if len(args) == 2 and args[1] is Ellipsis:
+            return list[_as_list_type(args[0])]  # type: ignore[misc]
+        return Annotated[list[args[0]], Field(min_length=len(args), max_length=len(args))]
+    if origin is dict:
+        return dict[args[0], _as_list_type(args[1])]  # type: ignore[valid-type]
+    return annotation
 
 
-class TuningSettings(Schema):
-    """How each model was tuned."""
+def _record_of(options: type, name: str, where: str = "") -> type[Schema]:
+    """The strict record model of a config class (`where`: its section): the same keys in the
+    same order, the same types and checks, the same docs."""
+    hints = get_type_hints(options, include_extras=True)
+    fields: dict[str, Any] = {}
+    for key, info in options.__pydantic_fields__.items():  # type: ignore[attr-defined]
+        annotation = hints[key]
+        if dataclasses.is_dataclass(annotation):
+            kind = annotation.__name__.replace("Config", "Settings")
+            annotation = _record_of(annotation, kind, key)
+        else:
+            annotation = _as_list_type(annotation)
+        doc = info.description
+        if (where, key) not in LATER_KEYS:
+            fields[key] = (annotation, Field(description=doc))
+        elif (missing := LATER_KEYS[where, key]) is None:
+            fields[key] = (annotation | None, Field(None, description=doc))
+        else:
+            fields[key] = (annotation, Field(default_factory=missing.copy, description=doc))
+    return create_model(
+        name, __base__=Schema, __doc__=options.__doc__, __module__=__name__, **fields
+    )
 
-    cv: Count
-    n_jobs: Integer
-    halving: list[ModelKey]
-    epoch_halving: list[ModelKey] | None = None  # None: before the key (no race)
-    blas_threads: Positive | None = None  # None: before the key (BLAS threads as the machine had)
-    backend: Literal["threads", "dask"] | None = None
 
-
-class ConfigRecord(Schema):
-    """The config the run used, as config.Config.to_dict() writes it."""
-
-    report: ReportSettings
-    data: DataSettings
-    tuning: TuningSettings
-    grids: dict[ModelKey, dict[str, Annotated[list[HyperValue], Field(min_length=1)]]]
+ConfigRecord = _record_of(Config, "ConfigRecord")
+ReportSettings = ConfigRecord.model_fields["report"].annotation
+DataSettings = ConfigRecord.model_fields["data"].annotation
+TuningSettings = ConfigRecord.model_fields["tuning"].annotation
 
 
 # ---- the data -------------------------------------------------------------------------------
@@ -333,7 +282,7 @@ class HalvingRound(Schema):
     epochs (`epochs` each, None in the last round: until each candidate's stopping rule)."""
 
     candidates: Positive
-    share: _number(0, 1) | None = None
+    share: number(0, 1) | None = None  # type: ignore[valid-type]
     epochs: Positive | None = None
 
 

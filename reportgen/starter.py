@@ -2,50 +2,55 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import json
 import os
 from pathlib import Path
+from typing import Any
 
-from .config import DEFAULT_CONFIG
+from .config import DEFAULT_CONFIG, SECTIONS, option_doc
 from .errors import ReportgenError
 from .files import write_temp
 
 SELF_EVALUATION = "sjalvutvardering.md"
 
-REPORT_TOML = """\
+HEADER = """\
 # reportgen's config for your report. Every key is optional: delete a line to get the default.
 # Flags on the command line override this file (reportgen build --help).
-
-[report]
-title = "Machine Learning: MNIST, regression eller klassifikation?"
-author = "Namn Efternamnsson"          # your name, on the title page and in the PDF
-course = "Kunskapskontroll 2"
-date = "{today}"                # YYYY-MM-DD; empty: SOURCE_DATE_EPOCH, else undated
-self_evaluation = "{self_evaluation}"   # your Självutvärdering (Markdown); empty: a placeholder
-templates_dir = ""                     # a folder of your own templates, searched first
-lang = "sv"                            # the report's language: sv | en
-pdf_variant = "pdf/ua-1"               # pdf/ua-1 (accessible) | pdf/a-3b (archival, tagged too)
-
-[data]
-dataset = "auto"      # auto | sample | openml | idx:DIR (auto: MNIST_DIR if set, else the sample)
-mnist_dir = ""        # the folder of the four MNIST IDX files, for auto and idx
-n_samples = 0         # 0 = every digit; N = a stratified subset of N digits
-seed = 42             # seed of the split and of every model
-split = [0.8, 0.1, 0.1]       # train, validation, test
-divide_by_255 = ["mlp"]       # classifiers whose pixels are divided by 255; the rest standardised
-
-[tuning]
-cv = 0                # 0 = tune on the validation split; k >= 2 = k-fold CV on train
-n_jobs = -1           # candidates fitted at once (threads); -1 = one per core
-halving = []          # models searched by successive halving, e.g. ["mlp"]; [] = full grids
-epoch_halving = ["mlp"]  # models whose candidates race over epochs (only "mlp"); [] = full grids
-blas_threads = 1      # BLAS threads of every fit (in the cache key: it moves the last digits)
-backend = "threads"   # "threads", or "dask": a Dask cluster (reportgen build --scheduler ADDR)
-
+"""
+FOOTER = """
 # Grids override the built-in ones key by key (reportgen's README lists them), e.g.:
 # [grids.ridge]
 # alpha = [0.1, 1.0, 10.0, 100.0]
 """
+COMMENT_COLUMN = 26  # where a key's explanation starts; a longer line has it above
+
+
+def starter_toml(today: dt.date) -> str:
+    """report.toml for a student: every option of every section at its default (today's date,
+    the self-evaluation file), each followed by the doc its declaration gives (config.py)."""
+    given = {("report", "date"): today.isoformat(), ("report", "self_evaluation"): SELF_EVALUATION}
+    lines = [HEADER]
+    for name, section in SECTIONS.items():
+        lines.append(f"[{name}]")
+        defaults = section()
+        for option in dataclasses.fields(section):
+            value = given.get((name, option.name), getattr(defaults, option.name))
+            line = f"{option.name} = {_toml_value(value)}"
+            doc = option_doc(section, option.name)
+            if len(line) >= COMMENT_COLUMN - 1:
+                lines += [f"# {doc}", line]
+            else:
+                lines.append(f"{line.ljust(COMMENT_COLUMN - 1)} # {doc}")
+        lines.append("")
+    return "\n".join(lines).rstrip("\n") + "\n" + FOOTER
+
+
+def _toml_value(value: Any) -> str:
+    """A default as TOML writes it: JSON's strings, numbers and lists are TOML's too."""
+    return json.dumps(list(value) if isinstance(value, tuple) else value, ensure_ascii=False)
+
 
 SELF_EVALUATION_TEXT = """\
 <!-- Din självutvärdering: skriv med egna ord och ta bort den här kommentaren.
@@ -78,9 +83,7 @@ def write_starter(folder: Path, today: dt.date | None = None) -> list[tuple[Path
             f"cannot create {folder} ({exc.strerror}): choose another folder"
         ) from None
     files = {
-        folder / DEFAULT_CONFIG: REPORT_TOML.format(
-            today=today.isoformat(), self_evaluation=SELF_EVALUATION
-        ),
+        folder / DEFAULT_CONFIG: starter_toml(today),
         folder / SELF_EVALUATION: SELF_EVALUATION_TEXT,
     }
     done = []

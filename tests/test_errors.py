@@ -150,10 +150,10 @@ CONFIG_CASES = {
     "not UTF-8": (b"\xff\xfe[report]\n", ["is not valid TOML", "utf-8"]),
     "unknown key": (HEAD + "[data]\nsed = 3\n", ["unknown key data.sed", "did you mean 'seed'"]),
     "unknown section": (HEAD + "[tunning]\ncv = 2\n", ["[tunning]", "did you mean 'tuning'"]),
-    "wrong type": (HEAD + '[data]\nseed = "x"\n', ["data.seed must be int, got 'x'"]),
+    "wrong type": (HEAD + '[data]\nseed = "x"\n', ["data.seed must be an integer, got 'x'"]),
     "split not a list of numbers": (
         HEAD + '[data]\nsplit = ["a"]\n',
-        ["data.split must be tuple, got ['a']"],
+        ["data.split must be three fractions in (0, 1) summing to 1, got ['a']"],
     ),
     "empty grid": (
         HEAD + "[grids.ridge]\nalpha = []\n",
@@ -246,7 +246,7 @@ def test_every_config_problem_is_listed_at_once(previous_build, tmp_path, capsys
         "invalid config (8 problems)",
         "unknown key report.titel (did you mean 'title'?)",
         "unknown key data.sed (did you mean 'seed'?)",
-        "data.n_samples must be int",
+        "data.n_samples must be 0 (all) or positive, got 'many'",
         "unknown section [tunning]",
         "grids.lasso.alpha",
         "grids.mlp.activation",

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from reportgen.cli import main
-from reportgen.config import Config
+from reportgen.config import Config, option_doc
 from reportgen.errors import InputError
 from reportgen.files import write_atomic
 from reportgen.results import (
@@ -79,11 +79,44 @@ def test_nan_is_never_written():
 
 
 def test_the_config_record_has_every_config_key():
-    """results.json records the whole config: its schema follows config.Config key by key."""
+    """results.json records the whole config: its schema is generated from config.Config, key
+    by key, in order, with each option's doc."""
     record = ConfigRecord.model_validate(Config().to_dict())
     for section in ("report", "data", "tuning"):
-        config_keys = [f.name for f in dataclasses.fields(getattr(Config(), section))]
-        assert list(type(getattr(record, section)).model_fields) == config_keys
+        options = type(getattr(Config(), section))
+        fields = type(getattr(record, section)).model_fields
+        assert list(fields) == [f.name for f in dataclasses.fields(options)]
+        for key, field in fields.items():
+            assert field.description == option_doc(options, key)
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("tuning.cv", 1, "config.tuning.cv: expected 0 (validation split) or at least 2, got 1"),
+        ("report.lang", "de", "config.report.lang: expected 'sv' or 'en', got \"de\""),
+        ("data.split", [0.5, 0.5, 0.5], "config.data.split: expected three fractions in (0, 1)"),
+        ("tuning.halving", ["svm"], "config.tuning.halving[0]: expected 'linear', 'lasso'"),
+        ("data.seed", "42", 'config.data.seed: expected an integer, got "42"'),
+        ("report.date", "24 nov", 'config.report.date: expected YYYY-MM-DD, got "24 nov"'),
+    ],
+)
+def test_the_record_checks_what_the_config_checks(results_data, key, value, message):
+    section, name = key.split(".")
+    results_data["config"][section][name] = value
+    with pytest.raises(InputError) as caught:
+        parse_results(json.dumps(results_data), "sub.json")
+    assert str(caught.value).startswith("sub.json: " + message)
+
+
+def test_a_key_added_later_may_be_absent_the_others_may_not(results_data):
+    del results_data["config"]["tuning"]["backend"]
+    results = parse_results(json.dumps(results_data))
+    assert results.config.tuning.backend is None
+    assert '"backend"' not in results.to_json()  # written back as it was read
+    del results_data["config"]["tuning"]["cv"]
+    with pytest.raises(InputError, match=r"config\.tuning\.cv: missing"):
+        parse_results(json.dumps(results_data))
 
 
 def test_a_frozen_build_gives_the_same_bytes(tmp_path, fixture_path):

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from ..config import PDF_VARIANTS
 from ..errors import RenderError
 from ..files import write_atomic
 from .fonts import describe, font_css, font_dir, font_files, font_records, uncovered
@@ -184,9 +185,10 @@ def _quiet_weasyprint() -> None:
         logger.addHandler(logging.NullHandler())
 
 
-# The PDF standards a report can follow: WeasyPrint's variant, and whether it is tagged.
-# PDF/A-3b is tagged too, and its XMP says PDF/UA-1 as well: an archival copy stays accessible.
-VARIANTS = {"pdf/ua-1": "pdf/ua-1", "pdf/a-3b": "pdf/a-3b"}
+# The PDF standards a report can follow (config.PDF_VARIANTS): WeasyPrint's variant of each,
+# the same name. PDF/A-3b is tagged too, and its XMP says PDF/UA-1 as well: an archival copy
+# stays accessible.
+VARIANTS = {variant: variant for variant in PDF_VARIANTS}
 XMP_NS = {
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "dc": "http://purl.org/dc/elements/1.1/",
