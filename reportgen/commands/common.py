@@ -1,7 +1,8 @@
-"""What several commands share: writing their output, checking a tolerance."""
+"""What several commands share: a tolerance, and where their output goes."""
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
@@ -16,6 +17,14 @@ def write_output(text: str, path: str | None) -> None:
         write_atomic(Path(path), text)
     else:
         sys.stdout.write(text)
+
+
+def add_tolerance_and_output(
+    p: argparse.ArgumentParser, tolerance: float, tolerance_help: str, what: str
+) -> None:
+    """--tolerance (a size, default `tolerance`) and --output (a file instead of stdout)."""
+    p.add_argument("--tolerance", type=float, default=tolerance, help=tolerance_help)
+    p.add_argument("--output", help=f"write the {what} to this file instead of stdout")
 
 
 def check_tolerance(tolerance: float) -> None:

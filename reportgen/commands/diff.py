@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ..errors import exit_code
-from .common import check_tolerance, write_output
+from .common import add_tolerance_and_output, check_tolerance, write_output
 
 HELP = "compare two runs: run folders, results.json files or report PDFs"
 EXAMPLE = (
@@ -13,26 +13,27 @@ EXAMPLE = (
     "  reportgen diff old/report.pdf new/report.pdf --fail-on worse\n"
     "exit code: 0 no difference, 1 differences found, 2 an error (e.g. an invalid file)"
 )
-FORMATS = ("text", "markdown", "json", "html")  # compare.formats.FORMATS (not imported: --help)
+FORMATS = (
+    "text",
+    "markdown",
+    "json",
+    "html",
+    "csv",
+)  # compare.formats.FORMATS (not imported: --help)
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("a", help="the earlier run: a run folder, results.json or report PDF")
     p.add_argument("b", help="the later run")
     p.add_argument("--format", choices=FORMATS, default="text")
-    p.add_argument(
-        "--tolerance",
-        type=float,
-        default=0.0,
-        help="ignore metric changes up to this size (accuracy as a fraction)",
-    )
+    tolerance_help = "ignore metric changes up to this size (accuracy as a fraction)"
+    add_tolerance_and_output(p, 0.0, tolerance_help, "diff")
     p.add_argument(
         "--fail-on",
         choices=["any", "worse"],
         default="any",
         help="exit 1 on any difference (default) or only when a metric got worse",
     )
-    p.add_argument("--output", help="write the diff to this file instead of stdout")
 
 
 def run(args: argparse.Namespace) -> int:

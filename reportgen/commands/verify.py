@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from ..errors import ReportgenError, exit_code
-from .common import check_tolerance, write_output
+from .common import add_tolerance_and_output, check_tolerance, write_output
 
 HELP = "check handed-in report PDFs: untouched, and does the analysis reproduce?"
 EXAMPLE = (
@@ -26,19 +26,14 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         "submissions", nargs="+", metavar="SUBMISSION", help="report PDFs, or folders of them"
     )
     p.add_argument("--data", help="the IDX folder of the data the submissions used (full MNIST)")
-    p.add_argument(
-        "--tolerance",
-        type=float,
-        default=1e-6,
-        help="metric differences up to this size are within tolerance (default 1e-6)",
-    )
+    tolerance_help = "metric differences up to this size are within tolerance (default 1e-6)"
+    add_tolerance_and_output(p, 1e-6, tolerance_help, "report")
     p.add_argument(
         "--format",
         choices=FORMATS,
         default="text",
         help="csv: a row per submission, as the summary's summary.csv",
     )
-    p.add_argument("--output", help="write the report to this file instead of stdout")
     p.add_argument("--summary", metavar="DIR", help="write a class summary (HTML, CSV, JSON)")
     p.add_argument("--expect", metavar="TOML", help="the course's config: mark departures")
     p.add_argument(

@@ -145,4 +145,37 @@ def to_html(diff: dict[str, Any]) -> str:
     return tables.html_page("reportgen diff", html_body(diff))
 
 
-FORMATS = {"text": to_text, "markdown": to_markdown, "json": to_json, "html": to_html}
+# the columns of a part's table that hold its values (the others name the row), and their CSV names
+VALUE_OF = {"old": "old", "old best": "old", "new": "new", "new best": "new"}
+VALUE_OF |= {"delta": "delta", "verdict": "verdict"}
+VALUE_NAMES = ("old", "new", "delta", "verdict")
+CSV_COLUMNS = (Column("part"), Column("item"), *(Column(n) for n in VALUE_NAMES))
+
+
+def to_csv(diff: dict[str, Any]) -> str:
+    """A row per difference: its part, what it is (the key, or `column=value` of the columns
+    that name it), old, new, delta and verdict where the part has them; a warning or a line of
+    the report's text that is gone is an old value, one that came a new value."""
+    rows = []
+    for title, table, free in _sections(diff):
+        for row in table.cells() if table else []:
+            named = [(c.name, x.text) for c, x in zip(table.columns, row, strict=True)]
+            values = {VALUE_OF[n]: text for n, text in named if n in VALUE_OF}
+            item = [(n, text) for n, text in named if n not in VALUE_OF]
+            what = item[0][1] if len(item) == 1 else ", ".join(f"{n}={t}" for n, t in item)
+            rows.append((title, what, *(values.get(k, "") for k in VALUE_NAMES)))
+        for line in free:
+            if line[:1] in ("+", "-") and line[:3] not in ("+++", "---"):
+                gone = line.startswith("-")
+                text = line[1:].strip()
+                rows.append((title, "", text if gone else "", "" if gone else text, "", ""))
+    return tables.to_csv(Table(CSV_COLUMNS, tuple(rows)))
+
+
+FORMATS = {
+    "text": to_text,
+    "markdown": to_markdown,
+    "json": to_json,
+    "html": to_html,
+    "csv": to_csv,
+}
