@@ -135,7 +135,7 @@ def check(path: str, rebuilt_json: str | None, tolerance: float, raw: bytes | No
             entry["details"] += outcome.details
             entry["verdict"] = outcome.status
     except ReportgenError as exc:
-        entry["details"].append(" ".join(str(exc).split()))
+        entry["details"].append(one_line(exc))
     entry["seconds"] = round(time.perf_counter() - t0, 2)
     entry["worker"] = _where()
     log.info("checked %s: %s in %.1f s", Path(path).name, entry["verdict"], entry["seconds"])
