@@ -322,7 +322,7 @@ def test_the_code_digest_is_read_once_per_process(monkeypatch, tmp_path):
     code_digest.cache_clear()
     first = code_digest()
     (tmp_path / "report.html").write_text("edited while verify runs", encoding="utf-8")
-    monkeypatch.setattr("reportgen.report.html.TEMPLATES_DIR", tmp_path)
+    monkeypatch.setattr("reportgen.locations.TEMPLATES_DIR", tmp_path)
     assert code_digest() == first
     code_digest.cache_clear()
     assert code_digest() != first  # a new process sees the edit
