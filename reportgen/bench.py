@@ -31,7 +31,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .metrics import format_delta, format_value
+from . import numbers
 from .results import read_results
 
 QUICK_LIMIT = 10_000
@@ -295,13 +295,12 @@ def format_report(r: dict[str, Any]) -> str:
         f"{'tuned model, test':<24}{'metric':<10}{'reference':>11}{'reportgen':>11}{'diff':>11}",
     ]
     for key, s in r["scores"].items():
-        metric, theirs = s["metric"], s["reference"]
-        lines.append(
-            f"{key:<24}{metric:<10}"
-            f"{format_value(metric, theirs) if ref else '-':>11}"
-            f"{format_value(metric, s['reportgen']):>11} "
-            f"{format_delta(metric, s['reportgen'] - theirs) if ref else '-':>10}"
-        )
+        metric, theirs, ours = s["metric"], s["reference"], s["reportgen"]
+        if ref:  # English, as the bench's words are
+            theirs_text, ours_text, change = numbers.pair(metric, theirs, ours, "en", "console")
+        else:
+            theirs_text, ours_text, change = "-", numbers.metric(metric, ours, "en", "console"), "-"
+        lines.append(f"{key:<24}{metric:<10}{theirs_text:>11}{ours_text:>11} {change:>10}")
     return "\n".join(lines)
 
 

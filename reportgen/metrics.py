@@ -1,8 +1,7 @@
-"""The report's metrics in one place: which way is better, and how each is written in plain text.
+"""The report's metrics in one place: which way is better, their scorers, a change's verdict.
 
-RMSE (regressors) is better lower; accuracy and rounded accuracy are better higher. The report's
-Swedish number formats are the report package's filters; this module writes the plain-text forms
-of the console, the diff and the benchmark.
+RMSE (regressors) is better lower; accuracy and rounded accuracy are better higher. How a metric
+is written (in every output and language) is reportgen/numbers.py's.
 """
 
 from __future__ import annotations
@@ -38,17 +37,3 @@ def verdict(metric: str, old: float, new: float, tolerance: float = 0.0) -> str:
 def is_accuracy(metric: str) -> bool:
     """True for a share of correct answers (shown as a percentage)."""
     return metric in (ACCURACY, ROUNDED_ACCURACY)
-
-
-def format_value(metric: str, value: float) -> str:
-    """A metric for a console or a diff: '92.40%' for accuracies, '1.8154' for an RMSE."""
-    if is_accuracy(metric):
-        return f"{value:.2%}"
-    return f"{value:.4f}" if abs(value) < 1e5 else f"{value:.3e}"
-
-
-def format_delta(metric: str, delta: float) -> str:
-    """A change of a metric: '+0.31 pp' for accuracies, '-0.0012' for an RMSE."""
-    if is_accuracy(metric):
-        return f"{delta * 100:+.2f} pp"
-    return f"{delta:+.4g}" if abs(delta) < 1e5 else f"{delta:+.3e}"

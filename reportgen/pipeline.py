@@ -362,6 +362,7 @@ def build(
 def summary_table(results: Results, run: RunRecord) -> str:
     """The console's closing table, in the report's language: each model's default and tuned
     test score, fit time and best parameters."""
+    from .numbers import metric, params
     from .report.context import model_names
     from .report.language import N_, language
 
@@ -370,8 +371,8 @@ def summary_table(results: Results, run: RunRecord) -> str:
     _ = lang.gettext
     names = model_names(lang)
 
-    def value(metric: str, v: float) -> str:
-        return lang.percent(v, 2) if metric == "accuracy" else lang.decimal(v, 4)
+    def value(name: str, v: float) -> str:
+        return metric(name, v, lang.code, "console")
 
     head = [_("model"), _("metric"), _("default"), _("tuned"), _("fit s")]
     lines = [
@@ -382,6 +383,6 @@ def summary_table(results: Results, run: RunRecord) -> str:
         t = value(m.metric, m.tuned.metrics("test")[m.metric])
         timing = run.fit_seconds[key]
         secs = _("cached") if timing.cached else lang.decimal(timing.total_seconds, 1)
-        best = ", ".join(f"{k}={v}" for k, v in m.tuned.best_params.items())
+        best = params(m.tuned.best_params)
         lines.append(f"{names[key]:<22}{_(m.metric):<14}{d:>10}{t:>10}{secs:>9}  {best}")
     return "\n".join(lines)

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import numbers
 from ..errors import ReportgenError
 from ..models import MODELS
 from ..results import RESULTS_FILE, RUN_FILE, Results, read_results
@@ -68,7 +69,7 @@ def summary_rows(runs: list[Run], lang) -> list[dict[str, Any]]:
         }
         for key, m in r.models.items():
             value = m.tuned.metrics("test")[m.metric]
-            row[names[key]] = lang.percent(value) if m.metric == "accuracy" else lang.rmse(value)
+            row[names[key]] = numbers.metric(m.metric, value, lang.code, "app")
         rows.append(row)
     return rows
 

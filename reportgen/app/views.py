@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import streamlit as st
 
+from reportgen import numbers
 from reportgen.app.digits import predict, to_mnist
 from reportgen.app.runs_view import (
     Run,
@@ -95,13 +96,11 @@ def page_runs() -> None:
 
 
 def _score(metric: str, value: float) -> str:
-    return SV.percent(value) if metric == "accuracy" else SV.rmse(value)
+    return numbers.metric(metric, value, SV.code, "app")
 
 
 def _params(params: list[dict]) -> str:
-    from reportgen.report.formatting import param
-
-    return ", ".join(f"{p['name']}={param(p['value'])}" for p in params)
+    return numbers.params({p["name"]: p["value"] for p in params})
 
 
 def page_results() -> None:
@@ -182,9 +181,9 @@ def page_results() -> None:
         [
             {
                 "Siffra": row["digit"],
-                "Precision": SV.decimal(row["precision"], 3),
-                "Täckning": SV.decimal(row["recall"], 3),
-                "F1": SV.decimal(row["f1"], 3),
+                "Precision": SV.decimal(row["precision"], 2),
+                "Täckning": SV.decimal(row["recall"], 2),
+                "F1": SV.decimal(row["f1"], 2),
                 "Antal": row["support"],
             }
             for row in per

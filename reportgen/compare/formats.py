@@ -11,16 +11,12 @@ import html
 from typing import Any
 
 from .. import tables
-from ..metrics import format_delta, format_value
+from ..numbers import pair, params
 from ..tables import Cell, Column, Table
 from .diff import any_worse, has_differences, to_json
 
 WIDTH = 100
 CELL_WIDTH = 40
-
-
-def _params(p: dict[str, Any]) -> str:
-    return ", ".join(f"{k}={v}" for k, v in p.items())
 
 
 def summary(diff: dict[str, Any]) -> str:
@@ -39,6 +35,13 @@ def findings(diff: dict[str, Any]) -> list[set[str]]:
     metric got worse."""
     found = {"any"} if has_differences(diff) else set()
     return [found | {"worse"} if any_worse(diff) else found]
+
+
+def _numbers(m: dict[str, Any]) -> tuple[str, str, Cell]:
+    """A metric's old and new values and its delta (coloured by its verdict), as numbers.py
+    writes them for a diff."""
+    old, new, delta = pair(m["metric"], m["old"], m["new"], "en", "diff")
+    return old, new, Cell(delta, css=m["verdict"])
 
 
 def _sections(diff: dict[str, Any]) -> list[tuple[str, Table | None, list[str]]]:
@@ -63,9 +66,7 @@ def _sections(diff: dict[str, Any]) -> list[tuple[str, Table | None, list[str]]]
         rows = tuple(
             (
                 *(m[k] for k in ("name", "phase", "split", "metric")),
-                format_value(m["metric"], m["old"]),
-                format_value(m["metric"], m["new"]),
-                Cell(format_delta(m["metric"], m["delta"]), css=m["verdict"]),
+                *_numbers(m),
                 Cell(m["verdict"], css=m["verdict"]),
             )
             for m in diff["metrics"]
@@ -73,7 +74,7 @@ def _sections(diff: dict[str, Any]) -> list[tuple[str, Table | None, list[str]]]
         out.append(("Metrics", Table(columns, rows), []))
     if diff["best_params"]:
         columns = (Column("model"), Column("old best"), Column("new best"))
-        rows = tuple((p["name"], _params(p["old"]), _params(p["new"])) for p in diff["best_params"])
+        rows = tuple((p["name"], params(p["old"]), params(p["new"])) for p in diff["best_params"])
         out.append(("Best parameters", Table(columns, rows), []))
     if diff["confusion"]:
         columns = (

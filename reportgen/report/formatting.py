@@ -1,4 +1,7 @@
-"""The templates' filters: numbers in the report's language, parameters, Markdown, paragraphs."""
+"""The templates' filters: numbers in the report's language, parameters, Markdown, paragraphs.
+
+The numbers (and a parameter's value) are written by reportgen/numbers.py, as in every output.
+"""
 
 from __future__ import annotations
 
@@ -7,16 +10,8 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from ..numbers import param
 from .language import Language
-
-
-def param(value: Any) -> str:
-    """A hyperparameter value as Python writes it: 0.01, 1000.0, (256,), True, 'relu'."""
-    if isinstance(value, list):
-        return "(" + ", ".join(param(v) for v in value) + ("," if len(value) == 1 else "") + ")"
-    if isinstance(value, str):
-        return f"'{value}'"
-    return repr(value)
 
 
 def markdown(text: str) -> Markup:

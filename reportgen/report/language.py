@@ -3,9 +3,9 @@ show, in Swedish (sv) or English (en).
 
 Short strings come from gettext catalogs (reportgen/locale/<lang>/LC_MESSAGES/reportgen.po,
 English message ids; `make i18n` extracts and updates them with Babel); long prose lives in
-per-language templates (templates/<lang>/). Babel formats numbers, percentages and dates:
-"97,5 %", "70 000", "24 november 2026" in Swedish, "97.5%", "70,000", "24 November 2026" in
-English.
+per-language templates (templates/<lang>/). Babel formats dates ("24 november 2026",
+"24 November 2026"); numbers ("97,5 %", "70 000" in Swedish, "97.5%", "70,000" in English) come
+from reportgen/numbers.py, the one home of every number reportgen writes.
 """
 
 from __future__ import annotations
@@ -13,23 +13,19 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import io
-import math
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 
 from babel import Locale
 from babel.dates import format_date
 from babel.lists import format_list
-from babel.numbers import format_decimal, get_minus_sign_symbol
 from babel.support import NullTranslations, Translations
 
+from .. import numbers
 from ..locations import LOCALE_DIR
 
-LANGUAGES = {"sv": "sv_SE", "en": "en_GB"}
+LANGUAGES = numbers.LOCALES
 DOMAIN = "reportgen"
-SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
-NBSP = "\u00a0"
 
 
 def catalog_files() -> list[Path]:
@@ -55,7 +51,8 @@ def _translations(code: str) -> NullTranslations:
 
 @dataclass(frozen=True)
 class Language:
-    """One language: its gettext catalog and Babel's number and date formats."""
+    """One language: its gettext catalog, Babel's date formats, and the numbers of
+    reportgen/numbers.py in this language."""
 
     code: str
     locale: Locale
@@ -67,58 +64,36 @@ class Language:
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         return self.translations.ngettext(singular, plural, n)
 
-    # -- numbers --------------------------------------------------------------------------
+    # -- numbers: reportgen/numbers.py writes them; these are the templates' filters ---------
 
     def decimal(self, value: float, digits: int = 2, signed: bool = False) -> str:
         """A fixed-point number: '1 234,57' (sv), '1,234.57' (en); '−' for a minus."""
-        if value is None or not math.isfinite(value):
-            return "–"
-        pattern = "#,##0" + ("." + "0" * digits if digits else "")
-        rounded = f"{abs(value):.{digits}f}"  # Python's rounding; Babel only writes it out
-        text = format_decimal(Decimal(rounded), pattern, locale=self.locale)
-        rounded_zero = float(rounded) == 0
-        if value < 0 and not rounded_zero:
-            return self.minus + text
-        if signed:
-            return ("±" if rounded_zero else "+") + text
-        return text
-
-    @property
-    def minus(self) -> str:
-        return get_minus_sign_symbol(self.locale) if self.code == "sv" else "-"
+        return numbers.decimal_number(value, self.code, digits, signed)
 
     def integer(self, value: int) -> str:
         """A whole number, thousands grouped: '70 000' (sv), '70,000' (en)."""
-        return self.decimal(float(value), 0)
+        return numbers.integer(value, self.code)
 
-    def percent(self, value: float, digits: int = 1) -> str:
+    def percent(self, value: float, digits: int = numbers.SHARE_DIGITS) -> str:
         """A share as a percentage: 0.975 -> '97,5 %' (sv), '97.5%' (en)."""
-        number = self.decimal(value * 100, digits)
-        pattern = self.locale.percent_formats[None].pattern  # '#,##0\xa0%' or '#,##0%'
-        return pattern.replace("#,##0", number)
+        return numbers.percent(value, self.code, digits)
 
-    def sci(self, value: float, digits: int = 1) -> str:
+    def sci(self, value: float, digits: int = numbers.SCI_DIGITS) -> str:
         """Scientific notation with a superscript exponent: '7,9·10⁹'."""
-        if value == 0 or not math.isfinite(value):
-            return self.decimal(value, digits)
-        exponent = math.floor(math.log10(abs(value)))
-        mantissa = value / 10**exponent
-        if round(abs(mantissa), digits) >= 10:
-            mantissa, exponent = mantissa / 10, exponent + 1
-        return f"{self.decimal(mantissa, digits)}·10{str(exponent).translate(SUPERSCRIPT)}"
+        return numbers.scientific(value, self.code, digits)
 
     def rmse(self, value: float) -> str:
-        """An RMSE: two decimals, or scientific notation above 10 000."""
-        return self.sci(value, 1) if abs(value) > 1e4 else self.decimal(value, 2)
+        """An RMSE: two decimals, or scientific notation above 10 000 (numbers.SCI_ABOVE)."""
+        return numbers.metric("rmse", value, self.code)
 
     def pp(self, value: float, digits: int = 1, unit: bool = True, sign: bool = True) -> str:
         """A difference of two shares in percentage points: '+0,6 procentenheter'."""
-        number = self.decimal(value * 100, digits, signed=sign)
+        number = numbers.points(value, self.code, digits, signed=sign)
         if not unit:
             return number
         _ = self.gettext
         unit_word = _("percentage points")
-        return f"{number}{NBSP}{unit_word}"
+        return f"{number}{numbers.NBSP}{unit_word}"
 
     # -- words ----------------------------------------------------------------------------
 
@@ -145,4 +120,4 @@ def language(code: str) -> Language:
     """The language layer of `code` ('sv' or 'en')."""
     if code not in LANGUAGES:
         raise ValueError(f"unknown language {code!r}: use {' or '.join(LANGUAGES)}")
-    return Language(code, Locale.parse(LANGUAGES[code]), _translations(code))
+    return Language(code, numbers.locale(code), _translations(code))

@@ -11,7 +11,7 @@ import html
 import json
 from typing import Any
 
-from .. import tables
+from .. import numbers, tables
 from ..models import MODELS
 from ..tables import Cell, Column, Table
 
@@ -62,7 +62,7 @@ def verdict_table(report: dict[str, Any]) -> Table:
 def _score(metric: str, value: float | None) -> str:
     if value is None:
         return ""
-    return f"{value:.2%}" if metric == "accuracy" else f"{value:.4f}"
+    return numbers.metric(metric, value, "en", "summary")  # English, as the summary's words are
 
 
 def class_table(report: dict[str, Any], links: bool = False) -> Table:

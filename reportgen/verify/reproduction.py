@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..compare.diff import best_param_changes, confusion_rows, metric_rows
 from ..errors import DataError, InputError
-from ..metrics import format_delta, format_value
+from ..numbers import pair, params
 from ..results import Results
 
 ANALYSIS_LIBRARIES = ("python", "numpy", "scipy", "scikit-learn")
@@ -73,18 +73,21 @@ def _environment(theirs: Results, ours: Results) -> list[str]:
     ]
 
 
+def _metric_line(r: dict) -> str:
+    """'Ridge tuned test rmse: 1.8154 -> 1.8161 (+0.0007)': English, as verify's words are."""
+    old, new, change = pair(r["metric"], r["old"], r["new"], "en", "diff")
+    return f"{r['name']} {r['phase']} {r['split']} {r['metric']}: {old} -> {new} ({change})"
+
+
 def compare_analysis(theirs: Results, ours: Results, tolerance: float) -> Reproduction:
     """Every metric, best parameter and confusion-matrix cell, attached -> rebuilt."""
     rows = [r for r in metric_rows(theirs, ours, 0.0) if r["delta"] != 0]
-    params = best_param_changes(theirs, ours)
+    changed = best_param_changes(theirs, ours)
     cells = confusion_rows(theirs, ours)
-    details = [
-        f"{r['name']} {r['phase']} {r['split']} {r['metric']}: "
-        f"{format_value(r['metric'], r['old'])} -> {format_value(r['metric'], r['new'])} "
-        f"({format_delta(r['metric'], r['delta'])})"
-        for r in rows
+    details = [_metric_line(r) for r in rows]
+    details += [
+        f"{p['name']} best parameters: {params(p['old'])} -> {params(p['new'])}" for p in changed
     ]
-    details += [f"{p['name']} best parameters: {p['old']} -> {p['new']}" for p in params]
     details += [
         f"{c['name']} {c['phase']} confusion matrix: {len(c['cells'])} cell(s) differ, e.g. true "
         f"{c['cells'][0]['true']} as {c['cells'][0]['pred']}: "
@@ -96,7 +99,7 @@ def compare_analysis(theirs: Results, ours: Results, tolerance: float) -> Reprod
     environment = _environment(theirs, ours)
     if not details:
         return Reproduction("reproduced", [], environment)
-    small = all(abs(r["delta"]) <= tolerance for r in rows) and not params and not facts
+    small = all(abs(r["delta"]) <= tolerance for r in rows) and not changed and not facts
     if small:
         why = "; versions that differ: " + ", ".join(environment) if environment else ""
         note = (

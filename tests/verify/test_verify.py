@@ -96,7 +96,7 @@ def test_an_attached_metric_changed_with_matching_text_differs(built, tmp_path, 
     entry = report["submissions"][0]
     assert code == 1 and entry["verdict"] == "differs", entry
     assert entry["checks"]["integrity"] == "byte-identical"
-    assert any("MLPClassifier tuned test accuracy: 99.00% ->" in d for d in entry["details"])
+    assert any("MLPClassifier tuned test accuracy: 99.0% ->" in d for d in entry["details"])
 
 
 def test_a_malformed_attachment_is_an_error(built, tmp_path, capsys):
