@@ -1,4 +1,9 @@
-"""reportgen's own exceptions: each carries one line naming the problem and the fix."""
+"""reportgen's own exceptions, each carrying one line naming the problem and the fix; and how a
+command ends: a problem as one line, the exit code of what it found."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
 
 
 class ReportgenError(Exception):
@@ -42,3 +47,23 @@ class BuildInterrupted(KeyboardInterrupt):
         self.completed = list(completed)
         self.stage = stage
         super().__init__(", ".join(completed))
+
+
+def one_line(problem: object) -> str:
+    """A problem as one line: its lines joined, each run of white space one space. An exception
+    that is not reportgen's own (a worker lost, say) also names its kind."""
+    text = " ".join(str(problem).split())
+    if isinstance(problem, BaseException) and not isinstance(problem, ReportgenError):
+        return f"{type(problem).__name__}: {text}"
+    return text
+
+
+def exit_code(findings: list[set[str]], fail_on: Collection[str]) -> int:
+    """How a command that checks things (diff, verify) ends, from what it found per item checked:
+    2 when there were items and every one was an "error", 1 when any item shows a finding named
+    in `fail_on` ("any": anything but a clean pass), else 0. An error that stops a command exits
+    2 and Ctrl-C 130 (cli.main)."""
+    if findings and all("error" in found for found in findings):
+        return 2
+    wanted = set(fail_on)
+    return 1 if any(found & wanted for found in findings) else 0

@@ -142,3 +142,13 @@ def test_build_in_a_folder_without_config_says_which_defaults(tmp_path, monkeypa
     assert "date: none set, so the report is undated" in out
     results = json.loads((tmp_path / "output" / "results.json").read_text())
     assert results["report_date"] == ""
+
+
+def test_each_command_offers_every_format_of_its_library():
+    """The parser names the formats without importing the library (`--help` stays light)."""
+    from reportgen.commands import diff, verify
+    from reportgen.compare.formats import FORMATS as DIFF_FORMATS
+    from reportgen.verify.formats import FORMATS as VERIFY_FORMATS
+
+    assert list(diff.FORMATS) == list(DIFF_FORMATS)
+    assert list(verify.FORMATS) == list(VERIFY_FORMATS)

@@ -25,8 +25,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from ..errors import ReportgenError
-from .outcome import VERDICTS, Options
+from ..errors import ReportgenError, one_line
+from .course import departures
+from .outcome import VERDICTS, Checked, Options
 
 log = logging.getLogger("reportgen.verify")  # on a Dask worker: DASK_LOGGING__REPORTGEN=info
 
@@ -134,7 +135,7 @@ def check(path: str, rebuilt_json: str | None, tolerance: float, raw: bytes | No
             entry["details"] += outcome.details
             entry["verdict"] = outcome.status
     except ReportgenError as exc:
-        entry["details"].append(" ".join(str(exc).split()))
+        entry["details"].append(one_line(exc))
     entry["seconds"] = round(time.perf_counter() - t0, 2)
     entry["worker"] = _where()
     log.info("checked %s: %s in %.1f s", Path(path).name, entry["verdict"], entry["seconds"])
@@ -144,11 +145,10 @@ def check(path: str, rebuilt_json: str | None, tolerance: float, raw: bytes | No
 def _diff_html(theirs: Any, ours: Any) -> str:
     """reportgen diff of the attached results against the rebuilt ones, as an HTML fragment."""
     from ..compare.diff import compare
-    from ..compare.formats import to_html
+    from ..compare.formats import html_body
     from ..compare.sources import Side
 
-    page = to_html(compare(Side("submission", theirs, []), Side("rebuilt", ours, [])))
-    return page.split("<body>", 1)[1].rsplit("</body>", 1)[0]
+    return html_body(compare(Side("submission", theirs, []), Side("rebuilt", ours, [])))
 
 
 def facts(results: Any) -> dict[str, Any]:
@@ -282,21 +282,18 @@ def _error_entry(path: str, why: str) -> dict[str, Any]:
             "seconds": 0.0}  # fmt: skip
 
 
-def _one_line(exc: BaseException) -> str:
-    """An error as one line; what is not reportgen's own (a worker lost, say) names its kind."""
-    text = " ".join(str(exc).split())
-    return text if isinstance(exc, ReportgenError) else f"{type(exc).__name__}: {text}"
-
-
 def verify_class(
     inputs: list[str | Path],
     options: Options,
     jobs: int = 1,
     scheduler: str | None = None,
     progress: Any = None,
-) -> dict[str, Any]:
+    course: dict[str, Any] | None = None,
+) -> Checked:
     """Verify every submission under `inputs`: the report of verify (see outcome), plus the
-    number of distinct builds, the groups, and whether Ctrl-C cut it short."""
+    number of distinct builds, the groups, and whether Ctrl-C cut it short; with the course's
+    config record (`course`), each submission's departures from it. Finding no PDF, or only one
+    that cannot be read, is an error of the whole command (ReportgenError)."""
     from ..bundle.submission import read_submission
 
     paths = [str(p) for p in expand(inputs)]
@@ -306,7 +303,7 @@ def verify_class(
         try:
             readable[path] = read_submission(path).results.to_json()
         except ReportgenError as exc:
-            entries[path] = _error_entry(path, _one_line(exc))
+            entries[path] = _error_entry(path, one_line(exc))
     groups: dict[str, list[str]] = {}
     for path, text in readable.items():
         groups.setdefault(group_key(text), []).append(path)
@@ -330,7 +327,7 @@ def verify_class(
                 rebuilt = done["results"]
                 built[key] = {"worker": done["worker"], "seconds": done["seconds"]}
             except Exception as exc:  # noqa: BLE001 (one group's failure is its verdict)
-                why = _one_line(exc)
+                why = one_line(exc)
                 built[key] = {"error": why}
                 for path in groups[key]:
                     entries[path] = _error_entry(path, f"its configuration was not rebuilt: {why}")
@@ -345,7 +342,7 @@ def verify_class(
             try:
                 entries[path] = future.result()
             except Exception as exc:  # noqa: BLE001 (a lost worker, say: this one's verdict)
-                entries[path] = _error_entry(path, _one_line(exc))
+                entries[path] = _error_entry(path, one_line(exc))
             if progress:
                 progress.done(entries[path])
     except KeyboardInterrupt:
@@ -362,14 +359,27 @@ def verify_class(
     for path, entry in entries.items():
         entry["group"] = group_key(readable[path]) if path in readable else None
     done = [entries[p] for p in paths if p in entries]
+    if not done and not interrupted:
+        raise ReportgenError("no report PDFs found in what was given: give PDFs or folders")
+    if len(done) == 1 and len(paths) == 1 and done[0]["verdict"] == "error":
+        raise ReportgenError(done[0]["details"][-1])  # one line, exit 2
     summary = {v: sum(e["verdict"] == v for e in done) for v in VERDICTS}
-    return {
-        "submissions": done,
-        "summary": {k: n for k, n in summary.items() if n},
-        "builds": builds,
-        "groups": {
-            key: {"members": members, **built.get(key, {})} for key, members in groups.items()
-        },
-        "interrupted": interrupted,
-        "total": len(paths),
-    }
+    checked = Checked(
+        {
+            "submissions": done,
+            "summary": {k: n for k, n in summary.items() if n},
+            "builds": builds,
+            "groups": {
+                key: {"members": members, **built.get(key, {})} for key, members in groups.items()
+            },
+            "interrupted": interrupted,
+            "total": len(paths),
+        }
+    )
+    for entry in done:  # what only the summary's pages show leaves the JSON report
+        checked.diffs[entry["path"]] = entry.pop("_diff", "")
+        if "_regenerated" in entry:
+            checked.regenerated[entry["path"]] = entry.pop("_regenerated")
+        if course is not None:
+            entry["departs"] = departures(course, entry["config"]) if entry.get("config") else []
+    return checked

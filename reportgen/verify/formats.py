@@ -1,10 +1,19 @@
-"""A verify report as text (a line per submission, then details), JSON, Markdown or HTML."""
+"""A verify report as text, JSON, Markdown, HTML or CSV: a table of verdicts, then details.
+
+Both tables are tables.Table, so each format is one renderer's: the verdict table (verdict, file,
+author) heads the text, Markdown and HTML; the class table (a row per submission with its data
+set, seed, grids, departures and tuned scores) is the CSV and the class summary's index.html.
+"""
 
 from __future__ import annotations
 
 import html
 import json
 from typing import Any
+
+from .. import numbers, tables
+from ..models import MODELS
+from ..tables import Cell, Column, Table
 
 LABELS = {
     "reproduced": "reproduced",
@@ -15,12 +24,14 @@ LABELS = {
 }
 
 
-def _summary(report: dict[str, Any]) -> str:
+def summary_line(report: dict[str, Any]) -> str:
+    """'3 submission(s): 2 reproduced, 1 tampered'."""
     parts = [f"{n} {LABELS[v].lower()}" for v, n in report["summary"].items()]
     return f"{len(report['submissions'])} submission(s): " + ", ".join(parts)
 
 
-def _detail_lines(entry: dict[str, Any]) -> list[str]:
+def detail_lines(entry: dict[str, Any]) -> list[str]:
+    """A submission's checks, details, changed texts and departures, a line each."""
     lines = [
         f"{k}: {v if isinstance(v, str) else ', '.join(v)}" for k, v in entry["checks"].items()
     ]
@@ -33,19 +44,71 @@ def _detail_lines(entry: dict[str, Any]) -> list[str]:
     return lines
 
 
+def verdict_cell(verdict: str) -> Cell:
+    """A verdict in words (its colour only in HTML); CSV writes its key."""
+    return Cell(LABELS[verdict], css=verdict, value=verdict)
+
+
+def verdict_table(report: dict[str, Any]) -> Table:
+    """Verdict, file and author of each submission; in HTML a file links to its details."""
+    columns = (Column("verdict"), Column("file", code=True), Column("author"))
+    rows = tuple(
+        (verdict_cell(e["verdict"]), Cell(e["path"], href=f"#s{i}"), e["author"] or "")
+        for i, e in enumerate(report["submissions"])
+    )
+    return Table(columns, rows)
+
+
+def _score(metric: str, value: float | None) -> str:
+    if value is None:
+        return ""
+    return numbers.metric(metric, value, "en", "summary")  # English, as the summary's words are
+
+
+def class_table(report: dict[str, Any], links: bool = False) -> Table:
+    """One row per submission: what it is, its verdict, its tuned test scores, where it was
+    checked; `links`: a file links to its page of the class summary (s/N.html)."""
+    columns = (
+        Column("file"),
+        Column("author"),
+        Column("verdict"),
+        Column("data set"),
+        Column("seed", align="right"),
+        Column("grids"),
+        Column("departs from the course"),
+        *(Column(spec.name, key=key, align="right") for key, spec in MODELS.items()),
+        Column("tampered"),
+        Column("checked on"),
+    )
+    rows = []
+    for n, entry in enumerate(report["submissions"]):
+        facts = entry.get("facts") or {}
+        scores, metrics = facts.get("scores", {}), facts.get("metrics", {})
+        rows.append(
+            (
+                Cell(entry["path"], href=f"s/{n}.html" if links else ""),
+                entry.get("author") or "",
+                verdict_cell(entry["verdict"]),
+                f"{facts['dataset']} ({facts['n_samples']} digits)" if facts else "",
+                str(facts.get("seed", "")),
+                ", ".join(f"{k} {size}" for k, size in facts.get("grid_sizes", {}).items()),
+                "; ".join(entry.get("departs", [])),
+                *(_score(metrics.get(key, ""), scores.get(key)) for key in MODELS),
+                "yes" if entry["verdict"] == "tampered" else "no",
+                entry.get("worker", ""),
+            )
+        )
+    return Table(columns, tuple(rows), sortable=links)
+
+
 def to_text(report: dict[str, Any]) -> str:
-    entries = report["submissions"]
-    width = max((len(e["path"]) for e in entries), default=0)
-    lines = [
-        f"{LABELS[e['verdict']]:<17} {e['path']:<{width}}  {e['author'] or ''}".rstrip()
-        for e in entries
-    ]
-    lines += ["", _summary(report)]
+    """The verdict table, the counts, then each submission's details."""
+    lines = [tables.to_text(verdict_table(report)).rstrip("\n"), "", summary_line(report)]
     if "builds" in report:
         lines.append(f"distinct builds: {report['builds']}")
-    for e in entries:
+    for e in report["submissions"]:
         lines += ["", f"{e['path']} ({LABELS[e['verdict']]}, {e['seconds']:.1f} s)"]
-        lines += [f"  {line}" for line in _detail_lines(e)]
+        lines += [f"  {line}" for line in detail_lines(e)]
     return "\n".join(lines) + "\n"
 
 
@@ -54,51 +117,44 @@ def to_json(report: dict[str, Any]) -> str:
 
 
 def to_markdown(report: dict[str, Any]) -> str:
+    """The verdict table, the counts, then a section of details per submission."""
     esc = lambda s: str(s).replace("|", "\\|")  # noqa: E731
-    lines = ["| verdict | file | author |", "|---|---|---|"]
-    lines += [
-        f"| {LABELS[e['verdict']]} | `{esc(e['path'])}` | {esc(e['author'] or '')} |"
-        for e in report["submissions"]
+    lines = [
+        tables.to_markdown(verdict_table(report)).rstrip("\n"),
+        "",
+        f"_{summary_line(report)}_",
     ]
-    lines += ["", f"_{_summary(report)}_"]
     for e in report["submissions"]:
         lines += ["", f"### `{esc(e['path'])}`: {LABELS[e['verdict']]}", ""]
-        lines += [f"- {esc(line)}" for line in _detail_lines(e)]
+        lines += [f"- {esc(line)}" for line in detail_lines(e)]
     return "\n".join(lines) + "\n"
-
-
-CSS = """
-body{font-family:DejaVu Sans,Arial,sans-serif;margin:2em auto;max-width:70em;color:#222}
-table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border:1px solid #ccc;padding:.3em .6em}
-th{background:#f0f3f6;text-align:left}.verdict{font-weight:bold}
-.reproduced,.within_tolerance{color:#11703a}.differs,.tampered,.error{color:#b3261e}
-li{margin:.2em 0}
-"""
 
 
 def to_html(report: dict[str, Any]) -> str:
     """A standalone page: verdicts as words (never colour alone), details per submission."""
     e = html.escape
-    rows = "".join(
-        f"<tr><td class='verdict {x['verdict']}'>{e(LABELS[x['verdict']])}</td>"
-        f"<td><a href='#s{i}'>{e(x['path'])}</a></td><td>{e(x['author'] or '')}</td></tr>"
-        for i, x in enumerate(report["submissions"])
-    )
     parts = [
-        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
-        f"<title>reportgen verify</title><style>{CSS}</style></head><body>",
-        f"<h1>reportgen verify</h1><p>{e(_summary(report))}</p>",
-        "<table><thead><tr><th scope='col'>verdict</th><th scope='col'>file</th>"
-        f"<th scope='col'>author</th></tr></thead><tbody>{rows}</tbody></table>",
+        f"<h1>reportgen verify</h1><p>{e(summary_line(report))}</p>",
+        tables.to_html(verdict_table(report)),
     ]
     for i, x in enumerate(report["submissions"]):
-        items = "".join(f"<li>{e(line)}</li>" for line in _detail_lines(x))
+        items = "".join(f"<li>{e(line)}</li>" for line in detail_lines(x))
         parts.append(
             f"<h2 id='s{i}'>{e(x['path'])}: <span class='{x['verdict']}'>"
             f"{e(LABELS[x['verdict']])}</span></h2><ul>{items}</ul>"
         )
-    parts.append("</body></html>\n")
-    return "\n".join(parts)
+    return tables.html_page("reportgen verify", "\n".join(parts))
 
 
-FORMATS = {"text": to_text, "json": to_json, "markdown": to_markdown, "html": to_html}
+def to_csv(report: dict[str, Any]) -> str:
+    """The class table: a row per submission (as the class summary's summary.csv)."""
+    return tables.to_csv(class_table(report))
+
+
+FORMATS = {
+    "text": to_text,
+    "json": to_json,
+    "markdown": to_markdown,
+    "html": to_html,
+    "csv": to_csv,
+}

@@ -1,4 +1,4 @@
-"""One verdict per submission, a summary, and the exit code.
+"""One verdict per submission, a summary, and what exits 1.
 
 JSON shape: {"submissions": [{"path", "author", "verdict", "checks", "details"}],
 "summary": {verdict: count}}.
@@ -6,10 +6,11 @@ JSON shape: {"submissions": [{"path", "author", "verdict", "checks", "details"}]
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 VERDICTS = ("reproduced", "within_tolerance", "differs", "tampered", "error")
+PASSED = ("reproduced", "within_tolerance")
 
 
 @dataclass(frozen=True)
@@ -19,18 +20,24 @@ class Options:
     use_cache: bool = True
 
 
-def exit_code(report: dict[str, Any], fail_on: list[str] | None = None) -> int:
-    """2: every submission an error. Without `fail_on`: 0 when every submission reproduced
-    (or within tolerance), else 1. With it (differs, departs, tampered): 1 when any submission
-    shows one of those, else 0."""
-    entries = report["submissions"]
-    if entries and all(e["verdict"] == "error" for e in entries):
-        return 2
-    if not fail_on:
-        return 0 if all(e["verdict"] in ("reproduced", "within_tolerance") for e in entries) else 1
-    failing = {
-        "differs": lambda e: e["verdict"] == "differs",
-        "tampered": lambda e: e["verdict"] == "tampered",
-        "departs": lambda e: bool(e.get("departs")),
-    }
-    return 1 if any(failing[f](e) for f in fail_on for e in entries) else 0
+@dataclass
+class Checked:
+    """A verified class: `report` (the JSON report: submissions, summary, builds, groups,
+    interrupted, total), and what only the class summary's pages show, per submission's path:
+    `diffs` (an HTML diff of its results against the rebuilt ones) and `regenerated` (the
+    report regenerated from its attachments, where that is not its PDF)."""
+
+    report: dict[str, Any]
+    diffs: dict[str, str] = field(default_factory=dict)
+    regenerated: dict[str, bytes] = field(default_factory=dict)
+
+
+def findings(report: dict[str, Any]) -> list[set[str]]:
+    """What each submission shows, for errors.exit_code: its verdict, "departs" when it departs
+    from the course, and "any" when it did not pass (reproduced or within tolerance)."""
+    return [
+        {e["verdict"]}
+        | ({"departs"} if e.get("departs") else set())
+        | (set() if e["verdict"] in PASSED else {"any"})
+        for e in report["submissions"]
+    ]

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import copy
+import csv
+import io
 import json
 
 import pytest
 
 from reportgen.cli import main
 from reportgen.compare.diff import any_worse, compare, has_differences
-from reportgen.compare.formats import to_html, to_markdown, to_text
+from reportgen.compare.formats import to_csv, to_html, to_markdown, to_text
 from reportgen.compare.sources import Side
 from reportgen.compare.text import html_text
 from reportgen.results import Results, dumps, parse_results
@@ -99,6 +101,19 @@ def test_text_fits_100_columns_and_other_formats(results, changed):
     assert "| MLPClassifier |" in to_markdown(diff)
     page = to_html(diff)
     assert "class='worse'" in page and "class='better'" in page
+    rows = list(csv.DictReader(io.StringIO(to_csv(diff))))
+    metrics = [r for r in rows if r["part"] == "Metrics"]
+    assert len(metrics) == len(diff["metrics"])
+    assert [r["verdict"] for r in metrics] == [m["verdict"] for m in diff["metrics"]]
+    assert all("model=" in r["item"] and r["old"] and r["new"] and r["delta"] for r in metrics)
+    titles = {
+        "dataset": "Data set", "config": "Config", "environment": "Library versions",
+        "metrics": "Metrics", "best_params": "Best parameters",
+        "confusion": "Confusion-matrix cells", "text": "Report text",
+    }  # fmt: skip
+    shown = {title for part, title in titles.items() if diff[part]}
+    shown |= {"Warnings"} if diff["warnings"]["added"] or diff["warnings"]["removed"] else set()
+    assert {r["part"] for r in rows} == shown  # every part of the diff, as in the other formats
 
 
 def test_html_text_extracts_blocks():

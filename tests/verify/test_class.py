@@ -17,8 +17,10 @@ from pathlib import Path
 import pytest
 
 from reportgen.cli import main
+from reportgen.errors import exit_code
 from reportgen.verify.batch import group_key
-from reportgen.verify.outcome import exit_code
+from reportgen.verify.formats import FORMATS
+from reportgen.verify.outcome import findings
 
 from ..helpers import (
     BUILD_ARGS,
@@ -55,9 +57,10 @@ def test_departures_from_the_course_key_by_key(klass, local_class):
     assert departs["b1.pdf"] == ["data.seed: 42 -> 7"]
     assert departs["sent/c1.pdf"] == ["grids.ridge.alpha: [1.0, 100.0] -> [1.0]"]
     report = local_class[1]
-    assert exit_code(report, ["departs"]) == 1
-    assert exit_code(report, ["tampered"]) == 1
-    assert exit_code(report, ["differs"]) == 0  # nothing differs: 10 reproduced
+    assert exit_code(findings(report), ["departs"]) == 1
+    assert exit_code(findings(report), ["tampered"]) == 1
+    assert exit_code(findings(report), ["differs"]) == 0  # nothing differs: 10 reproduced
+    assert exit_code(findings(report), ["any"]) == 1  # the default: one tampered, one error
 
 
 def test_the_summary_files_agree_with_the_verdicts(klass, local_class):
@@ -74,8 +77,12 @@ def test_the_summary_files_agree_with_the_verdicts(klass, local_class):
     assert all(":" in where for where in checked.values())  # host:pid of the process
     data = json.loads((summary / "summary.json").read_text(encoding="utf-8"))
     assert class_verdicts(data, folder) == CLASS and data["builds"] == 3
+    # one class table: `verify --format csv` writes what summary.csv holds
+    csv_text = (summary / "summary.csv").read_text(encoding="utf-8")
+    assert FORMATS["csv"](data).splitlines() == csv_text.splitlines()
     index = (summary / "index.html").read_text(encoding="utf-8")
     assert index.count("<tr>") == 13  # the header and twelve submissions
+    assert "checked on</th>" in index and "MLPClassifier</th>" in index
     assert "Distinct builds needed: 3" in index
     assert "http" not in index  # nothing from outside: no script, style or font
     for n in range(12):

@@ -68,7 +68,9 @@ def test_the_pdf_alone_verifies_in_an_empty_folder(built, tmp_path, monkeypatch,
     monkeypatch.chdir(tmp_path)
     assert main(["verify", "inlamning.pdf"]) == 0
     out = capsys.readouterr().out
-    assert out.splitlines()[0].startswith("reproduced") and "inlamning.pdf" in out
+    heading, first = out.splitlines()[:2]  # the verdict table: its headings, then a row
+    assert heading.split() == ["verdict", "file", "author"]
+    assert first.startswith("reproduced") and "inlamning.pdf" in first
 
 
 def test_a_visible_number_changed_is_tampered(built, tmp_path, capsys):
@@ -168,7 +170,12 @@ def test_several_submissions_and_every_format(built, tmp_path, capsys):
     assert report["summary"] == {"reproduced": 1, "error": 1}
     from reportgen.verify.formats import FORMATS
 
-    for fmt, marker in (("text", "reproduced"), ("markdown", "| verdict |"), ("html", "<table")):
+    for fmt, marker in (
+        ("text", "reproduced"),
+        ("markdown", "| verdict |"),
+        ("html", "<table"),
+        ("csv", "file,author,verdict"),
+    ):
         assert marker in FORMATS[fmt](report)
     out = tmp_path / "verify.html"
     assert (

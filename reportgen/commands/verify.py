@@ -1,0 +1,86 @@
+"""`reportgen verify PDF|DIR...`: a verdict per submission; the exit code in EXAMPLE."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..errors import ReportgenError, exit_code
+from .common import add_tolerance_and_output, check_tolerance, write_output
+
+HELP = "check handed-in report PDFs: untouched, and does the analysis reproduce?"
+EXAMPLE = (
+    "examples:\n  reportgen verify inlamningar/anna.pdf\n"
+    "  reportgen verify inlamningar/ --summary klass --expect kurs.toml --jobs 2\n"
+    "  reportgen verify *.pdf --data ~/mnist --scheduler tcp://10.0.0.5:8786\n"
+    "verdicts: reproduced, within_tolerance, differs, tampered, error\n"
+    "exit code: 0 every submission reproduced (or within tolerance), 2 every one an error "
+    "(or a usage error), 1 otherwise"
+)
+FORMATS = ("text", "json", "markdown", "html", "csv")  # verify.formats.FORMATS
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "submissions", nargs="+", metavar="SUBMISSION", help="report PDFs, or folders of them"
+    )
+    p.add_argument("--data", help="the IDX folder of the data the submissions used (full MNIST)")
+    tolerance_help = "metric differences up to this size are within tolerance (default 1e-6)"
+    add_tolerance_and_output(p, 1e-6, tolerance_help, "report")
+    p.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="text",
+        help="csv: a row per submission, as the summary's summary.csv",
+    )
+    p.add_argument("--summary", metavar="DIR", help="write a class summary (HTML, CSV, JSON)")
+    p.add_argument("--expect", metavar="TOML", help="the course's config: mark departures")
+    p.add_argument(
+        "--fail-on",
+        action="append",
+        choices=["differs", "departs", "tampered"],
+        help="what exits 1 (repeatable); default: anything not reproduced",
+    )
+    p.add_argument("--jobs", type=int, default=1, help="submissions checked in N processes")
+    p.add_argument("--scheduler", help="a Dask scheduler (tcp://HOST:PORT) for the rebuilds")
+    p.add_argument("--no-cache", action="store_true", help="refit every model")
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..verify.batch import verify_class
+    from ..verify.formats import FORMATS
+    from ..verify.outcome import Options, findings
+    from ..verify.progress import ClassProgress
+
+    check_tolerance(args.tolerance)
+    if args.jobs < 1:
+        raise ReportgenError(f"--jobs must be 1 or more, got {args.jobs}")
+    course = None
+    if args.expect:
+        from ..verify.course import course_record
+
+        course = course_record(Path(args.expect))
+    options = Options(args.data, args.tolerance, not args.no_cache)
+    progress = ClassProgress()
+    try:
+        checked = verify_class(
+            args.submissions, options, args.jobs, args.scheduler, progress, course
+        )
+    finally:
+        progress.stop()
+    report = checked.report
+    print(
+        f"verify: {len(report['submissions'])} of {report['total']} submission(s), "
+        f"{report['builds']} distinct build(s)",
+        file=sys.stderr,
+    )
+    if args.summary:
+        from ..verify.summary import write_summary
+
+        for path in write_summary(checked, Path(args.summary)):
+            print(f"wrote {path}", file=sys.stderr)
+    write_output(FORMATS[args.format](report), args.output)
+    if report["interrupted"]:
+        raise KeyboardInterrupt
+    return exit_code(findings(report), args.fail_on or ["any"])

@@ -1,0 +1,172 @@
+"""One table model for reportgen's own outputs, rendered to text, Markdown, HTML and CSV.
+
+The diff of two runs, a verify report and the class summary build a `Table` (columns, rows,
+a caption) and hand it to one renderer per format, as DVC's TabularData does; they never lay
+out a table themselves. The HTML pages share one stylesheet (tables.css, shipped beside this
+module), inlined into each page so that it opens offline.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+STYLESHEET = Path(__file__).with_name("tables.css")
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column: its heading, `key` (its name in CSV, for a program; default: the heading),
+    `align` (right for numbers) and `code` (a path or a key: `code` in Markdown and HTML)."""
+
+    name: str
+    key: str = ""
+    align: Literal["left", "right"] = "left"
+    code: bool = False
+
+    @property
+    def csv_name(self) -> str:
+        return self.key or self.name
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A cell whose HTML carries more than its text: `css`, a class (a verdict's colour; the
+    text always says it in words too), `href`, a link, and `value`, what CSV writes instead of
+    the text (a verdict's key where the text is its label)."""
+
+    text: str
+    css: str = ""
+    href: str = ""
+    value: str | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    """Columns and rows of cells (a plain string is a cell without extras). `sortable`: the
+    HTML table sorts by a click on a column's heading."""
+
+    columns: tuple[Column, ...]
+    rows: tuple[tuple[Cell | str, ...], ...]
+    caption: str = ""
+    sortable: bool = False
+
+    def cells(self) -> list[list[Cell]]:
+        """The rows with every cell a Cell."""
+        return [[c if isinstance(c, Cell) else Cell(str(c)) for c in row] for row in self.rows]
+
+
+def cut(text: str, width: int | None) -> str:
+    """`text`, ending in "…" where it is longer than `width`."""
+    return text if width is None or len(text) <= width else text[: width - 1] + "…"
+
+
+def to_text(table: Table, cell_width: int | None = None, line_width: int | None = None) -> str:
+    """Aligned columns under their headings, two spaces apart; a cell longer than `cell_width`
+    and a line longer than `line_width` end in '…'."""
+    grid = [[c.name for c in table.columns]] + [[c.text for c in r] for r in table.cells()]
+    grid = [[cut(text, cell_width) for text in row] for row in grid]
+    widths = [max(len(row[i]) for row in grid) for i in range(len(table.columns))]
+    lines = [table.caption] if table.caption else []
+    for row in grid:
+        cells = [
+            text.rjust(widths[i]) if table.columns[i].align == "right" else text.ljust(widths[i])
+            for i, text in enumerate(row)
+        ]
+        lines.append(cut("  ".join(cells).rstrip(), line_width))
+    return "\n".join(lines) + "\n"
+
+
+def to_markdown(table: Table) -> str:
+    """A GitHub-flavoured Markdown table; '|' in a cell is escaped."""
+
+    def cell(text: str, column: Column) -> str:
+        text = text.replace("|", "\\|")
+        return f"`{text}`" if column.code and text else text
+
+    lines = [f"_{table.caption}_", ""] if table.caption else []
+    lines.append("| " + " | ".join(c.name for c in table.columns) + " |")
+    lines.append("|" + "".join("---:|" if c.align == "right" else "---|" for c in table.columns))
+    for row in table.cells():
+        texts = (cell(x.text, c) for x, c in zip(row, table.columns, strict=True))
+        lines.append("| " + " | ".join(texts) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def to_html(table: Table) -> str:
+    """An HTML table: headings in <thead>, numbers right-aligned (class num), a cell's class and
+    link as the table's cells carry them; every text escaped."""
+    e = html.escape
+    heads = []
+    for i, column in enumerate(table.columns):
+        sort = f" data-col='{i}' aria-sort='none'" if table.sortable else ""
+        heads.append(f"<th scope='col'{sort}>{e(column.name)}</th>")
+    body = []
+    for row in table.cells():
+        tds = []
+        for cell, column in zip(row, table.columns, strict=True):
+            text = e(cell.text)
+            if column.code and cell.text:
+                text = f"<code>{text}</code>"
+            if cell.href:
+                text = f"<a href='{e(cell.href)}'>{text}</a>"
+            css = " ".join(x for x in ("num" if column.align == "right" else "", cell.css) if x)
+            tds.append(f"<td class='{e(css)}'>{text}</td>" if css else f"<td>{text}</td>")
+        body.append("<tr>" + "".join(tds) + "</tr>")
+    caption = f"<caption>{e(table.caption)}</caption>" if table.caption else ""
+    return (
+        f"<table>{caption}<thead><tr>{''.join(heads)}</tr></thead>"
+        f"<tbody>{''.join(body)}</tbody></table>"
+    )
+
+
+def to_csv(table: Table) -> str:
+    """CSV with a heading row of the columns' keys; a cell's value where it has one."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([c.csv_name for c in table.columns])
+    for row in table.cells():
+        writer.writerow([c.text if c.value is None else c.value for c in row])
+    return buffer.getvalue()
+
+
+@cache
+def stylesheet() -> str:
+    """The one stylesheet of reportgen's HTML outputs (diff, verify, the class summary)."""
+    return STYLESHEET.read_text(encoding="utf-8")
+
+
+SORT_SCRIPT = """
+document.querySelectorAll('th[data-col]').forEach(function (th) {
+  th.addEventListener('click', function () {
+    var table = th.closest('table'), body = table.tBodies[0], col = +th.dataset.col;
+    var up = th.getAttribute('aria-sort') !== 'ascending';
+    table.querySelectorAll('th').forEach(function (h) { h.setAttribute('aria-sort', 'none'); });
+    th.setAttribute('aria-sort', up ? 'ascending' : 'descending');
+    var rows = Array.prototype.slice.call(body.rows);
+    rows.sort(function (a, b) {
+      var x = a.cells[col].textContent, y = b.cells[col].textContent;
+      var nx = parseFloat(x), ny = parseFloat(y);
+      var c = (!isNaN(nx) && !isNaN(ny)) ? nx - ny : x.localeCompare(y);
+      return up ? c : -c;
+    });
+    rows.forEach(function (r) { body.appendChild(r); });
+  });
+});
+"""
+
+
+def html_page(title: str, body: str, sortable: bool = False) -> str:
+    """A standalone page: the stylesheet inlined, nothing loaded from outside; `sortable`: with
+    the few lines of script that sort a sortable table by a click on a heading."""
+    tail = f"<script>{SORT_SCRIPT}</script>" if sortable else ""
+    return (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        f"<title>{html.escape(title)}</title><style>{stylesheet()}</style></head>"
+        f"<body>{body}{tail}</body></html>\n"
+    )
