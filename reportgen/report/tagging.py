@@ -1,10 +1,15 @@
-"""Three mends to WeasyPrint 70's tagged PDFs, applied as its `finisher` before the bytes are
+"""Four mends to WeasyPrint 70's tagged PDFs, applied as its `finisher` before the bytes are
 written (deterministic, so the PDF stays byte-identical):
 
 - Running headers and footers (page margin boxes) are written as marked content whose
   structure elements are left out of the structure tree: PDF/UA-1 wants them as artifacts.
   WeasyPrint's tagger says it would need PDF 2.0 to include them as artifacts; in a page's
   content stream the marked content itself can be an artifact in PDF 1.7.
+- A link's inner boxes (the section number's span in the table of contents) get link
+  annotations of their own, whose object references WeasyPrint puts in the inner box's /Span:
+  PDF/UA-1 (7.18.5) wants every link annotation in a /Link element. Each such reference moves
+  into the nearest /Link element around it, and the annotation's /StructParent entry in the
+  parent tree points there.
 - Header cells get no /Scope (WeasyPrint uses scope="row" only to map headers to cells):
   a header cell in a table's head gets /Scope /Column, one in its body /Scope /Row.
 - PDF/A-3 lists each attachment twice in the catalog's /AF (once from the embedded files'
@@ -81,6 +86,69 @@ def margin_boxes_as_artifacts(pdf: Any) -> int:
     return changed
 
 
+def _kids(element: Any) -> list:
+    kids = element.get("K")
+    return kids if isinstance(kids, list) else ([] if kids is None else [kids])
+
+
+def _link_annotation(objects: list, kid: Any) -> Any:
+    """The link annotation a kid refers to through an /OBJR, else None."""
+    if not _is_reference(kid):
+        return None
+    objr = objects[_number(kid)]
+    if not isinstance(objr, dict) or objr.get("Type") != "/OBJR":
+        return None
+    annotation = objects[_number(objr["Obj"])]
+    is_link = isinstance(annotation, dict) and annotation.get("Subtype") == "/Link"
+    return annotation if is_link else None
+
+
+def links_in_link_elements(pdf: Any) -> int:
+    """Every link annotation's /OBJR inside a /Link element; returns how many were moved.
+
+    An /OBJR found in another element moves into the nearest /Link element around it, just
+    before the kid that leads to it, and the annotation's parent-tree entry follows; with no
+    /Link around it, the element itself becomes the /Link."""
+    if "StructTreeRoot" not in pdf.catalog:
+        return 0
+    objects = pdf.objects
+    root = _number(pdf.catalog["StructTreeRoot"])
+    moves = []  # (element, kid, the /Link element, its kid leading to the element)
+    todo: list[tuple[int, list[tuple[int, Any]]]] = [(root, [])]
+    seen: set[int] = set()
+    while todo:
+        number, path = todo.pop()
+        element = objects[number]
+        if number in seen or not isinstance(element, dict) or element.get("Type") == "/OBJR":
+            continue
+        seen.add(number)
+        if element.get("S") != "/Link":
+            for kid in _kids(element):
+                if _link_annotation(objects, kid) is not None:
+                    moves.append((number, kid, path))
+        for kid in _kids(element):
+            if _is_reference(kid):
+                todo.append((_number(kid), [*path, (number, kid)]))
+    nums = objects[_number(objects[root]["ParentTree"])]["Nums"]
+    keys = [int(key) for key in nums[0::2]]
+    for number, kid, path in moves:
+        links = [(n, via) for n, via in path if objects[n].get("S") == "/Link"]
+        if not links:
+            objects[number]["S"] = "/Link"
+            continue
+        link, via = links[-1]
+        kids, siblings = objects[number]["K"], objects[link]["K"]
+        if not (isinstance(kids, list) and isinstance(siblings, list)):
+            objects[number]["S"] = "/Link"  # WeasyPrint writes arrays; never seen otherwise
+            continue
+        kids.remove(kid)
+        siblings.insert(siblings.index(via), kid)
+        annotation = _link_annotation(objects, kid)
+        if "StructParent" in annotation:
+            nums[2 * keys.index(int(annotation["StructParent"])) + 1] = objects[link].reference
+    return len(moves)
+
+
 def header_scopes(pdf: Any) -> int:
     """/Scope on every TH: /Column in a THead, else /Row; returns how many were set."""
     if "StructTreeRoot" not in pdf.catalog:
@@ -130,6 +198,7 @@ def single_af_listing(pdf: Any) -> None:
 def finish(document: Any, pdf: Any) -> None:
     """WeasyPrint's finisher hook: the mends above, and printable links."""
     margin_boxes_as_artifacts(pdf)
+    links_in_link_elements(pdf)
     header_scopes(pdf)
     printable_annotations(pdf)
     single_af_listing(pdf)
