@@ -211,6 +211,47 @@ def test_every_link_annotation_is_the_objr_of_a_link_element(edition, request):
                     assert kid["/Obj"].get("/Subtype") != "/Link"
 
 
+def languages(pdf: Path) -> list[tuple[str, str]]:
+    """(tag, /Lang) of every structure element with a /Lang of its own, in reading order."""
+    return [(str(e["/S"]), str(e["/Lang"])) for e in _elements(pdf) if "/Lang" in e]
+
+
+def test_the_swedish_edition_marks_its_english_passages(swedish):
+    """PDF/UA-1 7.2: the English abstract and the English terms in Swedish sentences carry
+    /Lang (en) on their structure element, so a screen reader switches voice."""
+    marked = languages(swedish)
+    assert PdfReader(swedish).trailer["/Root"]["/Lang"] == "sv"
+    assert marked[0] == ("/Sect", "en")  # the abstract, once, on its section
+    assert {lang for _, lang in marked} == {"en"}
+    html = (swedish.parent / "report.html").read_text(encoding="utf-8")
+    # each English term (an <em lang="en">, the contents' "Abstract") has an element of its own
+    assert len(marked) >= html.count('lang="en"')
+
+
+def test_the_english_edition_has_no_other_language(english):
+    assert PdfReader(english).trailer["/Root"]["/Lang"] == "en"
+    assert languages(english) == []
+
+
+def test_a_passage_in_another_language_gets_lang_on_its_element(tmp_path):
+    """The mend is general: Swedish words quoted in an English page, a Swedish paragraph, a
+    link and a paragraph that mixes both (which keeps the document's language)."""
+    from reportgen.report.pdf import write_pdf
+
+    html = (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>t</title></head>'
+        "<body><h1>Heading</h1>"
+        '<p>The Swedish word <em lang="sv">träffsäkerhet</em> means accuracy.</p>'
+        '<p lang="sv">Ett helt stycke på svenska, med <a href="#x">en länk</a>.</p>'
+        '<ul><li><a href="#x" lang="sv">Innehåll</a></li></ul>'
+        '<p id="x">English again.</p></body></html>'
+    )
+    pdf = write_pdf(html, tmp_path, tmp_path / "t.pdf", title="t", author="a", date="", lang="en")
+    marked = languages(pdf)
+    # the list item keeps its (English) bullet: its body is Swedish
+    assert sorted(marked) == [("/LBody", "sv"), ("/NonStruct", "sv"), ("/P", "sv")], marked
+
+
 def test_outloud_finds_no_failing_pdf_ua_1_checkpoint(
     swedish, english, tmp_path, results_module_data
 ):
