@@ -46,7 +46,7 @@ def test_readers_get_typed_objects(results):
 def test_wrong_schema_version_says_rebuild(results_data):
     results_data["schema_version"] = SCHEMA_VERSION + 1
     with pytest.raises(
-        InputError, match="schema_version 6, this reportgen reads 1, 2, 3, 4 and 5: rebuild"
+        InputError, match="schema_version 7, this reportgen reads 1, 2, 3, 4, 5 and 6: rebuild"
     ):
         parse_results(json.dumps(results_data))
 
@@ -123,9 +123,9 @@ def test_a_frozen_build_gives_the_same_bytes(tmp_path, fixture_path):
     """A fast build of 300 sample digits equals tests/fixtures/results_fast.json, byte for byte
     (made before the package was split into subpackages; since then only data.first_digits
     changed, to the training split's first nine; schema 5 added each model's default_float32;
-    and Lasso's and Elastic Net's numbers changed in their last digits, fitted on a Gram
-    matrix). Other library versions may change the last digits of a float, so the test needs
-    the versions the file records."""
+    Lasso's and Elastic Net's numbers changed in their last digits, fitted on a Gram matrix;
+    and schema 6 added the theory answers' illustrations). Other library versions may change
+    the last digits of a float, so the test needs the versions the file records."""
     frozen = fixture_path.parent / "results_fast.json"
     expected = parse_results(frozen.read_text(encoding="utf-8"))
     from reportgen.pipeline import environment

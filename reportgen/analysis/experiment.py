@@ -7,6 +7,7 @@ reads entries and fits nothing.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from functools import cache
 from importlib.metadata import version
@@ -226,11 +227,13 @@ def _illustrations(cfg, ds, models, keys, stored, cache: ResultCache, split: _Sp
     from .illustrations import compute, tuned_regressor
     from .splits import inputs_for
 
+    t0 = time.perf_counter()
     model_data = inputs_for(best, cfg, ds, split.data)
     best_params = dict(models[best].tuned.best_params)
     estimator = tuned_regressor(best, best_params, cfg.data.seed, model_data, stored.get(best))
     payload = IllustrationsPayload.model_validate(
         {"illustrations": compute(cfg, ds, split.data, best, estimator, model_data)}
     )
+    progress(f"  {'theory illustrations':<21} {time.perf_counter() - t0:.1f}s")
     cache.put(cache_key, payload)
     return payload.illustrations

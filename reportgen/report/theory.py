@@ -20,6 +20,12 @@ CV_LABELS = {
     "Lasso": N_("Lasso"),
     "RandomForestRegressor": N_("Random forest"),
 }
+COMMON_NOUNS = {"LinearRegression", "RandomForestRegressor"}
+
+
+def _mid_sentence(name: str, kind: str) -> str:
+    """A common noun in lower case mid-sentence ("random forest"); a proper name ("Lasso") kept."""
+    return name[:1].lower() + name[1:] if kind in COMMON_NOUNS else name
 
 
 def best_classifier_key(results: Results) -> str:
@@ -57,6 +63,7 @@ def cv_view(results: Results, lang: Language) -> dict[str, Any]:
         models.append(
             {
                 "name": lang.gettext(CV_LABELS.get(m.name, m.name)),
+                "name_mid": _mid_sentence(lang.gettext(CV_LABELS.get(m.name, m.name)), m.name),
                 "rmse": list(m.rmse),
                 "mean": statistics.fmean(m.rmse),
                 "std": statistics.pstdev(m.rmse),
@@ -65,7 +72,16 @@ def cv_view(results: Results, lang: Language) -> dict[str, Any]:
             }
         )
     best = min(models, key=lambda m: m["mean"])
-    return {"folds": cv.folds, "n_samples": cv.n_samples, "models": models, "best": best}
+    wild = max(models, key=lambda m: m["std"])
+    return {
+        "folds": cv.folds,
+        "n_samples": cv.n_samples,
+        "models": models,
+        "best": best,
+        "wild": wild,
+        # the widest spread is worth a warning when it is a tenth of its mean or more
+        "unsteady": wild["std"] >= 0.1 * wild["mean"],
+    }
 
 
 def residuals_view(results: Results, lang: Language) -> dict[str, Any]:
@@ -79,6 +95,7 @@ def residuals_view(results: Results, lang: Language) -> dict[str, Any]:
         "edges": edges,
         "n": r.n,
         "mean": r.mean,
+        "centred": abs(r.mean) < 0.25,
         "rmse": r.rmse,
         "r2": r.r2,
         "within_half": r.within_half,

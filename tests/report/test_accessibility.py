@@ -103,7 +103,9 @@ def results_module_data(fixture_path):
 
 def test_the_swedish_report_is_tagged_pdf_ua(swedish):
     s = check_structure(swedish, "sv")
-    assert len(s["figures"]) == 7  # six charts and the formula
+    assert (
+        len(s["figures"]) == 11
+    )  # six charts of the study, four of the theory answers, the formula
     assert any("vanligaste felet" in alt for alt in s["figures"])  # written from the data
     assert "Förväxlingsmatris för MLPClassifier med standardparametrar på testdelen" in "".join(
         s["figures"]

@@ -68,7 +68,7 @@ def test_svg_bytes_are_stable(tmp_path, results):
     figures._DRAWN.clear()  # drawn again, not taken from the process's memo
     save_figures(results, tmp_path / "b")
     names = sorted(p.name for p in (tmp_path / "a").iterdir())
-    assert len(names) == 6
+    assert len(names) == 10  # six of the study, four of the theory answers
     for name in names:
         a, b = (tmp_path / "a" / name).read_bytes(), (tmp_path / "b" / name).read_bytes()
         assert a == b, name
