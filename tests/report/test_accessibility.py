@@ -122,7 +122,7 @@ def english(tmp_path_factory, results_module_data) -> Path:
 
 def test_the_english_report_is_tagged_pdf_ua_in_english(english):
     s = check_structure(english, "en")
-    assert len(s["figures"]) == 7
+    assert len(s["figures"]) == 11
     alts = "".join(s["figures"])
     assert "Confusion matrix of MLPClassifier" in alts and "most common error" in alts
     assert "Förväxlingsmatris" not in alts
