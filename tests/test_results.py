@@ -178,3 +178,13 @@ def test_schema_2_requires_the_data_files(results_data):
     del results_data["dataset"]["files"]
     with pytest.raises(InputError, match=r"dataset\.files: missing"):
         parse_results(json.dumps(results_data))
+
+
+def test_schema_6_requires_the_illustrations(results_data):
+    results_data["schema_version"] = 6
+    for model in results_data["models"].values():
+        model["default_float32"] = model["float32"]
+    Results.model_validate(results_data)  # the fixture carries them
+    del results_data["illustrations"]
+    with pytest.raises(InputError, match=r"illustrations: missing \(schema 6 has it\)"):
+        parse_results(json.dumps(results_data))
