@@ -73,6 +73,8 @@ def run(args: argparse.Namespace) -> int:
     check_tolerance(args.tolerance)
     if args.jobs < 1:
         raise ReportgenError(f"--jobs must be 1 or more, got {args.jobs}")
+    if args.assignment and not args.gradebook:
+        raise ReportgenError("--assignment picks the column of a --gradebook FILE: give both")
     grading = None
     if args.gradebook:  # every problem of the gradebook before the class is verified
         from ..verify.roundtrip import preflight

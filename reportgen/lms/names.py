@@ -41,7 +41,7 @@ class Entry:
     lms: str
     student_id: str
     student_name: str | None  # None: anonymous grading or blind marking
-    late: bool
+    late: bool | None  # None: the LMS's names do not say (Moodle, Blackboard)
     attempt: int | str | None
     file: str
     key: str
@@ -91,7 +91,7 @@ def moodle(name: str) -> Entry | None:
     file = "/".join(parts[1:]) if folder else match["file"]
     key = parts[0] if folder else parts[0][: match.start("file") - 1]
     student = None if match["name"] == "Participant" else match["name"]
-    return Entry("moodle", match["id"], student, False, None, file, key)
+    return Entry("moodle", match["id"], student, None, None, file, key)  # its names say no lateness
 
 
 def blackboard(name: str) -> Entry | None:
@@ -101,7 +101,7 @@ def blackboard(name: str) -> Entry | None:
     date, time = match["when"][:10], match["when"][11:].replace("-", ":")
     key = name[: match.start("file") - 1]
     # a username is no name to compare a title page with: student_name None
-    return Entry("blackboard", match["id"], None, False, f"{date}T{time}", match["file"], key)
+    return Entry("blackboard", match["id"], None, None, f"{date}T{time}", match["file"], key)
 
 
 PARSERS = {"canvas": canvas, "moodle": moodle, "blackboard": blackboard}

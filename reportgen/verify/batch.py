@@ -79,7 +79,8 @@ def rebuild(results_json: str, data_dir: str | None, use_cache: bool) -> dict[st
     return {"results": rebuilt.to_json(), "worker": _where(), "seconds": seconds}
 
 
-_CHECKED: dict[Any, dict[str, Any]] = {}  # (PDF digest, rebuilt analysis, tolerance) -> entry
+# (PDF digest, rebuilt analysis, tolerance) -> its entry, in this process, during one run
+_CHECKED: dict[Any, dict[str, Any]] = {}
 
 
 def check(path: str, rebuilt_json: str | None, tolerance: float, raw: bytes | None = None):
@@ -321,6 +322,7 @@ def _verify_paths(
     """Verify the PDFs `paths`, but those already given a verdict in `entries` (path -> entry)."""
     from ..bundle.submission import read_submission
 
+    _CHECKED.clear()  # a run checks the same bytes once; the next run checks them anew
     readable: dict[str, str] = {}  # path -> its results.json text
     for path in paths:
         if path in entries:

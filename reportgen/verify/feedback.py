@@ -175,6 +175,8 @@ def write_feedback(checked: Checked, folder: Path, course: dict[str, Any] | None
         )  # fmt: skip
         files[name] = out.read_bytes()
         lmss.add(lms)
+    if not files:
+        return ["no feedback written: --feedback writes for the students of an LMS download"]
     lines = [f"wrote {len(files)} feedback PDF(s) under {folder}"]
     for lms in sorted(lmss & {"canvas", "moodle"}):
         target = folder / f"feedback-{lms}.zip"

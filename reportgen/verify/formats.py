@@ -88,10 +88,10 @@ def verdict_table(report: dict[str, Any]) -> Table:
     HTML a file links to its details."""
     lms = from_lms(report)
     columns = (Column("verdict"), Column("file", code=True), Column("author"))
-    columns += STUDENT_COLUMNS[:4] if lms else ()
+    columns += STUDENT_COLUMNS if lms else ()
     rows = tuple(
         (verdict_cell(e["verdict"]), Cell(e["path"], href=f"#s{i}"), e["author"] or "")
-        + (student_cells(e)[:4] if lms else ())
+        + (student_cells(e) if lms else ())
         for i, e in enumerate(report["submissions"])
     )
     return Table(columns, rows)

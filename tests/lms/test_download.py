@@ -86,17 +86,17 @@ def test_moodle_downloads_file_by_file(moodle_run):
     rows = _rows(moodle_run["summary"])
     assert rows == {
         "KK2-new.zip/Bob Smith_502_assignsubmission_file/rapport.pdf":
-            ("moodle", "502", "Bob Smith", False, None, True, "mismatch"),
+            ("moodle", "502", "Bob Smith", None, None, True, "mismatch"),
         "KK2-new.zip/Grupp 1_504_assignsubmission_file/r.pdf":
-            ("moodle", "504", "Grupp 1", False, None, True, "mismatch"),
+            ("moodle", "504", "Grupp 1", None, None, True, "mismatch"),
         "KK2-new.zip/Participant_503_assignsubmission_file/r.pdf":
-            ("moodle", "503", None, False, None, True, "unknown"),
+            ("moodle", "503", None, None, None, True, "unknown"),
         "KK2-new.zip/Åsa Öberg_501_assignsubmission_file/Rapport.pdf":
-            ("moodle", "501", "Åsa Öberg", False, None, True, "match"),
+            ("moodle", "501", "Åsa Öberg", None, None, True, "match"),
         f"{moodle_run['summary'].parent}/KK2-old/Öberg, Åsa_601_assignsubmission_file_/Rapport.pdf":
-            ("moodle", "601", "Öberg, Åsa", False, None, True, "match"),
+            ("moodle", "601", "Öberg, Åsa", None, None, True, "match"),
         "KK2-flat.zip/Åsa Öberg_701_assignsubmission_file_R.pdf":
-            ("moodle", "701", "Åsa Öberg", False, None, True, "match"),
+            ("moodle", "701", "Åsa Öberg", None, None, True, "match"),
     }  # fmt: skip
     assert moodle_run["report"]["skipped"] == {"online text": 1}
 
@@ -113,11 +113,11 @@ def test_blackboard_two_attempts_the_latest_marked(asa, tmp_path):
     got = {e["path"]: tuple(e[k] for k in KEYS) for e in report["submissions"]}
     assert got == {
         "bb.zip/KK2_asaob_attempt_2026-01-15-10-30-00_Rapport.pdf":
-            ("blackboard", "asaob", None, False, "2026-01-15T10:30:00", False, "unknown"),
+            ("blackboard", "asaob", None, None, "2026-01-15T10:30:00", False, "unknown"),
         "bb.zip/KK2_asaob_attempt_2026-01-16-09-00-00_Rapport.pdf":
-            ("blackboard", "asaob", None, False, "2026-01-16T09:00:00", True, "unknown"),
+            ("blackboard", "asaob", None, None, "2026-01-16T09:00:00", True, "unknown"),
         "bb.zip/KK2_bobsm_attempt_2026-01-14-08-00-00_Rapport.pdf":
-            ("blackboard", "bobsm", None, False, "2026-01-14T08:00:00", True, "unknown"),
+            ("blackboard", "bobsm", None, None, "2026-01-14T08:00:00", True, "unknown"),
     }  # fmt: skip
     assert code == 0 and report["skipped"] == {"Blackboard receipts": 1}
 

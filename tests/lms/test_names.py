@@ -47,7 +47,7 @@ def test_canvas_names(name, student, sid, late, attempt, file, key):
 )  # fmt: skip
 def test_moodle_names(name, student, pid, file, key):
     entry = moodle(name)
-    assert entry is not None and (entry.lms, entry.late, entry.attempt) == ("moodle", False, None)
+    assert entry is not None and (entry.lms, entry.late, entry.attempt) == ("moodle", None, None)
     assert (entry.student_name, entry.student_id, entry.file, entry.key) == (
         student,
         pid,
