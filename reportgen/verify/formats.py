@@ -68,15 +68,19 @@ def _yes(value: bool | None) -> str:
     return "" if value is None else ("yes" if value else "no")
 
 
-def student_cells(entry: dict[str, Any]) -> tuple[str, ...]:
-    """The LMS's student beside the title page's author: name, id, identity, late, attempt."""
+def student_cells(entry: dict[str, Any]) -> tuple[Cell | str, ...]:
+    """The LMS's student beside the title page's author: name, id, identity (a mismatch in a
+    verdict's red, and in words), late, attempt, latest."""
     name = entry.get("student_name")
     if name is None and entry.get("lms"):
         name = "(anonymous)" if entry["lms"] != "blackboard" else ""
     return (
         name or "",
         entry.get("student_id") or "",
-        entry.get("identity") or "",
+        Cell(
+            entry.get("identity") or "",
+            css="differs" if entry.get("identity") == "mismatch" else "",
+        ),
         _yes(entry.get("late")),
         str(entry.get("attempt") or ""),
         _yes(entry.get("latest")) if entry.get("lms") else "",
