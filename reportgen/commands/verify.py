@@ -14,7 +14,7 @@ EXAMPLE = (
     "examples:\n  reportgen verify inlamningar/anna.pdf\n"
     "  reportgen verify inlamningar/ --summary klass --expect kurs.toml --jobs 2\n"
     "  reportgen verify *.pdf --data ~/mnist --scheduler tcp://10.0.0.5:8786\n"
-    "verdicts: reproduced, within_tolerance, differs, tampered, error\n"
+    "verdicts: reproduced, within_tolerance, differs, tampered, unverifiable, error\n"
     "exit code: 0 every submission reproduced (or within tolerance), 2 every one an error "
     "(or a usage error), 1 otherwise"
 )

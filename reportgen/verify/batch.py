@@ -294,7 +294,8 @@ def verify_class(
     number of distinct builds, the groups, and whether Ctrl-C cut it short; with the course's
     config record (`course`), each submission's departures from it. Finding no PDF, or only one
     that cannot be read, is an error of the whole command (ReportgenError)."""
-    from ..bundle.submission import read_submission
+    from ..bundle.submission import Unattached, read_submission
+    from .arithmetic import unverifiable
 
     paths = [str(p) for p in expand(inputs)]
     readable: dict[str, str] = {}  # path -> its results.json text
@@ -302,6 +303,8 @@ def verify_class(
     for path in paths:
         try:
             readable[path] = read_submission(path).results.to_json()
+        except Unattached as exc:  # its pages are all there is: their arithmetic
+            entries[path] = unverifiable(path, one_line(exc))
         except ReportgenError as exc:
             entries[path] = _error_entry(path, one_line(exc))
     groups: dict[str, list[str]] = {}
