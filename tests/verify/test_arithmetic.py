@@ -224,3 +224,54 @@ def test_edits_of_numbers_that_other_numbers_fix_are_caught(editions):
                 missed.append((page, old, new, changed))
     assert determined >= MUTATIONS // 4, determined
     assert missed == [], missed
+
+
+def test_the_class_summary_shows_an_unverifiable_submission_and_its_failed_check(
+    editions, tmp_path
+):
+    """A stripped report whose stated accuracy was edited: the summary names the verdict and
+    the failed check with its page and cell."""
+    folder = tmp_path / "class"
+    folder.mkdir()
+    seen = read_visible(editions["sv"])
+    stated = seen.results[("default", "mlp", "test")]
+    edited = _replace_text(editions["sv"], stated.page, stated.text, "96,6\u00a0%")
+    (folder / "edited.pdf").write_bytes(edited)
+    code = main(["verify", str(folder), "--summary", str(tmp_path / "summary")])
+    assert code == 1
+    rows = (tmp_path / "summary" / "summary.csv").read_text(encoding="utf-8")
+    assert "unverifiable" in rows
+    page = (tmp_path / "summary" / "s" / "0.html").read_text(encoding="utf-8")
+    assert f"page {stated.page}, Tabell 5, MLPClassifier, test: the page says 96,6" in page
+    assert "UNVERIFIABLE" in (tmp_path / "summary" / "index.html").read_text(encoding="utf-8")
+
+
+def _replace_text(pdf: bytes, page: int, old: str, new: str) -> bytes:
+    """The PDF with the digits of `old` drawn on `page` replaced by those of `new` (the same
+    number of glyphs), glyph by glyph, where they are drawn in one text array."""
+    doc = pikepdf.open(io.BytesIO(pdf))
+    target = doc.pages[page - 1]
+    fonts = {str(k): _to_unicode(f) for k, f in target.Resources.Font.items()}
+    ops = pikepdf.parse_content_stream(target)
+    current: dict = {}
+    for operands, op in ops:
+        if str(op) == "Tf":
+            current = fonts.get(str(operands[0]), {})
+        elif str(op) == "TJ":
+            items = list(operands[0])
+            strings = [bytes(i) for i in items if isinstance(i, pikepdf.String)]
+            text = "".join(
+                current.get(s[k : k + 2], "?") for s in strings for k in range(0, len(s), 2)
+            )
+            if text == old:
+                by_text = {t: c for c, t in current.items()}
+                glyphs = b"".join(by_text[ch] for ch in new)
+                array = operands[0]  # the stream's own array: edited in place
+                for index in reversed(range(len(array))):
+                    del array[index]
+                array.append(pikepdf.String(glyphs))
+                target.Contents = doc.make_stream(pikepdf.unparse_content_stream(ops))
+                out = io.BytesIO()
+                doc.save(out)
+                return out.getvalue()
+    raise AssertionError(f"{old!r} is not drawn as one text array on page {page}")
