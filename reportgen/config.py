@@ -277,6 +277,9 @@ class GradingConfig:
     within_tolerance: Points = option(..., "points of a report within tolerance")
     differs: Points = option(..., "points of a report whose numbers differ")
     tampered: Points = option(..., "points of a report changed after its build")
+    unverifiable: Points = option(
+        0, "points of a report without its attachments (re-saved): only its arithmetic checked"
+    )
     error: Points = option(..., "points of a submission that is no readable report")
     departs: Points = option(0, "points added per departure from the course's config")
     mismatch: Points = option(0, "points added when the title page names another student")

@@ -16,7 +16,7 @@ EXAMPLE = (
     "  reportgen verify *.pdf --data ~/mnist --scheduler tcp://10.0.0.5:8786\n"
     "  reportgen verify submissions.zip --expect kurs.toml --summary klass \\\n"
     "      --gradebook grades.csv --feedback feedback   (a Canvas, Moodle or Blackboard download)\n"
-    "verdicts: reproduced, within_tolerance, differs, tampered, error\n"
+    "verdicts: reproduced, within_tolerance, differs, tampered, unverifiable, error\n"
     "exit code: 0 every submission reproduced (or within tolerance), 2 every one an error "
     "(or a usage error), 1 otherwise"
 )

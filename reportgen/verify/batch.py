@@ -320,7 +320,8 @@ def _verify_paths(
     progress: Any,
 ) -> Checked:
     """Verify the PDFs `paths`, but those already given a verdict in `entries` (path -> entry)."""
-    from ..bundle.submission import read_submission
+    from ..bundle.submission import Unattached, read_submission
+    from .arithmetic import unverifiable
 
     _CHECKED.clear()  # a run checks the same bytes once; the next run checks them anew
     readable: dict[str, str] = {}  # path -> its results.json text
@@ -329,6 +330,8 @@ def _verify_paths(
             continue
         try:
             readable[path] = read_submission(path).results.to_json()
+        except Unattached as exc:  # its pages are all there is: their arithmetic
+            entries[path] = unverifiable(path, one_line(exc))
         except ReportgenError as exc:
             entries[path] = _error_entry(path, one_line(exc))
     groups: dict[str, list[str]] = {}

@@ -40,6 +40,7 @@ WORDS = {
         "terms": {"departs": "departure(s) from the course", "mismatch": "another student's name"},
         "verdicts": {"reproduced": "reproduced", "within_tolerance": "within tolerance",
                      "differs": "differs", "tampered": "changed after its build",
+                     "unverifiable": "unverifiable: its attachments are missing",
                      "error": "not a readable report"},
     },
     "sv": {
@@ -61,6 +62,7 @@ WORDS = {
         "terms": {"departs": "avvikelse(r) från kursen", "mismatch": "en annan students namn"},
         "verdicts": {"reproduced": "reproducerad", "within_tolerance": "inom toleransen",
                      "differs": "skiljer sig", "tampered": "ändrad efter bygget",
+                     "unverifiable": "kan inte kontrolleras: bilagorna saknas",
                      "error": "ingen läsbar rapport"},
     },
 }  # fmt: skip

@@ -20,6 +20,7 @@ LABELS = {
     "within_tolerance": "within tolerance",
     "differs": "DIFFERS",
     "tampered": "TAMPERED",
+    "unverifiable": "UNVERIFIABLE",
     "error": "ERROR",
 }
 
