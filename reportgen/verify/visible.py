@@ -278,6 +278,8 @@ def _tables(lines: list[str], page: int, words: dict, seen: Visible) -> None:
                      ("Siffra", "Digit")), None)  # fmt: skip
         if head is not None:
             groups = re.findall(r"(MLP|LR) (\S+)", lines[head])
+            if any(metric not in METRICS for _, metric in groups):
+                groups = []  # a header this reader does not know: no cell is trusted
             for row in lines[head + 1 : head + 11]:
                 tokens = row.split(" ")
                 if len(tokens) != len(groups) + 2 or not tokens[0].isdigit():
@@ -306,5 +308,8 @@ def _tables(lines: list[str], page: int, words: dict, seen: Visible) -> None:
                 )
 
 
+METRICS = {"P": "precision", "T": "recall", "R": "recall", "F1": "f1"}  # the per-digit headers
+
+
 def _metric(header: str) -> str:
-    return {"P": "precision", "T": "recall", "R": "recall", "F1": "f1"}.get(header, header)
+    return METRICS[header]

@@ -40,7 +40,7 @@ def test_corrupt_and_truncated_entries_are_recomputed(tmp_path, fast_config, tin
     cache = ResultCache(tmp_path)
     run(fast_config, tiny, cache)
     entries = sorted(tmp_path.glob("*/*.json"))
-    assert len(entries) == len(MODELS) + 1  # and the data study's facts
+    assert len(entries) == len(MODELS) + 2  # and the data study's facts, and the illustrations
     files = [f for f in entries if '"result"' in f.read_text()]  # the models' entries
     files[0].write_bytes(files[0].read_bytes()[:100])  # truncated
     entry = json.loads(files[1].read_text())
@@ -84,7 +84,7 @@ def test_disabled_cache_and_clear(tmp_path, fast_config, tiny):
     assert not list(tmp_path.glob("*/*.json"))
     on = ResultCache(tmp_path)
     run(fast_config, tiny, on)
-    assert on.clear() == len(MODELS) + 1  # and the data study's facts
+    assert on.clear() == len(MODELS) + 2  # and the data study's facts, and the illustrations
     assert not list(tmp_path.glob("*/*.json"))
 
 
