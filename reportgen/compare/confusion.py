@@ -1,0 +1,143 @@
+"""What changed in a confusion matrix: run minus baseline, cell by cell, as plain data and as an
+HTML heatmap (a table of coloured cells, each with its count: readable text, no image).
+
+The colour scale diverges around zero: purple for a cell that holds more digits than in the
+baseline, orange for fewer, white for none, in LEVELS steps each way up to the largest change of
+the classifier over all runs (one scale, so the heatmaps of a page compare). The colours repeat
+the signed count written in each cell; the caption sums the diagonal (correct answers gained)
+and the rest (errors gained).
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from dataclasses import dataclass
+
+from ..numbers import integer
+
+Matrix = list[list[int]]
+LEVELS = 5
+# ColorBrewer's PuOr (11 classes, colour-blind safe): fewer (orange) ... none ... more (purple)
+FEWER = ("#fee0b6", "#fdb863", "#e08214", "#b35806", "#7f3b08")
+MORE = ("#d8daeb", "#b2abd2", "#8073ac", "#542788", "#2d004b")
+DARK_FROM = 4  # from this level on, the cell's text is white
+
+STYLE = "\n".join(
+    [
+        "table.heat{font-size:.8em;margin:.3em 0 1em}",
+        "table.heat td,table.heat th{padding:.15em .35em;text-align:right;min-width:2.2em}",
+        "table.heat caption{font-weight:normal;max-width:30em}",
+        "p.scale{font-size:.85em;margin:.2em 0}",
+        "table.heat td.diag{outline:2px solid #222;outline-offset:-2px}",
+        "table.heat td.h0{background:#f7f7f7;color:#777}",
+        *(f"table.heat td.hm{i + 1}{{background:{c}}}" for i, c in enumerate(FEWER)),
+        *(f"table.heat td.hp{i + 1}{{background:{c}}}" for i, c in enumerate(MORE)),
+        *(
+            f"table.heat td.h{s}{i}{{color:#fff}}"
+            for s in ("m", "p")
+            for i in range(DARK_FROM, LEVELS + 1)
+        ),
+        "table.heat.small{font-size:.6em}",
+        "table.heat.small td,table.heat.small th{min-width:1.6em;padding:.1em .2em}",
+        ".heats{display:flex;flex-wrap:wrap;gap:0 1.5em;align-items:flex-start}",
+    ]
+)
+
+
+@dataclass(frozen=True)
+class Delta:
+    """Matrix B minus matrix A, with its sums: `diagonal` (correct answers gained; negative:
+    lost) and `off_diagonal` (errors gained; negative: fewer errors)."""
+
+    cells: Matrix
+    diagonal: int
+    off_diagonal: int
+
+
+def delta(a: Matrix, b: Matrix) -> Delta:
+    """`b` minus `a`, cell by cell, and the sums of its diagonal and of the rest."""
+    if len(a) != len(b) or any(len(x) != len(y) for x, y in zip(a, b, strict=True)):
+        raise ValueError("the two confusion matrices differ in shape")
+    cells = [[y - x for x, y in zip(ra, rb, strict=True)] for ra, rb in zip(a, b, strict=True)]
+    diagonal = sum(cells[i][i] for i in range(len(cells)))
+    total = sum(sum(row) for row in cells)
+    return Delta(cells, diagonal, total - diagonal)
+
+
+def signed(n: int) -> str:
+    """A change of a count: '+3', '−2' (a true minus, as numbers.py writes it), '0'."""
+    return ("+" if n > 0 else "") + integer(n, "en").replace("-", "−")
+
+
+def caption_sums(d: Delta) -> str:
+    """The caption's sums: what the diagonal and the rest gained or lost."""
+    return (
+        f"correct answers (diagonal) {signed(d.diagonal)}, "
+        f"errors (off the diagonal) {signed(d.off_diagonal)}"
+    )
+
+
+def level(n: int, largest: int) -> str:
+    """The CSS class of a change `n` on a scale up to `largest`: h0, hp1..hp5 or hm1..hm5."""
+    if n == 0 or largest <= 0:
+        return "h0"
+    step = min(LEVELS, math.ceil(LEVELS * abs(n) / largest))
+    return f"h{'p' if n > 0 else 'm'}{step}"
+
+
+def heatmap(d: Delta, caption: str, largest: int, key: str = "") -> str:
+    """The change as an HTML table: a row per true digit, a column per predicted digit, each
+    cell its signed count and its colour; `largest`: the top of the scale; `key` names the
+    table (data-heatmap) for a reader or a test."""
+    e = html.escape
+    n = len(d.cells)
+    head = "<th scope='col'>true \\ predicted</th>" + "".join(
+        f"<th scope='col'>{j}</th>" for j in range(n)
+    )
+    rows = []
+    for i, row in enumerate(d.cells):
+        tds = []
+        for j, x in enumerate(row):
+            css = level(x, largest) + (" diag" if i == j else "")
+            tds.append(f"<td class='{css}' data-true='{i}' data-pred='{j}'>{signed(x)}</td>")
+        rows.append(f"<tr><th scope='row'>{i}</th>{''.join(tds)}</tr>")
+    return (
+        f"<table class='heat' data-heatmap='{e(key)}'><caption>{e(caption)}</caption>"
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def legend(largest: int) -> str:
+    """The scale as a one-row table: its steps from the most fewer to the most more."""
+    if largest <= 0:
+        return "<p>No cell changed in any run.</p>"
+    bounds = [math.ceil(largest * k / LEVELS) for k in range(1, LEVELS + 1)]
+    steps = [(f"hm{k}", f"−{bounds[k - 1]}") for k in range(LEVELS, 0, -1)]
+    steps += [("h0", "0")] + [(f"hp{k}", f"+{bounds[k - 1]}") for k in range(1, LEVELS + 1)]
+    cells = "".join(f"<td class='{c}'>{t}</td>" for c, t in steps)
+    return (
+        "<p class='scale'>Colour scale: a cell's change in digits against the baseline, each "
+        "colour up to the number it shows (fewer: orange, more: purple; the diagonal framed)</p>"
+        f"<table class='heat legend'><tbody><tr>{cells}</tr></tbody></table>"
+    )
+
+
+def small_matrix(m: Matrix, caption: str) -> str:
+    """A confusion matrix, small: its counts, the diagonal framed, shaded by each row's share."""
+    e = html.escape
+    rows = []
+    for i, row in enumerate(m):
+        total = sum(row) or 1
+        tds = []
+        for j, x in enumerate(row):
+            share = x / total
+            step = 0 if x == 0 else min(LEVELS, math.ceil(LEVELS * share))
+            css = (f"hp{step}" if step else "h0") + (" diag" if i == j else "")
+            tds.append(f"<td class='{css}'>{x}</td>")
+        rows.append(f"<tr><th scope='row'>{i}</th>{''.join(tds)}</tr>")
+    head = "<th scope='col'></th>" + "".join(f"<th scope='col'>{j}</th>" for j in range(len(m)))
+    return (
+        f"<table class='heat small'><caption>{e(caption)}</caption>"
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
