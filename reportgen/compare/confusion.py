@@ -119,7 +119,8 @@ def legend(largest: int) -> str:
     return (
         "<p class='scale'>Colour scale: a cell's change in digits against the baseline, each "
         "colour up to the number it shows (fewer: orange, more: purple; the diagonal framed)</p>"
-        f"<table class='heat legend'><tbody><tr>{cells}</tr></tbody></table>"
+        "<table class='heat legend'><caption>Colour scale (change in digits)</caption>"
+        f"<tbody><tr>{cells}</tr></tbody></table>"
     )
 
 
