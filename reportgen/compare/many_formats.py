@@ -29,7 +29,7 @@ def table(c: Comparison, caption: str = "") -> Table:
     rows = []
     for i, named in enumerate(c.runs):
         name = named.name + (" (baseline)" if i == c.baseline else "")
-        cells: list[Cell | str] = [Cell(name, value=named.name)]
+        cells: list[Cell | str] = [Cell(name, value=named.name, sort=named.name)]
         for col in c.shown:
             raw = c.values[i].get(col.key)
             text = text_of(col, raw)

@@ -88,7 +88,7 @@ def to_html(c: Comparison, problems: list[str] | None = None) -> str:
         parts.append(f"<p>Not read:</p><ul>{items}</ul>")
     parts += [
         "<h2>Runs</h2>",
-        f"<div class='wide'>{tables.to_html(table(c, caption))}</div>",
+        f"<div class='wide' data-runs>{tables.to_html(table(c, caption))}</div>",
         "<h2>Test scores over the runs</h2>",
         small_multiples(c),
     ]
