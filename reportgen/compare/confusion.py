@@ -117,8 +117,8 @@ def legend(largest: int) -> str:
     steps += [("h0", "0")] + [(f"hp{k}", f"+{bounds[k - 1]}") for k in range(1, LEVELS + 1)]
     cells = "".join(f"<td class='{c}'>{t}</td>" for c, t in steps)
     return (
-        "<p class='scale'>Colour scale: a cell's change in digits against the baseline, each "
-        "colour up to the number it shows (fewer: orange, more: purple; the diagonal framed)</p>"
+        "<p class='scale'>A cell's change in digits against the baseline: each colour up to "
+        "the number it shows (fewer: orange, more: purple); the diagonal framed.</p>"
         "<table class='heat legend'><caption>Colour scale (change in digits)</caption>"
         f"<tbody><tr>{cells}</tr></tbody></table>"
     )

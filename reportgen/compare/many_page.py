@@ -23,6 +23,7 @@ STYLE = "\n".join(
         "body{max-width:none;margin:1.5em}",
         ".wide{overflow-x:auto;max-height:40em;overflow-y:auto}",
         ".wide td{white-space:nowrap}",
+        ".wide thead th{position:sticky;top:0}",
         "td.best{font-weight:bold}",
         "details{margin:.2em 0}summary{cursor:pointer}",
     ]
@@ -40,6 +41,8 @@ def heatmaps(c: Comparison, key: str) -> str:
     parts = [f"<h3>{e(label)}</h3>", confusion.legend(largest)]
     few = len(c.runs) <= SIDE_BY_SIDE
     maps = []
+    moved = [sum(abs(x) for row in d.cells for x in row) for d in c.deltas[key]]
+    widest = max(range(len(moved)), key=lambda i: (moved[i], -i))  # opens among many
     for i in c.order:
         if i == c.baseline:
             continue
@@ -51,8 +54,16 @@ def heatmaps(c: Comparison, key: str) -> str:
         if few:
             maps.append(table_html)
         else:
-            maps.append(f"<details><summary>{e(name)}: {e(sums)}</summary>{table_html}</details>")
-    parts.append(f"<div class='heats'>{''.join(maps)}</div>" if few else "".join(maps))
+            opened = " open" if i == widest else ""
+            summary = f"<summary>{e(name)}: {e(sums)}</summary>"
+            maps.append(f"<details{opened}>{summary}{table_html}</details>")
+    if few:
+        parts.append(f"<div class='heats'>{''.join(maps)}</div>")
+    else:
+        parts.append(
+            f"<p>A line per run (the one that moved most cells open); open a line for its "
+            f"heatmap.</p><div class='wide'>{''.join(maps)}</div>"
+        )
     if few:
         small = [
             confusion.small_matrix(
@@ -94,6 +105,6 @@ def to_html(c: Comparison, problems: list[str] | None = None) -> str:
     ]
     if c.deltas:
         parts.append("<h2>Confusion matrices: each run minus the baseline</h2>")
-        parts.append(tables.to_html(confusion_table(c)))
+        parts.append(f"<div class='wide'>{tables.to_html(confusion_table(c))}</div>")
         parts += [heatmaps(c, key) for key in c.classifiers]
     return tables.html_page("reportgen compare", "\n".join(parts), sortable=True, style=STYLE)
