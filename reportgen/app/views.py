@@ -253,12 +253,12 @@ def page_compare() -> None:
     if len(chosen) < 2:
         st.info("Välj två körningar eller fler.")
         return
+    named = [Named(i, str(folder[i]), load_results(folder[i])) for i in chosen]
+    components.html(to_html(build(named)), height=900, scrolling=True)
     if len(chosen) == 2:
+        st.header("Allt som skiljer (reportgen diff)")
         diff = compare(load_side(folder[chosen[0]]), load_side(folder[chosen[1]]))
         st.markdown(to_markdown(diff))
-    named = [Named(i, str(folder[i]), load_results(folder[i])) for i in chosen]
-    page = to_html(build(named))
-    components.html(page, height=900, scrolling=True)
 
 
 def page_draw() -> None:
