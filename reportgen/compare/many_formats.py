@@ -17,7 +17,7 @@ from .many import Comparison, text_of
 
 BEST = "★"
 WIDTH = 100
-CELL_WIDTH = 30
+CELL_WIDTH = 80
 
 
 def table(c: Comparison, caption: str = "") -> Table:

@@ -192,3 +192,17 @@ def test_the_page_is_offline_captioned_and_the_same_bytes_twice(many_runs, tmp_p
     assert page.count("<svg") == page.count("<desc") == page.count("<figcaption>") == 10
     assert "<details>" not in page  # 12 runs: every heatmap open, matrices side by side
     assert page.count("table class='heat small'") == 2 * 12
+
+
+def test_a_report_pdf_a_run_folder_and_a_results_json_compare(previous_build, many_runs, capsys):
+    out, _ = previous_build
+    pdf, folder, file = (
+        out / "report.pdf",
+        many_runs / "run-00",
+        many_runs / "run-01" / "results.json",
+    )
+    code, data = _json([str(pdf), str(folder), str(file), "--all"], capsys)
+    assert code == 0
+    assert [r["name"] for r in data["runs"]] == ["report", "run-00", "run-01"]
+    attached = read_results(out)  # the PDF carries the run's results.json
+    assert data["rows"][0]["mlp.tuned.accuracy"] == attached.models["mlp"].tuned.test.accuracy
