@@ -112,9 +112,12 @@ def legend(largest: int) -> str:
     """The scale as a one-row table: its steps from the most fewer to the most more."""
     if largest <= 0:
         return "<p>No cell changed in any run.</p>"
-    bounds = [math.ceil(largest * k / LEVELS) for k in range(1, LEVELS + 1)]
-    steps = [(f"hm{k}", f"−{bounds[k - 1]}") for k in range(LEVELS, 0, -1)]
-    steps += [("h0", "0")] + [(f"hp{k}", f"+{bounds[k - 1]}") for k in range(1, LEVELS + 1)]
+    # the changes of level k: above largest x (k - 1) / LEVELS, up to largest x k / LEVELS; a
+    # level no whole number falls in (a scale up to less than LEVELS) is left out
+    tops = {k: largest * k // LEVELS for k in range(LEVELS + 1)}
+    used = [k for k in range(1, LEVELS + 1) if tops[k] > tops[k - 1]]
+    steps = [(f"hm{k}", f"−{tops[k]}") for k in reversed(used)]
+    steps += [("h0", "0")] + [(f"hp{k}", f"+{tops[k]}") for k in used]
     cells = "".join(f"<td class='{c}'>{t}</td>" for c, t in steps)
     return (
         "<p class='scale'>A cell's change in digits against the baseline: each colour up to "

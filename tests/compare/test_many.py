@@ -6,11 +6,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
 from reportgen.cli import main
-from reportgen.compare.confusion import delta, level
+from reportgen.compare.confusion import delta, legend, level
 from reportgen.results import read_results
 
 
@@ -96,6 +97,14 @@ def test_the_colour_scale_diverges_around_zero():
     assert level(0, 10) == "h0"
     assert level(10, 10) == "hp5" and level(-10, 10) == "hm5"
     assert level(1, 10) == "hp1" and level(-3, 10) == "hm2"
+    for largest in (1, 2, 7, 50):  # each value's colour is in the legend, labelled by its top
+        shown = dict(re.findall(r"<td class='(\w+)'>([^<]+)</td>", legend(largest)))
+        for n in range(-largest, largest + 1):
+            top = int(shown[level(n, largest)].replace("−", "-"))
+            assert abs(n) <= abs(top) and (n == 0 or (n > 0) == (top > 0))
+    assert list(re.findall(r"<td class='\w+'>([^<]+)</td>", legend(2))) == [
+        "−2", "−1", "0", "+1", "+2"
+    ]  # fmt: skip
     d = delta([[5, 1], [0, 4]], [[3, 3], [1, 3]])
     assert d.cells == [[-2, 2], [1, -1]] and (d.diagonal, d.off_diagonal) == (-3, 3)
 
