@@ -23,7 +23,9 @@ STYLE = "\n".join(
         "body{max-width:none;margin:1.5em}",
         ".wide{overflow-x:auto;max-height:40em;overflow-y:auto}",
         ".wide td{white-space:nowrap}",
-        ".wide thead th{position:sticky;top:0}",
+        ".wide thead th{position:sticky;top:0;z-index:1}",
+        ".wide tbody td:first-child{position:sticky;left:0;background:#fff}",
+        ".wide thead th:first-child{left:0;z-index:2}",
         "td.best{font-weight:bold}",
         "details{margin:.2em 0}summary{cursor:pointer}",
     ]
