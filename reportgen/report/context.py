@@ -13,6 +13,7 @@ from ..analysis.search.registry import strategy_named
 from ..metrics import verdict
 from ..models import DIVIDE_BY_255, MODELS
 from ..results import ModelResult, Results
+from .heatmap import confusion_heatmaps
 from .language import N_, Language, language
 
 # Plain linear regression "blew up" when its test RMSE exceeds Ridge's by this factor.
@@ -336,23 +337,7 @@ def figure_alts(results: Results, lang: Language) -> dict[str, str]:
     names = model_names(lang)
     data, models = results.data, results.models
 
-    def confusion(key: str) -> str:
-        fit = models[key].default
-        worst = _most_confused(fit.confusion_matrix)
-        return _(
-            "Confusion matrix of %(model)s with default parameters on the test split: "
-            "%(accuracy)s correct; the most common error %(true)s taken for %(predicted)s "
-            "(%(count)s images)"
-        ) % {
-            "model": _mid_sentence(key, names[key]),
-            "accuracy": lang.percent(fit.test.accuracy),
-            "true": worst["true"],
-            "predicted": worst["predicted"],
-            "count": lang.integer(worst["count"]),
-        }
-
     counts = data.class_counts.all
-    mlp = models["mlp"]
     rmse = [
         _("%(model)s %(default)s and %(tuned)s")
         % {
@@ -371,17 +356,6 @@ def figure_alts(results: Results, lang: Language) -> dict[str, str]:
             "splits: between %(min)s and %(max)s images per digit in all"
         )
         % {"min": lang.integer(min(counts)), "max": lang.integer(max(counts))},
-        "confusion_mlp_default": confusion("mlp"),
-        "confusion_logreg_default": confusion("logreg"),
-        "mlp_before_after": _(
-            "Confusion matrices of %(model)s on the test split before and after the grid "
-            "search: %(before)s and %(after)s correct"
-        )
-        % {
-            "model": names["mlp"],
-            "before": lang.percent(mlp.default.test.accuracy),
-            "after": lang.percent(mlp.tuned.test.accuracy),
-        },
         "regression_rmse": _(
             "Bar chart of each regression model's test RMSE, with default and with tuned "
             "parameters: %(values)s"
@@ -477,5 +451,6 @@ def build_context(results: Results, lang: Language | None = None) -> dict[str, A
         "convergence_warnings": [w for w in warnings if w["category"] == "ConvergenceWarning"],
         "self_evaluation": selfeval.model_dump() if selfeval else None,
         "alts": figure_alts(results, lang),
+        "heatmaps": confusion_heatmaps(results),
         "short": {"mlp": "MLP", "logreg": lang.gettext("LR")},
     }

@@ -1,4 +1,6 @@
-"""Figures drawn from results: small functions that return a matplotlib Figure, and one saver."""
+"""Figures drawn from results: small functions that return a matplotlib Figure, and one saver.
+
+The confusion matrices are not drawn: they are tables of readable counts (heatmap.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +10,6 @@ import json
 import threading
 from collections import OrderedDict
 from pathlib import Path
-from typing import Any
 
 import matplotlib
 import numpy as np
@@ -67,40 +68,6 @@ def class_distribution_figure(class_counts: dict[str, list[int]], lang: Language
     return fig
 
 
-def _draw_confusion(ax: Any, matrix: list[list[int]], title: str, lang: Language) -> None:
-    cm = np.asarray(matrix)
-    ax.imshow(cm, cmap="Blues", interpolation="nearest")
-    threshold = cm.max() / 2
-    for (i, j), value in np.ndenumerate(cm):
-        color = "white" if value > threshold else "#222222"
-        ax.text(j, i, str(value), ha="center", va="center", color=color, fontsize=6.5)
-    ax.set_xticks(range(10), DIGITS)
-    ax.set_yticks(range(10), DIGITS)
-    ax.set_xlabel(lang.gettext("Predicted digit"))
-    ax.set_ylabel(lang.gettext("True digit"))
-    ax.set_title(title, fontsize=9)
-    ax.spines[:].set_visible(False)
-
-
-def confusion_figure(matrix: list[list[int]], title: str, lang: Language) -> Figure:
-    """One 10 x 10 confusion matrix with counts in every cell."""
-    fig = Figure(figsize=(4.4, 4.2))
-    ax = fig.subplots()
-    _draw_confusion(ax, matrix, title, lang)
-    fig.tight_layout()
-    return fig
-
-
-def before_after_figure(before: list[list[int]], after: list[list[int]], lang: Language) -> Figure:
-    """Two confusion matrices side by side: default (left) and tuned (right)."""
-    fig = Figure(figsize=(8.2, 4.1))
-    axes = fig.subplots(1, 2)
-    _draw_confusion(axes[0], before, lang.gettext("Default parameters"), lang)
-    _draw_confusion(axes[1], after, lang.gettext("Tuned parameters"), lang)
-    fig.tight_layout()
-    return fig
-
-
 def rmse_figure(models: dict[str, ModelResult], names: dict[str, str], lang: Language) -> Figure:
     """Test RMSE of each regression model, default and tuned; log scale when one explodes."""
     _ = lang.gettext
@@ -132,21 +99,10 @@ def all_figures(results: Results, lang: Language) -> dict[str, Figure]:
     from .context import model_names
 
     data, models = results.data, results.models
-    mlp, logreg = models["mlp"], models["logreg"]
     names = model_names(lang)
-    default_of = lang.gettext("%(model)s, default parameters")
     return {
         "digits": digits_figure(data.first_digits.pixels, data.first_digits.labels),
         "class_distribution": class_distribution_figure(data.class_counts.model_dump(), lang),
-        "confusion_mlp_default": confusion_figure(
-            mlp.default.confusion_matrix, default_of % {"model": names["mlp"]}, lang
-        ),
-        "confusion_logreg_default": confusion_figure(
-            logreg.default.confusion_matrix, default_of % {"model": names["logreg"]}, lang
-        ),
-        "mlp_before_after": before_after_figure(
-            mlp.default.confusion_matrix, mlp.tuned.confusion_matrix, lang
-        ),
         "regression_rmse": rmse_figure(models, names, lang),
     }
 

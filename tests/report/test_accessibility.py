@@ -103,14 +103,27 @@ def results_module_data(fixture_path):
 
 def test_the_swedish_report_is_tagged_pdf_ua(swedish):
     s = check_structure(swedish, "sv")
-    assert len(s["figures"]) == 7  # six charts and the formula
-    assert any("vanligaste felet" in alt for alt in s["figures"])  # written from the data
-    assert "Förväxlingsmatris för MLPClassifier med standardparametrar på testdelen" in "".join(
-        s["figures"]
-    )
+    assert len(s["figures"]) == 4  # three charts and the formula; the matrices are tables
+    assert any("tränings-, validerings- och testdelen" in alt for alt in s["figures"])
     if shutil.which("pdfinfo"):
         info = subprocess.run(["pdfinfo", str(swedish)], capture_output=True, text=True).stdout
         assert re.search(r"Tagged:\s+yes", info)
+
+
+def test_a_confusion_matrix_is_a_table_with_row_and_column_headers(swedish):
+    """Each of the four matrices: a /Table of 11 rows (a head row and ten digits), each row a
+    header cell and ten cells, whose text is the counts."""
+    tables = [t for t in _elements(swedish) if t.get("/S") == "/Table"]
+    matrices = []
+    for table in tables:
+        rows = [e for e in _descendants(table) if e.get("/S") == "/TR"]
+        if len(rows) == 11 and all(len(_cells(r)) == 11 for r in rows):
+            matrices.append(rows)
+    assert len(matrices) == 4
+    for rows in matrices:
+        assert all(_cells(r)[0].get("/S") == "/TH" for r in rows)
+        assert [c.get("/S") for c in _cells(rows[0])] == ["/TH"] * 11
+        assert all(c.get("/S") == "/TD" for r in rows[1:] for c in _cells(r)[1:])
 
 
 @pytest.fixture(scope="module")
@@ -120,18 +133,18 @@ def english(tmp_path_factory, results_module_data) -> Path:
 
 def test_the_english_report_is_tagged_pdf_ua_in_english(english):
     s = check_structure(english, "en")
-    assert len(s["figures"]) == 7
+    assert len(s["figures"]) == 4
     alts = "".join(s["figures"])
-    assert "Confusion matrix of MLPClassifier" in alts and "most common error" in alts
-    assert "Förväxlingsmatris" not in alts
+    assert "Bar chart of each regression model" in alts
+    assert "Stapeldiagram" not in alts
     if shutil.which("pdfinfo"):
         info = subprocess.run(["pdfinfo", str(english)], capture_output=True, text=True).stdout
         assert re.search(r"Tagged:\s+yes", info)
 
 
 def test_the_figures_carry_their_text_alternative(swedish):
-    svg = (swedish.parent / "figures" / "confusion_mlp_default.svg").read_text()
-    assert re.search(r"<title>Förväxlingsmatris för MLPClassifier[^<]+rätt[^<]+</title>", svg)
+    svg = (swedish.parent / "figures" / "regression_rmse.svg").read_text()
+    assert re.search(r"<title>Stapeldiagram över regressionsmodellernas RMSE[^<]+</title>", svg)
 
 
 def test_pdf_a_3b_is_archival_tagged_and_byte_identical(tmp_path, results_module_data):
@@ -168,6 +181,23 @@ def _elements(pdf: Path) -> list[DictionaryObject]:
             found.append(node)
             todo.extend(reversed([k for k in _kids(node) if isinstance(k, IndirectObject)]))
     return found
+
+
+def _element_kids(node) -> list[DictionaryObject]:
+    kids = [k.get_object() for k in _kids(node)]
+    return [k for k in kids if isinstance(k, DictionaryObject) and k.get("/Type") != "/OBJR"]
+
+
+def _descendants(node) -> list[DictionaryObject]:
+    found = []
+    for kid in _element_kids(node):
+        found.append(kid)
+        found.extend(_descendants(kid))
+    return found
+
+
+def _cells(row) -> list[DictionaryObject]:
+    return [k for k in _element_kids(row) if k.get("/S") in ("/TH", "/TD")]
 
 
 def link_annotations(pdf: Path) -> list[tuple[DictionaryObject, DictionaryObject | None]]:
