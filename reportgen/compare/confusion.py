@@ -16,14 +16,22 @@ import math
 from dataclasses import dataclass
 
 from ..numbers import integer
+from ..report.heatmap import heatmap as blues
+from ..report.heatmap import text_on
 
 Matrix = list[list[int]]
 LEVELS = 5
 # ColorBrewer's PuOr (11 classes, colour-blind safe): fewer (orange) ... none ... more (purple)
 FEWER = ("#fee0b6", "#fdb863", "#e08214", "#b35806", "#7f3b08")
 MORE = ("#d8daeb", "#b2abd2", "#8073ac", "#542788", "#2d004b")
-DARK_FROM = 4  # from this level on, the cell's text is white
+NONE, NONE_TEXT = "#f7f7f7", "#595959"  # an unchanged cell: its 0 quieter, still 4.5:1 or more
 
+
+def _cell(css: str, background: str, text: str) -> str:
+    return f"table.heat td.{css}{{background:{background};color:{text}}}"
+
+
+# each count black or white, whichever contrasts more with its colour (report/heatmap.py's rule)
 STYLE = "\n".join(
     [
         "table.heat{font-size:.8em;margin:.3em 0 1em}",
@@ -31,14 +39,9 @@ STYLE = "\n".join(
         "table.heat caption{font-weight:normal;max-width:30em}",
         "p.scale{font-size:.85em;margin:.2em 0}",
         "table.heat td.diag{outline:2px solid #222;outline-offset:-2px}",
-        "table.heat td.h0{background:#f7f7f7;color:#777}",
-        *(f"table.heat td.hm{i + 1}{{background:{c}}}" for i, c in enumerate(FEWER)),
-        *(f"table.heat td.hp{i + 1}{{background:{c}}}" for i, c in enumerate(MORE)),
-        *(
-            f"table.heat td.h{s}{i}{{color:#fff}}"
-            for s in ("m", "p")
-            for i in range(DARK_FROM, LEVELS + 1)
-        ),
+        _cell("h0", NONE, NONE_TEXT),
+        *(_cell(f"hm{i + 1}", c, text_on(c)) for i, c in enumerate(FEWER)),
+        *(_cell(f"hp{i + 1}", c, text_on(c)) for i, c in enumerate(MORE)),
         "table.heat.small{font-size:.6em}",
         "table.heat.small td,table.heat.small th{min-width:1.6em;padding:.1em .2em}",
         ".heats{display:flex;flex-wrap:wrap;gap:0 1.5em;align-items:flex-start}",
@@ -131,18 +134,16 @@ def legend(largest: int) -> str:
 
 
 def small_matrix(m: Matrix, caption: str) -> str:
-    """A confusion matrix, small: its counts, the diagonal framed, shaded by each row's share."""
+    """A confusion matrix, small, coloured as the report colours it (report/heatmap.py: Blues
+    from its smallest to its largest count, each count black or white), the diagonal framed."""
     e = html.escape
     rows = []
-    for i, row in enumerate(m):
-        total = sum(row) or 1
+    for row in blues(m)["rows"]:
         tds = []
-        for j, x in enumerate(row):
-            share = x / total
-            step = 0 if x == 0 else min(LEVELS, math.ceil(LEVELS * share))
-            css = (f"hp{step}" if step else "h0") + (" diag" if i == j else "")
-            tds.append(f"<td class='{css}'>{x}</td>")
-        rows.append(f"<tr><th scope='row'>{i}</th>{''.join(tds)}</tr>")
+        for c in row["cells"]:
+            diag = " class='diag'" if c["hit"] else ""
+            tds.append(f"<td{diag} style='background:{c['bg']};color:{c['fg']}'>{c['value']}</td>")
+        rows.append(f"<tr><th scope='row'>{row['label']}</th>{''.join(tds)}</tr>")
     head = "<th scope='col'></th>" + "".join(f"<th scope='col'>{j}</th>" for j in range(len(m)))
     return (
         f"<table class='heat small'><caption>{e(caption)}</caption>"

@@ -11,7 +11,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from reportgen.cli import main
-from reportgen.compare.confusion import delta, legend, level
+from reportgen.compare.confusion import STYLE, delta, legend, level
+from reportgen.report.heatmap import contrast
 from reportgen.results import read_results
 
 
@@ -105,6 +106,9 @@ def test_the_colour_scale_diverges_around_zero():
     assert list(re.findall(r"<td class='\w+'>([^<]+)</td>", legend(2))) == [
         "−2", "−1", "0", "+1", "+2"
     ]  # fmt: skip
+    for background, text in re.findall(r"td\.h\w+\{background:(#\w+);color:(#\w+)\}", STYLE):
+        assert contrast(background, text) >= 4.5  # every count reads on its colour
+    assert len(re.findall(r"td\.h\w+\{background", STYLE)) == 11
     d = delta([[5, 1], [0, 4]], [[3, 3], [1, 3]])
     assert d.cells == [[-2, 2], [1, -1]] and (d.diagonal, d.off_diagonal) == (-3, 3)
 
