@@ -259,6 +259,63 @@ class Config:
         return record
 
 
+# ---- the course's grading: read by verify --expect COURSE --gradebook, never by a build -------
+
+Points = Annotated[float, Field(strict=True, allow_inf_nan=False)]
+
+
+@section
+class GradingConfig:
+    """A course config's [grading]: the points of each verdict, out of `max`; a submission's
+    departures from the course and a title page naming another student add their points (give
+    them below zero to take points off). A grade is kept between 0 and max."""
+
+    max: Annotated[float, Field(strict=True, gt=0, allow_inf_nan=False)] = option(
+        ..., "the most points the assignment gives"
+    )
+    reproduced: Points = option(..., "points of a reproduced report")
+    within_tolerance: Points = option(..., "points of a report within tolerance")
+    differs: Points = option(..., "points of a report whose numbers differ")
+    tampered: Points = option(..., "points of a report changed after its build")
+    unverifiable: Points = option(
+        0, "points of a report without its attachments (re-saved): only its arithmetic checked"
+    )
+    error: Points = option(..., "points of a submission that is no readable report")
+    departs: Points = option(0, "points added per departure from the course's config")
+    mismatch: Points = option(0, "points added when the title page names another student")
+
+
+# one line (an error's): a table of lines, `key = value` each
+GRADING_EXAMPLE = (
+    "[grading] max = 10, reproduced = 10, within_tolerance = 10, differs = 5, tampered = 0, "
+    "error = 0 (optional: departs = -1 per departure, mismatch = -10 for another's name)"
+)
+
+
+def load_grading(path: str | Path) -> GradingConfig | None:
+    """The [grading] table of the course config `path`, or None where it has none."""
+    raw, _ = _read_toml(path)
+    table = raw.get("grading")
+    if table is None:
+        return None
+    try:
+        return TypeAdapter(GradingConfig).validate_python(table)
+    except ValidationError as exc:
+        problems, missing = [], []
+        for error in exc.errors(include_url=False):
+            key = ".".join(str(p) for p in ("grading", *error["loc"]))
+            if error["type"] == "missing":
+                missing.append(key)
+            elif error["type"] in ("unexpected_keyword_argument", "extra_forbidden"):
+                known = ", ".join(f.name for f in dataclasses.fields(GradingConfig))
+                problems.append(f"unknown key {key} (known: {known})")
+            else:
+                problems.append(f"{key}: {error['msg']}, got {error.get('input')!r}")
+        if missing:
+            problems.append(f"{', '.join(missing)} missing: give points, e.g. {GRADING_EXAMPLE}")
+        raise ConfigError(problems) from None
+
+
 SECTIONS = {"report": ReportConfig, "data": DataConfig, "tuning": TuningConfig}
 _CONFIG = TypeAdapter(Config)
 
@@ -437,6 +494,7 @@ def load_config(path: str | Path | None = None, overrides: dict[str, Any] | None
     Raises ConfigError listing every problem found, before any work starts.
     """
     raw, base_dir = _read_toml(path)
+    raw.pop("grading", None)  # a course config's grading: load_grading reads it
     raw = _merged(raw, overrides or {}, base_dir)
     problems: list[str] = []
     bad: set[tuple[str, ...]] = set()

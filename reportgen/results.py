@@ -40,12 +40,13 @@ from .values import (
     number,
 )
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 # Versions this reportgen reads. 1: before dataset.files (a run's paths were recorded whole);
 # 2: before report.lang and report.pdf_variant (Swedish, untagged), with Swedish model names;
 # 3: before tuning.epoch_halving (no search raced over epochs);
-# 4: before models.*.default_float32 (every default was fitted on float64).
-READABLE_VERSIONS = (1, 2, 3, 4, 5)
+# 4: before models.*.default_float32 (every default was fitted on float64);
+# 5: before illustrations (the theory answers' computed figures).
+READABLE_VERSIONS = (1, 2, 3, 4, 5, 6)
 RESULTS_FILE = "results.json"
 RUN_FILE = "run.json"
 N_CLASSES = 10
@@ -370,6 +371,68 @@ class ModelResult(Schema):
         return self
 
 
+# ---- the theory answers' illustrations -------------------------------------------------------
+
+
+class CvModel(Schema):
+    """One model of question 2's cross-validation: its RMSE on each fold."""
+
+    name: str  # scikit-learn's class name
+    params: Params  # what differs from scikit-learn's defaults
+    rmse: Annotated[list[NonNegative], Field(min_length=2)]
+
+
+class CrossValidation(Schema):
+    """k-fold cross-validation on a seeded subsample of the training part (question 2)."""
+
+    folds: Positive
+    n_samples: Positive
+    models: Annotated[list[CvModel], Field(min_length=1)]
+
+
+class Residuals(Schema):
+    """The best regressor's test residuals, predicted minus true digit (questions 3 and 4):
+    a histogram from `low` in bins of `width` (the ends hold what lies beyond), and what they
+    mean in digits."""
+
+    model: ModelKey
+    low: Finite
+    width: Annotated[float, Field(gt=0, strict=True, allow_inf_nan=False)]
+    counts: Annotated[list[Count], Field(min_length=1)]
+    n: Positive
+    mean: Finite
+    rmse: NonNegative
+    r2: Finite
+    within_half: Fraction
+    rounded_accuracy: Fraction
+    within_one: Fraction
+
+
+class Cluster(Schema):
+    """One k-means cluster: its centre as 28 x 28 pixels, its size and majority label."""
+
+    centre: Annotated[list[Pixel], Field(min_length=N_PIXELS, max_length=N_PIXELS)]
+    size: Count
+    majority: Digit
+    majority_count: Count
+
+
+class KMeansResult(Schema):
+    """k-means on the training part's pixels (question 6)."""
+
+    k: Positive
+    n_samples: Positive
+    clusters: Annotated[list[Cluster], Field(min_length=1)]
+
+
+class Illustrations(Schema):
+    """What the theory answers show from this run (schema 6)."""
+
+    cross_validation: CrossValidation
+    residuals: Residuals
+    kmeans: KMeansResult
+
+
 class WarningRecord(Schema):
     """A warning met while fitting, with the model and phase it came from."""
 
@@ -394,6 +457,7 @@ class Results(Schema):
     scaling: ScalingFacts
     models: dict[ModelKey, ModelResult]
     warnings: list[WarningRecord]
+    illustrations: Illustrations | None = None  # schema 6 has it
 
     @model_validator(mode="after")
     def _every_model_of_the_registry(self) -> Results:
@@ -401,6 +465,12 @@ class Results(Schema):
             raise PydanticCustomError(
                 "models",
                 "dataset.files: missing (schema {version} has it)",
+                {"version": self.schema_version},
+            )
+        if self.schema_version >= 6 and self.illustrations is None:
+            raise PydanticCustomError(
+                "models",
+                "illustrations: missing (schema {version} has it)",
                 {"version": self.schema_version},
             )
         for key, model in self.models.items():
@@ -577,6 +647,12 @@ class ModelPayload(Schema):
     result: ModelResult
     timing: ModelTiming
     warnings: list[WarningRecord]
+
+
+class IllustrationsPayload(Schema):
+    """The theory answers' illustrations, as the cache stores them."""
+
+    illustrations: Illustrations
 
 
 class FactsPayload(Schema):

@@ -67,7 +67,7 @@ def test_run_json_holds_the_timings(built):
 
 
 def test_figures_are_written(built):
-    assert len(list((built / "figures").glob("*.svg"))) == 3
+    assert len(list((built / "figures").glob("*.svg"))) == 7
 
 
 def test_bad_config_is_one_line_and_exit_2(tmp_path, capsys):

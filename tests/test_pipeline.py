@@ -38,7 +38,7 @@ def test_runs_are_kept_and_the_latest_is_published(tmp_path, cfg):
     assert completed_runs(out) == sorted([first, second])
     assert first.name.split("-")[1] == second.name.split("-")[1]  # same content hash
     assert (out / "results.json").read_bytes() == (second / "results.json").read_bytes()
-    assert len(list((out / "figures").glob("*.svg"))) == 3
+    assert len(list((out / "figures").glob("*.svg"))) == 7
     assert not [p for p in (out / "runs").iterdir() if p.name.startswith(".")]
 
 
@@ -94,7 +94,7 @@ def test_unchanged_report_is_reused_and_a_template_change_rerenders(tmp_path, cf
     second, _, _ = pipeline.build(cfg, out, lambda m, transient=False: lines.append(m), cache)
     assert any("previous report reused" in line for line in lines)
     assert (first / "report.pdf").read_bytes() == (second / "report.pdf").read_bytes()
-    assert len(list((second / "figures").glob("*.svg"))) == 3
+    assert len(list((second / "figures").glob("*.svg"))) == 7
 
     custom = tmp_path / "tpl"
     custom.mkdir()

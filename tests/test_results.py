@@ -46,7 +46,7 @@ def test_readers_get_typed_objects(results):
 def test_wrong_schema_version_says_rebuild(results_data):
     results_data["schema_version"] = SCHEMA_VERSION + 1
     with pytest.raises(
-        InputError, match="schema_version 6, this reportgen reads 1, 2, 3, 4 and 5: rebuild"
+        InputError, match="schema_version 7, this reportgen reads 1, 2, 3, 4, 5 and 6: rebuild"
     ):
         parse_results(json.dumps(results_data))
 
@@ -123,9 +123,9 @@ def test_a_frozen_build_gives_the_same_bytes(tmp_path, fixture_path):
     """A fast build of 300 sample digits equals tests/fixtures/results_fast.json, byte for byte
     (made before the package was split into subpackages; since then only data.first_digits
     changed, to the training split's first nine; schema 5 added each model's default_float32;
-    and Lasso's and Elastic Net's numbers changed in their last digits, fitted on a Gram
-    matrix). Other library versions may change the last digits of a float, so the test needs
-    the versions the file records."""
+    Lasso's and Elastic Net's numbers changed in their last digits, fitted on a Gram matrix;
+    and schema 6 added the theory answers' illustrations). Other library versions may change
+    the last digits of a float, so the test needs the versions the file records."""
     frozen = fixture_path.parent / "results_fast.json"
     expected = parse_results(frozen.read_text(encoding="utf-8"))
     from reportgen.pipeline import environment
@@ -177,4 +177,14 @@ def test_schema_5_requires_each_defaults_precision(results_data):
 def test_schema_2_requires_the_data_files(results_data):
     del results_data["dataset"]["files"]
     with pytest.raises(InputError, match=r"dataset\.files: missing"):
+        parse_results(json.dumps(results_data))
+
+
+def test_schema_6_requires_the_illustrations(results_data):
+    results_data["schema_version"] = 6
+    for model in results_data["models"].values():
+        model["default_float32"] = model["float32"]
+    Results.model_validate(results_data)  # the fixture carries them
+    del results_data["illustrations"]
+    with pytest.raises(InputError, match=r"illustrations: missing \(schema 6 has it\)"):
         parse_results(json.dumps(results_data))

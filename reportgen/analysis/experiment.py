@@ -7,6 +7,7 @@ reads entries and fits nothing.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from functools import cache
 from importlib.metadata import version
@@ -15,7 +16,7 @@ from typing import Any
 from ..config import Config, preprocessing_of
 from ..errors import BuildInterrupted
 from ..models import MODELS, ModelSpec
-from ..results import FactsPayload, ModelPayload
+from ..results import FactsPayload, IllustrationsPayload, ModelPayload
 from .blas import blas_threads
 from .cache import ResultCache, model_key
 from .data import Dataset
@@ -66,6 +67,22 @@ def facts_material(cfg: Config, ds: Dataset) -> dict[str, Any]:
         "fingerprint": ds.fingerprint,
         "split": list(cfg.data.split),
         "seed": cfg.data.seed,
+        "versions": _versions(),
+    }
+
+
+def illustrations_material(
+    cfg: Config, ds: Dataset, regressor: str, its_key: str
+) -> dict[str, Any]:
+    """What determines the theory answers' illustrations: the digits, the split and its seed,
+    and the best regressor (its own cache key) whose residuals they show."""
+    return {
+        "illustrations": 1,
+        "fingerprint": ds.fingerprint,
+        "split": list(cfg.data.split),
+        "seed": cfg.data.seed,
+        "regressor": regressor,
+        "regressor_key": its_key,
         "versions": _versions(),
     }
 
@@ -136,8 +153,9 @@ def _run_experiment(
     timings: dict[str, Any] = {}
     warnings_seen: list[Any] = []
     stored: dict[str, bytes] = {}
+    keys: dict[str, str] = {}
     for key, spec in MODELS.items():
-        cache_key = model_key(cache_material(spec, cfg, ds))
+        cache_key = keys[key] = model_key(cache_material(spec, cfg, ds))
         payload, why = cache.get(cache_key, ModelPayload)
         cached = payload is not None
         if cached:
@@ -185,10 +203,37 @@ def _run_experiment(
         scaler = cache.get_model(facts_key)
         if scaler is not None:
             stored[SCALER] = scaler
+    illustrations = _illustrations(cfg, ds, models, keys, stored, cache, split, progress)
     analysis = {
         "data": facts.data,
         "scaling": facts.scaling,
         "models": models,
         "warnings": warnings_seen,
+        "illustrations": illustrations,
     }
     return analysis, timings, stored
+
+
+def _illustrations(cfg, ds, models, keys, stored, cache: ResultCache, split: _Split, progress):
+    """The theory answers' illustrations, from the cache where they can be."""
+    from .illustrations import best_regressor
+
+    best = best_regressor(models)
+    cache_key = model_key(illustrations_material(cfg, ds, best, keys[best]))
+    payload, why = cache.get(cache_key, IllustrationsPayload)
+    if payload is not None:
+        return payload.illustrations
+    progress(f"  {'theory illustrations':<21} computing: {why}")
+    from .illustrations import compute, tuned_regressor
+    from .splits import inputs_for
+
+    t0 = time.perf_counter()
+    model_data = inputs_for(best, cfg, ds, split.data)
+    best_params = dict(models[best].tuned.best_params)
+    estimator = tuned_regressor(best, best_params, cfg.data.seed, model_data, stored.get(best))
+    payload = IllustrationsPayload.model_validate(
+        {"illustrations": compute(cfg, ds, split.data, best, estimator, model_data)}
+    )
+    progress(f"  {'theory illustrations':<21} {time.perf_counter() - t0:.1f}s")
+    cache.put(cache_key, payload)
+    return payload.illustrations

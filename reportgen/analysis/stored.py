@@ -48,23 +48,29 @@ def dump_model(model: Any) -> bytes:
 
 def load_model(path: Path) -> Any:
     """A stored estimator; a file with types outside skops' default trust is refused."""
+    data = read_bounded(path, MAX_MODEL_BYTES, hint="rebuild the run with `reportgen build`")
+    return loads_model(data, str(path))
+
+
+def loads_model(data: bytes, where: str) -> Any:
+    """An estimator from skops bytes (`where` names them); types outside skops' default
+    trust are refused."""
     import skops.io as sio
 
-    data = read_bounded(path, MAX_MODEL_BYTES, hint="rebuild the run with `reportgen build`")
     try:
         untrusted = sio.get_untrusted_types(data=data)
     except Exception as exc:  # not a skops file at all
-        raise InputError(f"{path} is not a skops model file ({type(exc).__name__})") from None
+        raise InputError(f"{where} is not a skops model file ({type(exc).__name__})") from None
     if untrusted:
         raise InputError(
-            f"{path} holds types skops does not trust by default ({', '.join(untrusted[:3])}): "
+            f"{where} holds types skops does not trust by default ({', '.join(untrusted[:3])}): "
             "refused; rebuild the run with `reportgen build`"
         )
     try:
         return sio.loads(data)
     except Exception as exc:
         raise InputError(
-            f"{path} cannot be loaded ({type(exc).__name__}): rebuild the run"
+            f"{where} cannot be loaded ({type(exc).__name__}): rebuild the run"
         ) from None
 
 

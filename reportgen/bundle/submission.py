@@ -24,6 +24,24 @@ from .manifest import (
 )
 
 
+class Unattached(InputError):
+    """A PDF without the results.json a build attaches: often a report re-saved by a viewer or
+    printed to PDF, which drops attachments. verify reads its pages instead (unverifiable)."""
+
+
+def producer_of(raw: bytes) -> str:
+    """The program that wrote the PDF (its /Producer), or '' when it says none."""
+    import io
+
+    from pypdf import PdfReader
+
+    try:
+        info = PdfReader(io.BytesIO(raw), strict=False).metadata or {}
+        return " ".join(str(info.get("/Producer", "") or "").split())[:80]
+    except Exception:  # noqa: BLE001 (a damaged file names no producer)
+        return ""
+
+
 @dataclass(frozen=True)
 class Submission:
     """What one report PDF carries."""
@@ -82,7 +100,13 @@ def read_submission(path: str | Path, raw: bytes | None = None) -> Submission:
         for name in sorted(listed - set(found))
     ]
     if RESULTS_FILE not in chosen:
-        raise InputError(f"{path} has no attached {RESULTS_FILE}: {REPORT_HINT}")
+        producer = producer_of(raw)
+        if producer and not producer.startswith("WeasyPrint"):
+            raise Unattached(
+                f"{path} has no attached {RESULTS_FILE}: re-saved by {producer}; ask for the "
+                "original file, the report PDF made by `reportgen build`"
+            )
+        raise Unattached(f"{path} has no attached {RESULTS_FILE}: {REPORT_HINT}")
     results = parse_results(chosen[RESULTS_FILE], f"{path} (attached {RESULTS_FILE})")
     templates = {}
     for name, data in chosen.items():

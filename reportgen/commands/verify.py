@@ -14,7 +14,9 @@ EXAMPLE = (
     "examples:\n  reportgen verify inlamningar/anna.pdf\n"
     "  reportgen verify inlamningar/ --summary klass --expect kurs.toml --jobs 2\n"
     "  reportgen verify *.pdf --data ~/mnist --scheduler tcp://10.0.0.5:8786\n"
-    "verdicts: reproduced, within_tolerance, differs, tampered, error\n"
+    "  reportgen verify submissions.zip --expect kurs.toml --summary klass \\\n"
+    "      --gradebook grades.csv --feedback feedback   (a Canvas, Moodle or Blackboard download)\n"
+    "verdicts: reproduced, within_tolerance, differs, tampered, unverifiable, error\n"
     "exit code: 0 every submission reproduced (or within tolerance), 2 every one an error "
     "(or a usage error), 1 otherwise"
 )
@@ -23,7 +25,10 @@ FORMATS = ("text", "json", "markdown", "html", "csv")  # verify.formats.FORMATS
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
-        "submissions", nargs="+", metavar="SUBMISSION", help="report PDFs, or folders of them"
+        "submissions",
+        nargs="+",
+        metavar="SUBMISSION",
+        help="report PDFs, folders of them, or an LMS's download of an assignment (ZIP or folder)",
     )
     p.add_argument("--data", help="the IDX folder of the data the submissions used (full MNIST)")
     tolerance_help = "metric differences up to this size are within tolerance (default 1e-6)"
@@ -42,6 +47,18 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         choices=["differs", "departs", "tampered"],
         help="what exits 1 (repeatable); default: anything not reproduced",
     )
+    p.add_argument(
+        "--gradebook",
+        metavar="FILE",
+        help="the LMS's gradebook CSV (Canvas) or grading worksheet (Moodle): written with the "
+        "grades into --summary DIR (needs [grading] in --expect)",
+    )
+    p.add_argument("--assignment", metavar="NAME|ID", help="the gradebook's assignment column")
+    p.add_argument(
+        "--feedback",
+        metavar="DIR",
+        help="a feedback PDF per student, and the ZIP of them the LMS's bulk upload takes",
+    )
     p.add_argument("--jobs", type=int, default=1, help="submissions checked in N processes")
     p.add_argument("--scheduler", help="a Dask scheduler (tcp://HOST:PORT) for the rebuilds")
     p.add_argument("--no-cache", action="store_true", help="refit every model")
@@ -56,6 +73,19 @@ def run(args: argparse.Namespace) -> int:
     check_tolerance(args.tolerance)
     if args.jobs < 1:
         raise ReportgenError(f"--jobs must be 1 or more, got {args.jobs}")
+    if args.assignment and not args.gradebook:
+        raise ReportgenError("--assignment picks the column of a --gradebook FILE: give both")
+    grading = None
+    if args.gradebook:  # every problem of the gradebook before the class is verified
+        from ..verify.roundtrip import preflight
+
+        if not args.summary:
+            raise ReportgenError("--gradebook writes into the --summary DIR: give --summary DIR")
+        grading = preflight(Path(args.gradebook), args.assignment, args.expect)
+    elif args.expect:
+        from ..config import load_grading
+
+        grading = load_grading(Path(args.expect))
     course = None
     if args.expect:
         from ..verify.course import course_record
@@ -75,6 +105,25 @@ def run(args: argparse.Namespace) -> int:
         f"{report['builds']} distinct build(s)",
         file=sys.stderr,
     )
+    if report["skipped"]:
+        counts = ", ".join(f"{n} {why}" for why, n in report["skipped"].items())
+        print(f"skipped {sum(report['skipped'].values())} entries: {counts}", file=sys.stderr)
+    if grading is not None:
+        from ..verify.roundtrip import add_grades
+
+        add_grades(report, grading)
+    if args.gradebook:
+        from ..verify.roundtrip import write_gradebook
+
+        _, lines = write_gradebook(
+            report, Path(args.gradebook), Path(args.summary), args.assignment
+        )
+        print("\n".join(lines), file=sys.stderr)
+    if args.feedback:
+        from ..verify.feedback import write_feedback
+
+        for line in write_feedback(checked, Path(args.feedback), course, grading):
+            print(line, file=sys.stderr)
     if args.summary:
         from ..verify.summary import write_summary
 

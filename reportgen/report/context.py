@@ -15,6 +15,7 @@ from ..models import DIVIDE_BY_255, MODELS
 from ..results import ModelResult, Results
 from .heatmap import confusion_heatmaps
 from .language import N_, Language, language
+from .theory import theory_alts, theory_context
 
 # Plain linear regression "blew up" when its test RMSE exceeds Ridge's by this factor.
 BLOWUP_FACTOR = 100.0
@@ -361,6 +362,7 @@ def figure_alts(results: Results, lang: Language) -> dict[str, str]:
             "parameters: %(values)s"
         )
         % {"values": "; ".join(rmse)},
+        **theory_alts(results, lang),
     }
 
 
@@ -451,6 +453,7 @@ def build_context(results: Results, lang: Language | None = None) -> dict[str, A
         "convergence_warnings": [w for w in warnings if w["category"] == "ConvergenceWarning"],
         "self_evaluation": selfeval.model_dump() if selfeval else None,
         "alts": figure_alts(results, lang),
+        "theory": theory_context(results, lang),
         "heatmaps": confusion_heatmaps(results),
         "short": {"mlp": "MLP", "logreg": lang.gettext("LR")},
     }

@@ -18,6 +18,7 @@ from matplotlib.figure import Figure
 from ..files import write_atomic
 from ..results import ModelResult, Results
 from .language import Language, language
+from .palette import ACCENT, DIGITS, GOLD, HATCH, MUTED
 
 # Fixed ids, no date, text as paths: the same results give the same SVG bytes.
 STYLE = {
@@ -28,9 +29,6 @@ STYLE = {
     "axes.spines.top": False,
     "axes.spines.right": False,
 }
-ACCENT, MUTED, GOLD = "#1f5f8b", "#9bbcd6", "#d9a441"
-HATCH = "#123b5a"  # the hatch lines that tell series apart without colour
-DIGITS = [str(d) for d in range(10)]
 
 
 def digits_figure(pixels: list[list[int]], labels: list[int]) -> Figure:
@@ -97,6 +95,7 @@ def rmse_figure(models: dict[str, ModelResult], names: dict[str, str], lang: Lan
 def all_figures(results: Results, lang: Language) -> dict[str, Figure]:
     """Every figure of the report, by file stem, with the words of `lang`."""
     from .context import model_names
+    from .theory_figures import theory_figures
 
     data, models = results.data, results.models
     names = model_names(lang)
@@ -104,6 +103,7 @@ def all_figures(results: Results, lang: Language) -> dict[str, Figure]:
         "digits": digits_figure(data.first_digits.pixels, data.first_digits.labels),
         "class_distribution": class_distribution_figure(data.class_counts.model_dump(), lang),
         "regression_rmse": rmse_figure(models, names, lang),
+        **theory_figures(results, lang),
     }
 
 

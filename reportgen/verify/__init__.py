@@ -1,5 +1,5 @@
 """Verifying handed-in reports: is the PDF what its analysis computed (integrity), and does the
 analysis reproduce (reproduction)? Each PDF gets one verdict:
 
-reproduced | within_tolerance | differs | tampered | error
+reproduced | within_tolerance | differs | tampered | unverifiable | error
 """

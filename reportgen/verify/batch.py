@@ -13,6 +13,7 @@ functions run in this process, in a process pool or on a Dask worker.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import logging
@@ -26,27 +27,9 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ReportgenError, one_line
-from .course import departures
 from .outcome import VERDICTS, Checked, Options
 
 log = logging.getLogger("reportgen.verify")  # on a Dask worker: DASK_LOGGING__REPORTGEN=info
-
-
-def expand(inputs: list[str | Path]) -> list[Path]:
-    """Files as given, and every PDF under each folder (recursively), sorted, once each."""
-    found: list[Path] = []
-    for item in inputs:
-        path = Path(item)
-        if path.is_dir():
-            found += sorted(
-                p for p in path.rglob("*") if p.suffix.lower() == ".pdf" and p.is_file()
-            )
-        else:
-            found.append(path)
-    unique: dict[str, Path] = {}
-    for path in found:
-        unique.setdefault(str(path.resolve()), path)
-    return list(unique.values())
 
 
 def group_key(results_json: str) -> str:
@@ -96,6 +79,10 @@ def rebuild(results_json: str, data_dir: str | None, use_cache: bool) -> dict[st
     return {"results": rebuilt.to_json(), "worker": _where(), "seconds": seconds}
 
 
+# (PDF digest, rebuilt analysis, tolerance) -> its entry, in this process, during one run
+_CHECKED: dict[Any, dict[str, Any]] = {}
+
+
 def check(path: str, rebuilt_json: str | None, tolerance: float, raw: bytes | None = None):
     """One submission: integrity, then its numbers against the rebuilt analysis. `raw`: the PDF's
     bytes, read by the caller (a cluster's worker may not see the caller's files)."""
@@ -105,6 +92,15 @@ def check(path: str, rebuilt_json: str | None, tolerance: float, raw: bytes | No
     from .reproduction import compare_analysis
 
     t0 = time.perf_counter()
+    try:  # the same bytes under another name (a copy, a download's second attempt): checked once
+        data = raw if raw is not None else Path(path).read_bytes()
+        memo = (hashlib.sha256(data).hexdigest(), hash(rebuilt_json), tolerance)
+    except OSError:
+        memo = None
+    if memo in _CHECKED:
+        entry = copy.deepcopy(_CHECKED[memo])
+        entry.update(path=path, seconds=round(time.perf_counter() - t0, 2), worker=_where())
+        return entry
     entry: dict[str, Any] = {
         "path": path, "author": None, "verdict": "error", "checks": {}, "details": [],
     }  # fmt: skip
@@ -138,6 +134,8 @@ def check(path: str, rebuilt_json: str | None, tolerance: float, raw: bytes | No
         entry["details"].append(one_line(exc))
     entry["seconds"] = round(time.perf_counter() - t0, 2)
     entry["worker"] = _where()
+    if memo is not None:
+        _CHECKED[memo] = copy.deepcopy(entry)
     log.info("checked %s: %s in %.1f s", Path(path).name, entry["verdict"], entry["seconds"])
     return entry
 
@@ -290,18 +288,50 @@ def verify_class(
     progress: Any = None,
     course: dict[str, Any] | None = None,
 ) -> Checked:
-    """Verify every submission under `inputs`: the report of verify (see outcome), plus the
-    number of distinct builds, the groups, and whether Ctrl-C cut it short; with the course's
-    config record (`course`), each submission's departures from it. Finding no PDF, or only one
-    that cannot be read, is an error of the whole command (ReportgenError)."""
-    from ..bundle.submission import read_submission
+    """Verify every submission under `inputs` (PDFs, folders, LMS downloads: lms.intake): the
+    report of verify (see outcome), plus the number of distinct builds, the groups, whether
+    Ctrl-C cut it short, and what of a download was skipped or refused; with the course's config
+    record (`course`), each submission's departures from it. A download is unpacked into a
+    temporary folder, removed before this returns. Finding no PDF, or only one that cannot be
+    read, is an error of the whole command (ReportgenError)."""
+    import tempfile
 
-    paths = [str(p) for p in expand(inputs)]
+    from ..lms.intake import collect
+
+    with tempfile.TemporaryDirectory(prefix="reportgen-download-") as work:
+        intake = collect(inputs, Path(work))
+        known = {i.path: _error_entry(i.path, i.problem) for i in intake.items if i.problem}
+        if progress is not None:
+            progress.names = {i.path: i.shown for i in intake.items}
+        checked = _verify_paths(
+            [i.path for i in intake.items], known, options, jobs, scheduler, progress
+        )
+    from .students import with_students
+
+    return with_students(checked, intake, course)
+
+
+def _verify_paths(
+    paths: list[str],
+    entries: dict[str, dict[str, Any]],
+    options: Options,
+    jobs: int,
+    scheduler: str | None,
+    progress: Any,
+) -> Checked:
+    """Verify the PDFs `paths`, but those already given a verdict in `entries` (path -> entry)."""
+    from ..bundle.submission import Unattached, read_submission
+    from .arithmetic import unverifiable
+
+    _CHECKED.clear()  # a run checks the same bytes once; the next run checks them anew
     readable: dict[str, str] = {}  # path -> its results.json text
-    entries: dict[str, dict[str, Any]] = {}  # path -> its verdict, once known
     for path in paths:
+        if path in entries:
+            continue
         try:
             readable[path] = read_submission(path).results.to_json()
+        except Unattached as exc:  # its pages are all there is: their arithmetic
+            entries[path] = unverifiable(path, one_line(exc))
         except ReportgenError as exc:
             entries[path] = _error_entry(path, one_line(exc))
     groups: dict[str, list[str]] = {}
@@ -359,10 +389,6 @@ def verify_class(
     for path, entry in entries.items():
         entry["group"] = group_key(readable[path]) if path in readable else None
     done = [entries[p] for p in paths if p in entries]
-    if not done and not interrupted:
-        raise ReportgenError("no report PDFs found in what was given: give PDFs or folders")
-    if len(done) == 1 and len(paths) == 1 and done[0]["verdict"] == "error":
-        raise ReportgenError(done[0]["details"][-1])  # one line, exit 2
     summary = {v: sum(e["verdict"] == v for e in done) for v in VERDICTS}
     checked = Checked(
         {
@@ -380,6 +406,4 @@ def verify_class(
         checked.diffs[entry["path"]] = entry.pop("_diff", "")
         if "_regenerated" in entry:
             checked.regenerated[entry["path"]] = entry.pop("_regenerated")
-        if course is not None:
-            entry["departs"] = departures(course, entry["config"]) if entry.get("config") else []
     return checked

@@ -20,6 +20,7 @@ LABELS = {
     "within_tolerance": "within tolerance",
     "differs": "DIFFERS",
     "tampered": "TAMPERED",
+    "unverifiable": "UNVERIFIABLE",
     "error": "ERROR",
 }
 
@@ -49,14 +50,60 @@ def verdict_cell(verdict: str) -> Cell:
     return Cell(LABELS[verdict], css=verdict, value=verdict)
 
 
+def from_lms(report: dict[str, Any]) -> bool:
+    """Whether any submission came from an LMS download (its tables show the students)."""
+    return any(e.get("lms") for e in report["submissions"])
+
+
+STUDENT_COLUMNS = (
+    Column("student"),
+    Column("student id", key="student_id"),
+    Column("identity"),
+    Column("late"),
+    Column("attempt", align="right"),
+    Column("latest"),
+)
+
+
+def _yes(value: bool | None) -> str:
+    return "" if value is None else ("yes" if value else "no")
+
+
+def student_cells(entry: dict[str, Any]) -> tuple[Cell | str, ...]:
+    """The LMS's student beside the title page's author: name, id, identity (a mismatch in a
+    verdict's red, and in words), late, attempt, latest."""
+    name = entry.get("student_name")
+    if name is None and entry.get("lms"):
+        name = "(anonymous)" if entry["lms"] != "blackboard" else ""
+    return (
+        name or "",
+        entry.get("student_id") or "",
+        Cell(
+            entry.get("identity") or "",
+            css="differs" if entry.get("identity") == "mismatch" else "",
+        ),
+        _yes(entry.get("late")),
+        str(entry.get("attempt") or ""),
+        _yes(entry.get("latest")) if entry.get("lms") else "",
+    )
+
+
 def verdict_table(report: dict[str, Any]) -> Table:
-    """Verdict, file and author of each submission; in HTML a file links to its details."""
+    """Verdict, file and author of each submission (and the LMS's student, for a download); in
+    HTML a file links to its details."""
+    lms = from_lms(report)
     columns = (Column("verdict"), Column("file", code=True), Column("author"))
+    columns += STUDENT_COLUMNS if lms else ()
     rows = tuple(
         (verdict_cell(e["verdict"]), Cell(e["path"], href=f"#s{i}"), e["author"] or "")
+        + (student_cells(e) if lms else ())
         for i, e in enumerate(report["submissions"])
     )
     return Table(columns, rows)
+
+
+def _points(value: float | None) -> str:
+    return "" if value is None else numbers.decimal_number(value, "en", 2)
 
 
 def _score(metric: str, value: float | None) -> str:
@@ -66,12 +113,22 @@ def _score(metric: str, value: float | None) -> str:
 
 
 def class_table(report: dict[str, Any], links: bool = False) -> Table:
-    """One row per submission: what it is, its verdict, its tuned test scores, where it was
-    checked; `links`: a file links to its page of the class summary (s/N.html)."""
+    """One row per submission: what it is (and whose, for a download), its verdict (an error's
+    reason), its tuned test scores, where it was checked; `links`: a file links to its page of
+    the class summary (s/N.html)."""
+    lms = from_lms(report)
+    graded = any("grade" in e for e in report["submissions"])
     columns = (
         Column("file"),
         Column("author"),
+        *(STUDENT_COLUMNS if lms else ()),
         Column("verdict"),
+        Column("reason"),
+        *(
+            (Column("grade", align="right"), Column("grade rule", key="grade_rule"))
+            if graded
+            else ()
+        ),
         Column("data set"),
         Column("seed", align="right"),
         Column("grids"),
@@ -88,7 +145,10 @@ def class_table(report: dict[str, Any], links: bool = False) -> Table:
             (
                 Cell(entry["path"], href=f"s/{n}.html" if links else ""),
                 entry.get("author") or "",
+                *(student_cells(entry) if lms else ()),
                 verdict_cell(entry["verdict"]),
+                entry.get("reason", ""),
+                *((_points(entry.get("grade")), entry.get("grade_rule", "")) if graded else ()),
                 f"{facts['dataset']} ({facts['n_samples']} digits)" if facts else "",
                 str(facts.get("seed", "")),
                 ", ".join(f"{k} {size}" for k, size in facts.get("grid_sizes", {}).items()),

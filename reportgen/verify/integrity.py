@@ -78,8 +78,8 @@ def _normalise(text: str) -> str:
     return text.replace("\x02", "")
 
 
-def page_words(pdf: bytes) -> list[list[str]]:
-    """Each page's words, in reading order (pypdfium2, PDFium's text layer)."""
+def page_texts(pdf: bytes) -> list[str]:
+    """Each page's text, in reading order (pypdfium2, PDFium's text layer), a line per line."""
     import pypdfium2 as pdfium
 
     document = pdfium.PdfDocument(pdf)
@@ -88,12 +88,17 @@ def page_words(pdf: bytes) -> list[list[str]]:
         for index in range(len(document)):
             page = document[index]
             textpage = page.get_textpage()
-            pages.append(_normalise(textpage.get_text_range()).split())
+            pages.append(_normalise(textpage.get_text_range()))
             textpage.close()
             page.close()
         return pages
     finally:
         document.close()
+
+
+def page_words(pdf: bytes) -> list[list[str]]:
+    """Each page's words, in reading order."""
+    return [text.split() for text in page_texts(pdf)]
 
 
 def text_changes(regenerated: bytes, submitted: bytes) -> list[dict]:

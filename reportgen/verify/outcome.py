@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-VERDICTS = ("reproduced", "within_tolerance", "differs", "tampered", "error")
+# unverifiable: no attachments, so nothing to regenerate; only the pages' arithmetic is checked
+VERDICTS = ("reproduced", "within_tolerance", "differs", "tampered", "unverifiable", "error")
 PASSED = ("reproduced", "within_tolerance")
 
 

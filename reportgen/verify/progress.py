@@ -14,6 +14,7 @@ class ClassProgress:
         self.counts: dict[str, int] = {}
         self.bar = None
         self.task = None
+        self.names: dict[str, str] = {}  # a path on disk -> its name as shown (a download's)
 
     def start(self, total: int, groups: int) -> None:
         self._say(f"{total} submission(s), {groups} distinct configuration(s) to rebuild")
@@ -46,7 +47,7 @@ class ClassProgress:
         if self.bar is not None:
             self.bar.update(self.task, advance=1, description=text)
         else:
-            self._say(f"  {verdict:<17} {entry['path']}")
+            self._say(f"  {verdict:<17} {self.names.get(entry['path'], entry['path'])}")
 
     def stop(self) -> None:
         if self.bar is not None:

@@ -17,17 +17,34 @@ from .formats import LABELS, class_table, detail_lines, to_json
 from .outcome import Checked
 
 
+def _skipped(report: dict[str, Any]) -> str:
+    return ", ".join(f"{n} {why}" for why, n in report["skipped"].items())
+
+
 def _index(report: dict[str, Any]) -> str:
     e = html.escape
     counts = ", ".join(f"{n} {LABELS[v].lower()}" for v, n in report["summary"].items())
     text = (
         f"<h1>Class summary</h1><p>{report['total']} submission(s): {e(counts)}. "
         f"Distinct builds needed: {report['builds']}."
+        + (f" Skipped entries that are no submission: {e(_skipped(report))}."
+           if report.get("skipped") else "")
         + (" <strong>Interrupted: only the finished submissions are listed.</strong>"
            if report.get("interrupted") else "")
         + "</p>" + tables.to_html(class_table(report, links=True))
     )  # fmt: skip
     return tables.html_page("reportgen verify: class summary", text, sortable=True)
+
+
+def _student(entry: dict[str, Any]) -> str:
+    """'Student (Moodle): Åsa Öberg, id 501; the title page names them: match. '"""
+    if not entry.get("lms"):
+        return ""
+    name = entry.get("student_name") or "anonymous"
+    return (
+        f"Student ({entry['lms'].capitalize()}): {name}, id {entry.get('student_id')}; "
+        f"the title page names them: {entry.get('identity')}. "
+    )
 
 
 def _submission_page(entry: dict[str, Any], diff_html: str, regenerated: str | None) -> str:
@@ -40,7 +57,7 @@ def _submission_page(entry: dict[str, Any], diff_html: str, regenerated: str | N
         )
     body = (
         f"<p><a href='../index.html'>All submissions</a></p><h1>{e(entry['path'])}</h1>"
-        f"<p>Author: {e(entry.get('author') or '')}. Verdict: "
+        f"<p>Author: {e(entry.get('author') or '')}. {e(_student(entry))}Verdict: "
         f"<span class='{e(entry['verdict'])}'>{e(LABELS[entry['verdict']])}</span>.</p>"
         f"<h2>Verification</h2><ul>{items}</ul><h2>Submission against its rebuilt analysis</h2>"
         f"{diff_html or '<p>No rebuilt analysis to compare with.</p>'}"

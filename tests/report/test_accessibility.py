@@ -103,7 +103,9 @@ def results_module_data(fixture_path):
 
 def test_the_swedish_report_is_tagged_pdf_ua(swedish):
     s = check_structure(swedish, "sv")
-    assert len(s["figures"]) == 4  # three charts and the formula; the matrices are tables
+    assert (
+        len(s["figures"]) == 8
+    )  # three charts, four of the theory answers, the formula; the matrices are tables
     assert any("tränings-, validerings- och testdelen" in alt for alt in s["figures"])
     if shutil.which("pdfinfo"):
         info = subprocess.run(["pdfinfo", str(swedish)], capture_output=True, text=True).stdout
@@ -133,7 +135,7 @@ def english(tmp_path_factory, results_module_data) -> Path:
 
 def test_the_english_report_is_tagged_pdf_ua_in_english(english):
     s = check_structure(english, "en")
-    assert len(s["figures"]) == 4
+    assert len(s["figures"]) == 8
     alts = "".join(s["figures"])
     assert "Bar chart of each regression model" in alts
     assert "Stapeldiagram" not in alts

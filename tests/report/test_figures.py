@@ -59,7 +59,12 @@ def test_svg_bytes_are_stable(tmp_path, results):
     figures._DRAWN.clear()  # drawn again, not taken from the process's memo
     save_figures(results, tmp_path / "b")
     names = sorted(p.name for p in (tmp_path / "a").iterdir())
-    assert names == ["class_distribution.svg", "digits.svg", "regression_rmse.svg"]
+    assert names == [
+        "class_distribution.svg",
+        "digits.svg",
+        "regression_rmse.svg",
+        *(f"theory_{n}.svg" for n in ("cv", "kmeans", "residuals", "search")),
+    ]
     for name in names:
         a, b = (tmp_path / "a" / name).read_bytes(), (tmp_path / "b" / name).read_bytes()
         assert a == b, name

@@ -147,6 +147,56 @@ def test_conditional_prose_follows_the_results(results):
     assert "Inga varningar uppstod" in text
 
 
+def _theory_numbers(facts: dict, lang) -> list[str]:
+    """Every live number the theory answers and the R² paragraph state, formatted."""
+    s, cv, r, c, km = (facts[k] for k in ("search", "cv", "residuals", "cell", "kmeans"))
+    pct, num = lang.percent, lang.integer
+    out = [num(s["n"]), pct(s["worst"]), pct(s["best"]), pct(s["test"]), pct(s["validation"])]
+    out += [lang.pp(abs(s["gap"]), sign=False)] if s["gap"] else []
+    out += [num(cv["folds"]), num(cv["n_samples"])]
+    for m in cv["models"]:
+        out += [f"{lang.rmse(m['mean'])} ± {lang.rmse(m['std'])}"]
+    wild = max(cv["models"], key=lambda m: m["std"])
+    out += [lang.rmse(wild["min"]), lang.rmse(wild["max"]), cv["best"]["name_mid"]]
+    out += [num(r["n"]), lang.decimal(r["mean"], 2, signed=True), pct(r["within_half"])]
+    out += [pct(r["rounded_accuracy"]), pct(r["within_one"]), pct(r["off_more"])]
+    out += [lang.rmse(r["rmse"]), lang.decimal(r["r2"], 2), pct(r["r2"])]
+    out += [num(c["row_total"]), num(c["right"]), f"{num(c['count'])} ({pct(c['share'])})"]
+    out += [num(km["k"]), num(km["n_samples"]), pct(km["purity"])]
+    out += [pct(km["purest"]["purity"]), pct(km["mixed"]["purity"])]
+    out += [lang.join([str(d) for d in km["missing"]])] if km["missing"] else []
+    return out
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_every_theory_number_is_shown(results, lang):
+    """The walk over the theory answers' live numbers: each is in the text, and a changed
+    illustration changes the text (no sentence keeps an old number)."""
+    data = english(results) if lang == "en" else results
+    facts = build_context(Results.model_validate(data))["theory"]
+    text = _text(html_of(data))
+    for value in _theory_numbers(facts, language(lang)):
+        assert value in text, value
+    data["illustrations"]["residuals"]["r2"] = 0.123456
+    data["illustrations"]["kmeans"]["clusters"][0]["majority_count"] -= 1
+    data["illustrations"]["cross_validation"]["models"][1]["rmse"][0] += 0.5
+    changed = build_context(Results.model_validate(data))["theory"]
+    text = _text(html_of(data))
+    fresh = set(_theory_numbers(changed, language(lang))) - set(
+        _theory_numbers(facts, language(lang))
+    )
+    assert language(lang).decimal(0.123456, 2) in text and len(fresh) >= 3
+    for value in fresh:
+        assert value in text, value
+
+
+def test_a_run_before_the_illustrations_renders_without_them(results):
+    del results["illustrations"]
+    page = html_of(results)
+    assert "theory_search" not in page and "R² är ingen träffsäkerhet" not in page
+    assert "Teoretiska frågor" in _text(page)
+
+
 def test_method_says_which_models_were_divided_by_255(results):
     text = _text(html_of(results))
     assert "Därför fick MLPClassifier inte de standardiserade pixlarna" in text

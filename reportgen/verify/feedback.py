@@ -1,0 +1,195 @@
+"""Feedback back to the LMS (`verify --feedback DIR`): a PDF per student, in the language of
+their report, made by the report's own renderer (its fonts, tagged as PDF/UA): the verdict and
+each check, the departures from the course, what differs (page, before -> after) and the grade
+with its rule. Beside them the ZIP the LMS's bulk upload takes: Moodle's "upload multiple
+feedback files in a zip" (a folder per student, named as in the download) and Canvas's "upload
+submission comments" (each file named with the download's `{name}_{user id}` prefix)."""
+
+from __future__ import annotations
+
+import html
+import io
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from ..config import GradingConfig
+from ..files import write_atomic
+from ..lms.grading import graded, terms
+from ..report.language import language
+from ..report.pdf import write_pdf
+from .outcome import Checked
+
+WORDS = {
+    "en": {
+        "title": "Feedback on your report",
+        "file": "File",
+        "student": "Student",
+        "author": "Author on the title page",
+        "verdict": "Verdict",
+        "checks": "Checks",
+        "departs": "Where your configuration departs from the course's",
+        "changes": "What differs from your own analysis",
+        "page": "page",
+        "details": "Details",
+        "grade": "Grade",
+        "rule": "Rule",
+        "of": "of",
+        "none": "none",
+        "mismatch": "The title page does not name the student the report was handed in for.",
+        "terms": {"departs": "departure(s) from the course", "mismatch": "another student's name"},
+        "verdicts": {"reproduced": "reproduced", "within_tolerance": "within tolerance",
+                     "differs": "differs", "tampered": "changed after its build",
+                     "unverifiable": "unverifiable: its attachments are missing",
+                     "error": "not a readable report"},
+    },
+    "sv": {
+        "title": "Återkoppling på din rapport",
+        "file": "Fil",
+        "student": "Student",
+        "author": "Författare på titelsidan",
+        "verdict": "Utlåtande",
+        "checks": "Kontroller",
+        "departs": "Där din konfiguration avviker från kursens",
+        "changes": "Det som skiljer sig från din egen analys",
+        "page": "sida",
+        "details": "Detaljer",
+        "grade": "Betyg",
+        "rule": "Regel",
+        "of": "av",
+        "none": "inga",
+        "mismatch": "Titelsidan namnger inte studenten som rapporten lämnades in för.",
+        "terms": {"departs": "avvikelse(r) från kursen", "mismatch": "en annan students namn"},
+        "verdicts": {"reproduced": "reproducerad", "within_tolerance": "inom toleransen",
+                     "differs": "skiljer sig", "tampered": "ändrad efter bygget",
+                     "unverifiable": "kan inte kontrolleras: bilagorna saknas",
+                     "error": "ingen läsbar rapport"},
+    },
+}  # fmt: skip
+CSS = (
+    "body { font-family: 'reportgen Sans'; font-size: 10.5pt; margin: 0; }"
+    "@page { size: A4; margin: 2cm; } h1 { font-size: 16pt; } h2 { font-size: 12pt; }"
+    "th { text-align: left; padding-right: 1em; } code { font-family: 'reportgen Mono'; }"
+)
+
+
+def _lang(entry: dict[str, Any], course: dict[str, Any] | None) -> str:
+    """The report's language; where there is no readable report, the course's, else English."""
+    for source in (entry.get("config"), course):
+        code = ((source or {}).get("report") or {}).get("lang")
+        if code in WORDS:
+            return code
+    return "en"
+
+
+def _number(value: float, lang: str) -> str:
+    """Points as the report's language writes them: '7,5' (sv), '7.5' (en), '10'."""
+    return language(lang).decimal(value, 2).rstrip("0").rstrip(",.")
+
+
+def _rule(entry: dict[str, Any], grading: GradingConfig, lang: str) -> str:
+    """How the grade was reached, in the page's language."""
+    w = WORDS[lang]
+    parts = [
+        f"{n} {w['terms'][kind]} × {_number(p, lang)}" if kind in w["terms"]
+        else f"{w['verdicts'][kind]}: {_number(p, lang)}"
+        for kind, p, n in terms(entry, grading)
+    ]  # fmt: skip
+    total = f"{_number(entry['grade'], lang)} {w['of']} {_number(grading.max, lang)}"
+    return "; ".join(parts) + f" → {total}"
+
+
+def feedback_html(entry: dict[str, Any], lang: str, grading: GradingConfig | None) -> str:
+    """One student's feedback page (the PDF's source)."""
+    w, e = WORDS[lang], html.escape
+    rows = [(w["file"], entry["path"]), (w["student"], f"{entry.get('student_name') or ''} "
+            f"({entry.get('student_id')})"), (w["author"], entry.get("author") or ""),
+            (w["verdict"], w["verdicts"][entry["verdict"]])]  # fmt: skip
+    if grading is not None and "grade" in entry:
+        total = f"{_number(entry['grade'], lang)} {w['of']} {_number(grading.max, lang)}"
+        rows += [(w["grade"], total), (w["rule"], _rule(entry, grading, lang))]
+    table = "".join(f"<tr><th scope='row'>{e(k)}</th><td>{e(v)}</td></tr>" for k, v in rows)
+    checks = "".join(
+        f"<li><code>{e(k)}</code>: {e(v if isinstance(v, str) else ', '.join(v))}</li>"
+        for k, v in entry.get("checks", {}).items()
+    )
+    details = "".join(f"<li>{e(d)}</li>" for d in entry.get("details", []))
+    departs = "".join(f"<li>{e(d)}</li>" for d in entry.get("departs") or [])
+    changes = "".join(
+        f"<li>{w['page']} {c['page']}: “{e(c['before'])}” → “{e(c['after'])}”</li>"
+        for c in entry.get("text_changes", [])
+    )
+    none = f"<p>{w['none']}</p>"
+    mismatch = (
+        f"<p><strong>{e(w['mismatch'])}</strong></p>" if entry.get("identity") == "mismatch" else ""
+    )
+    return (
+        f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'>"
+        f"<title>{e(w['title'])}</title><style>{CSS}</style></head><body>"
+        f"<h1>{e(w['title'])}</h1><table>{table}</table>{mismatch}"
+        f"<h2>{w['checks']}</h2><ul>{checks}</ul>" + (f"<ul>{details}</ul>" if details else "")
+        + f"<h2>{e(w['departs'])}</h2>" + (f"<ul>{departs}</ul>" if departs else none)
+        + f"<h2>{e(w['changes'])}</h2>" + (f"<ul>{changes}</ul>" if changes else none)
+        + "</body></html>"
+    )  # fmt: skip
+
+
+def _name_in_zip(entry: dict[str, Any], key: str) -> str:
+    """Where the LMS's bulk upload looks for a student's file."""
+    if entry["lms"] == "moodle":
+        return f"{key}/feedback.pdf"  # the download's folder name: name_pid_assignsubmission_file
+    return f"{key}_feedback.pdf"  # Canvas: the download's prefix, with _{user id}
+
+
+def _zip(files: dict[str, bytes]) -> bytes:
+    """A ZIP of `files`, the same bytes for the same files (sorted, a fixed time)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in sorted(files):
+            info = zipfile.ZipInfo(name, date_time=(2000, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, files[name])
+    return out.getvalue()
+
+
+def write_feedback(checked: Checked, folder: Path, course: dict[str, Any] | None,
+                   grading: GradingConfig | None = None) -> list[str]:  # fmt: skip
+    """A feedback PDF per student of an LMS download (on their latest submission) under
+    `folder`, laid out as the bulk upload's ZIP, and that ZIP (feedback-LMS.zip); the console's
+    lines."""
+    from ..lms.names import PARSERS
+
+    chosen = graded(checked.report["submissions"])
+    files: dict[str, bytes] = {}
+    lmss = set()
+    for (lms, _), entry in sorted(chosen.items()):
+        parsed = PARSERS[lms](entry["entry"]) if entry.get("entry") else None
+        if parsed is None:
+            continue
+        lang = _lang(entry, course)
+        name = _name_in_zip(entry, parsed.key)
+        out = folder / name
+        out.parent.mkdir(parents=True, exist_ok=True)
+        write_pdf(
+            feedback_html(entry, lang, grading), folder, out, title=WORDS[lang]["title"],
+            author="reportgen verify", date="", lang=lang,
+        )  # fmt: skip
+        files[name] = out.read_bytes()
+        lmss.add(lms)
+    if not files:
+        return ["no feedback written: --feedback writes for the students of an LMS download"]
+    lines = [f"wrote {len(files)} feedback PDF(s) under {folder}"]
+    for lms in sorted(lmss & {"canvas", "moodle"}):
+        target = folder / f"feedback-{lms}.zip"
+        own = {n: b for n, b in files.items() if chosen_lms(n, lms)}
+        write_atomic(target, _zip(own))
+        upload = {"moodle": "Upload multiple feedback files in a zip",
+                  "canvas": "Upload submission comments"}[lms]  # fmt: skip
+        lines.append(f"wrote {target}: {len(own)} file(s), for {lms.capitalize()}'s {upload!r}")
+    return lines
+
+
+def chosen_lms(name: str, lms: str) -> bool:
+    """Whether a feedback file's name is in `lms`'s layout (Moodle's: a folder per student)."""
+    return ("/" in name) == (lms == "moodle")

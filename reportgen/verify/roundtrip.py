@@ -1,0 +1,98 @@
+"""Grades back to the LMS: each submission's grade from the course's [grading] (lms.grading),
+and the gradebook the instructor downloaded, written anew into the summary folder with only the
+assignment's grade cells changed (lms.gradebook)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from typing import Any
+
+from ..config import GRADING_EXAMPLE, GradingConfig, load_grading
+from ..errors import ReportgenError
+from ..files import write_atomic
+from ..lms import gradebook
+from ..lms.grading import grade, graded, plain
+from ..lms.sheet import BOM, read_sheet
+from .formats import LABELS
+
+
+def grading_of(expect: str | None) -> GradingConfig:
+    """The [grading] table of the course config `expect`; without one, an error with an
+    example."""
+    if not expect:
+        raise ReportgenError(
+            f"--gradebook needs --expect COURSE.toml with a table like {GRADING_EXAMPLE}"
+        )
+    found = load_grading(Path(expect))
+    if found is None:
+        raise ReportgenError(f"{expect} has no [grading] table: add one like {GRADING_EXAMPLE}")
+    return found
+
+
+def preflight(downloaded: Path, assignment: str | None, expect: str | None) -> GradingConfig:
+    """The course's grading, once the gradebook is known to be readable (and, for Canvas's, its
+    assignment column chosen): a problem shows before the class is verified."""
+    grading = grading_of(expect)
+    sheet = read_sheet(downloaded)
+    if "ID" in [sheet.value(0, c) for c in range(len(sheet.rows[0]))]:
+        gradebook.canvas(sheet, {}, assignment, plain)
+    return grading
+
+
+def add_grades(report: dict[str, Any], grading: GradingConfig) -> None:
+    """Each submission's `grade` and `grade_rule` (the student is graded on the latest)."""
+    for entry in report["submissions"]:
+        entry["grade"], entry["grade_rule"] = grade(entry, grading)
+
+
+def _stamp() -> str:
+    """When the grades were given, as Moodle's worksheet writes a time (its import needs one
+    where a grade had none): SOURCE_DATE_EPOCH, else now."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    when = (
+        dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+        if epoch.isdigit()
+        else dt.datetime.now(dt.UTC)
+    )
+    return f"{when:%A}, {when.day} {when:%B %Y}, {when.hour % 12 or 12}:{when:%M %p}"
+
+
+def comment(entry: dict[str, Any]) -> str:
+    """The one line a gradebook's feedback cell gets: the verdict and the grade's rule."""
+    return f"reportgen verify: {LABELS[entry['verdict']]}. Grade: {entry['grade_rule']}"
+
+
+def write_gradebook(report: dict[str, Any], downloaded: Path, folder: Path,
+                    assignment: str | None) -> tuple[Path, list[str]]:  # fmt: skip
+    """The gradebook `downloaded` with the grades written, as folder/<its name>; and lines for
+    the console. Needs grades (add_grades) and one LMS's download."""
+    lmss = {e["lms"] for e in report["submissions"] if e.get("lms")}
+    if len(lmss) != 1 or lmss & {"blackboard"}:
+        what = ", ".join(sorted(lmss)) or "no LMS download"
+        raise ReportgenError(
+            f"--gradebook writes Canvas's gradebook or Moodle's worksheet; this class is {what}: "
+            "give one Canvas or Moodle download"
+        )
+    target = folder / downloaded.name
+    if target.resolve() == downloaded.resolve():
+        raise ReportgenError(
+            f"--summary {folder} holds the gradebook {downloaded.name}: pick another folder"
+        )
+    sheet = read_sheet(downloaded)
+    chosen = graded(report["submissions"])
+    grades = {sid: (e["grade"], e["grade_rule"]) for (_, sid), e in chosen.items()}
+    if lmss == {"canvas"}:
+        written = gradebook.canvas(sheet, grades, assignment, plain)
+    else:
+        by_id = {sid: e for (_, sid), e in chosen.items()}
+        written = gradebook.moodle(sheet, grades, _stamp(), plain, lambda pid: comment(by_id[pid]))
+    folder.mkdir(parents=True, exist_ok=True)
+    write_atomic(target, written.text.encode("utf-8"))
+    lines = [f"wrote {target}: {len(written.graded)} grade(s) in '{written.column.lstrip(BOM)}'"]
+    if written.missing:
+        lines.append(
+            f"not in the gradebook (not graded): student id(s) {', '.join(written.missing)}"
+        )
+    return target, lines
