@@ -14,7 +14,8 @@ Each stage runs in its own process so its wall time and peak memory (max RSS) ar
   cache (a cold build), on MNIST_DIR and on the embedded sample.
 
 `--verify-only` runs the verify stages alone (no reference, no floor); `--class` verifies a
-class of 12 on the sample (bench_class.py).
+class of 12 on the sample (bench_class.py); `--compare` times `reportgen compare` over 200 runs
+made from the frozen real runs (bench_compare.py; no MNIST needed).
 
 Prints a table and writes output/bench.json.
 """
@@ -169,6 +170,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument(
         "--class", dest="klass", action="store_true", help="verify a class of 12 (the sample)"
     )
+    p.add_argument(
+        "--compare", action="store_true", help="reportgen compare over 200 runs (no MNIST needed)"
+    )
     p.add_argument("--out", default="output/bench.json")
     p.add_argument("--stage", help=argparse.SUPPRESS)
     p.add_argument("--limit", type=int, default=0, help=argparse.SUPPRESS)
@@ -180,6 +184,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.stage == "floor":
         print(json.dumps(floor(args.limit, args.results)))
         return 0
+    if args.compare:
+        from .bench_compare import compare_bench, format_compare
+
+        work = Path(tempfile.mkdtemp(prefix="reportgen-bench-"))
+        env = {**os.environ, "REPORTGEN_CACHE_DIR": str(work / "cache")}
+        report = {"cpus": os.cpu_count(), "compare": compare_bench(work, env, _child)}
+        out = Path(args.out).with_name("bench-compare.json")
+        return _write(report, out, format_compare(report["compare"]))
     if "MNIST_DIR" not in os.environ:
         default = Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist"
         if not default.is_dir():

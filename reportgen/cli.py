@@ -16,6 +16,7 @@ from .commands import COMMANDS
 from .commands.app import run as app
 from .commands.build import run as build
 from .commands.cache import run as cache
+from .commands.compare import run as compare
 from .commands.diff import run as diff
 from .commands.init import run as init
 from .commands.render import run as render
@@ -107,6 +108,7 @@ def main(argv: list[str] | None = None) -> int:
         "build": build,
         "render": render,
         "diff": diff,
+        "compare": compare,
         "verify": verify,
         "schema": schema,
         "app": app,

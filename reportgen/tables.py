@@ -38,12 +38,14 @@ class Column:
 class Cell:
     """A cell whose HTML carries more than its text: `css`, a class (a verdict's colour; the
     text always says it in words too), `href`, a link, and `value`, what CSV writes instead of
-    the text (a verdict's key where the text is its label)."""
+    the text (a verdict's key where the text is its label), and `sort`, what a sortable HTML
+    table sorts it by instead of its text (a number behind its formatted text)."""
 
     text: str
     css: str = ""
     href: str = ""
     value: str | None = None
+    sort: str | None = None
 
 
 @dataclass(frozen=True)
@@ -116,7 +118,10 @@ def to_html(table: Table) -> str:
             if cell.href:
                 text = f"<a href='{e(cell.href)}'>{text}</a>"
             css = " ".join(x for x in ("num" if column.align == "right" else "", cell.css) if x)
-            tds.append(f"<td class='{e(css)}'>{text}</td>" if css else f"<td>{text}</td>")
+            attrs = f" class='{e(css)}'" if css else ""
+            if table.sortable and cell.sort is not None:
+                attrs += f" data-sort='{e(cell.sort)}'"
+            tds.append(f"<td{attrs}>{text}</td>")
         body.append("<tr>" + "".join(tds) + "</tr>")
     caption = f"<caption>{e(table.caption)}</caption>" if table.caption else ""
     return (
@@ -142,6 +147,7 @@ def stylesheet() -> str:
 
 
 SORT_SCRIPT = """
+function key(cell) { return cell.hasAttribute('data-sort') ? cell.dataset.sort : cell.textContent; }
 document.querySelectorAll('th[data-col]').forEach(function (th) {
   th.addEventListener('click', function () {
     var table = th.closest('table'), body = table.tBodies[0], col = +th.dataset.col;
@@ -150,7 +156,7 @@ document.querySelectorAll('th[data-col]').forEach(function (th) {
     th.setAttribute('aria-sort', up ? 'ascending' : 'descending');
     var rows = Array.prototype.slice.call(body.rows);
     rows.sort(function (a, b) {
-      var x = a.cells[col].textContent, y = b.cells[col].textContent;
+      var x = key(a.cells[col]), y = key(b.cells[col]);
       var nx = parseFloat(x), ny = parseFloat(y);
       var c = (!isNaN(nx) && !isNaN(ny)) ? nx - ny : x.localeCompare(y);
       return up ? c : -c;
@@ -161,12 +167,13 @@ document.querySelectorAll('th[data-col]').forEach(function (th) {
 """
 
 
-def html_page(title: str, body: str, sortable: bool = False) -> str:
-    """A standalone page: the stylesheet inlined, nothing loaded from outside; `sortable`: with
-    the few lines of script that sort a sortable table by a click on a heading."""
+def html_page(title: str, body: str, sortable: bool = False, style: str = "") -> str:
+    """A standalone page: the stylesheet inlined (and `style`, a page's own rules), nothing
+    loaded from outside; `sortable`: with the few lines of script that sort a sortable table by
+    a click on a heading (by a cell's data-sort where it has one: a number behind its text)."""
     tail = f"<script>{SORT_SCRIPT}</script>" if sortable else ""
     return (
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
-        f"<title>{html.escape(title)}</title><style>{stylesheet()}</style></head>"
+        f"<title>{html.escape(title)}</title><style>{stylesheet()}{style}</style></head>"
         f"<body>{body}{tail}</body></html>\n"
     )

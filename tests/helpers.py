@@ -180,3 +180,34 @@ def lone_word_lines(text: str) -> list[str]:
         and len(lines[i - 1].strip()) > 70
         and lines[i + 1].strip()[:1].islower()
     ]
+
+
+def vary_run(results, seed: int, moved: int = 1, rmse_factor: float = 1.0):
+    """A run made from a real one through the results model (never by editing its text): as if
+    built with data.seed `seed`; each classifier's tuned test confusion matrix with up to `moved`
+    digits of each true digit moved off the diagonal (to the next digit) and its test accuracy
+    recomputed from that matrix; each regressor's tuned test RMSE times `rmse_factor`. Validated
+    again by the schema, as any reader does."""
+    from reportgen.results import parse_results
+
+    def change(model, **fields):
+        return model.model_copy(update=fields)
+
+    config = change(results.config, data=change(results.config.data, seed=seed))
+    models = {}
+    for key, model in results.models.items():
+        tuned = model.tuned
+        if model.family == "classification":
+            matrix = [list(row) for row in tuned.confusion_matrix]
+            for i, row in enumerate(matrix):
+                k = min(moved, row[i])
+                row[i] -= k
+                row[(i + 1) % len(row)] += k
+            correct = sum(matrix[i][i] for i in range(len(matrix)))
+            accuracy = correct / sum(map(sum, matrix))
+            test = change(tuned.test, accuracy=accuracy)
+            tuned = change(tuned, confusion_matrix=matrix, test=test)
+        else:
+            tuned = change(tuned, test=change(tuned.test, rmse=tuned.test.rmse * rmse_factor))
+        models[key] = change(model, tuned=tuned)
+    return parse_results(change(results, config=config, models=models).to_json())

@@ -229,9 +229,16 @@ def _confusion_chart(matrix: list[list[int]]) -> None:
 
 
 def page_compare() -> None:
+    """Two runs or more: `reportgen compare`'s page (the same code: the columns that differ,
+    each score over the runs, each classifier's confusion change as a heatmap), and for two
+    `reportgen diff` as Markdown."""
+    import streamlit.components.v1 as components
+
     from reportgen.compare.diff import compare
     from reportgen.compare.formats import to_markdown
-    from reportgen.compare.sources import load_side
+    from reportgen.compare.many import build
+    from reportgen.compare.many_page import to_html
+    from reportgen.compare.sources import Named, load_results, load_side
 
     st.title("Jämför")
     runs = _runs(str(_out()))
@@ -239,11 +246,19 @@ def page_compare() -> None:
         st.info("Jämförelsen behöver två körningar.")
         return
     ids = [r.id for r in runs]
-    a = st.selectbox("Tidigare körning (A)", ids, index=1, key="cmp_a")
-    b = st.selectbox("Senare körning (B)", ids, index=0, key="cmp_b")
     folder = {r.id: r.folder for r in runs}
-    diff = compare(load_side(folder[a]), load_side(folder[b]))
-    st.markdown(to_markdown(diff))
+    chosen = st.multiselect(
+        "Körningar (den första är baslinjen)", ids, default=[ids[1], ids[0]], key="cmp_runs"
+    )
+    if len(chosen) < 2:
+        st.info("Välj två körningar eller fler.")
+        return
+    named = [Named(i, str(folder[i]), load_results(folder[i])) for i in chosen]
+    components.html(to_html(build(named)), height=900, scrolling=True)
+    if len(chosen) == 2:
+        st.header("Allt som skiljer (reportgen diff)")
+        diff = compare(load_side(folder[chosen[0]]), load_side(folder[chosen[1]]))
+        st.markdown(to_markdown(diff))
 
 
 def page_draw() -> None:

@@ -127,7 +127,14 @@ def compare(a: Side, b: Side, tolerance: float = 0.0) -> dict[str, Any]:
         "environment": _changes(dict(ra.environment), dict(rb.environment)),
         "metrics": [m for m in metrics if m["verdict"] != "same"],
         "best_params": best_param_changes(ra, rb),
-        "confusion": confusion_rows(ra, rb),
+        "confusion": [
+            {
+                **row,
+                "old_matrix": getattr(ra.models[row["model"]], row["phase"]).confusion_matrix,
+                "new_matrix": getattr(rb.models[row["model"]], row["phase"]).confusion_matrix,
+            }
+            for row in confusion_rows(ra, rb)
+        ],
         "warnings": {
             "added": [dict(zip(keys, w, strict=True)) for w in sorted(wb - wa)],
             "removed": [dict(zip(keys, w, strict=True)) for w in sorted(wa - wb)],

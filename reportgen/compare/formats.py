@@ -13,6 +13,7 @@ from typing import Any
 from .. import tables
 from ..numbers import pair, params
 from ..tables import Cell, Column, Table
+from . import confusion
 from .diff import any_worse, has_differences, to_json
 
 WIDTH = 100
@@ -138,12 +139,26 @@ def html_body(diff: dict[str, Any]) -> str:
             kinds = {"+": "add", "-": "del"}
             spans = [f"<span class='{kinds.get(x[:1], '')}'>{e(x)}</span>" for x in free]
             parts.append("<pre>" + "\n".join(spans) + "</pre>")
+        if title == "Confusion-matrix cells":
+            parts.append(heatmaps(diff))
     return "\n".join(parts)
+
+
+def heatmaps(diff: dict[str, Any]) -> str:
+    """Each changed confusion matrix as a heatmap of B minus A (confusion.py's, as compare's)."""
+    maps = []
+    for row in diff["confusion"]:
+        d = confusion.delta(row["old_matrix"], row["new_matrix"])
+        largest = max(abs(x) for line in d.cells for x in line)
+        caption = f"{row['name']} ({row['phase']}, test): B minus A; {confusion.caption_sums(d)}."
+        key = f"{row['model']}:{row['phase']}"
+        maps.append(confusion.legend(largest) + confusion.heatmap(d, caption, largest, key))
+    return f"<div class='heats'>{''.join(maps)}</div>"
 
 
 def to_html(diff: dict[str, Any]) -> str:
     """A standalone page (html_body, the stylesheet inlined)."""
-    return tables.html_page("reportgen diff", html_body(diff))
+    return tables.html_page("reportgen diff", html_body(diff), style=confusion.STYLE)
 
 
 # the columns of a part's table that hold its values (the others name the row), and their CSV names

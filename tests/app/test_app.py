@@ -84,6 +84,23 @@ def test_the_comparison_is_reportgens_diff(page):
     assert "| data.seed | 42 | 7 |" in text or "| data.seed | 7 | 42 |" in text
 
 
+def test_the_comparison_shows_compares_page_for_two_runs_or_more(page, app_out):
+    from reportgen.compare.confusion import delta, signed
+    from reportgen.results import read_results
+
+    at = page("compare")
+    chosen = at.multiselect(key="cmp_runs").value
+    assert len(chosen) == 2
+    frames = [e for e in at.main if type(e).__name__ == "UnknownElement" and e.type == "iframe"]
+    assert len(frames) == 1
+    html = frames[0].proto.srcdoc
+    assert "reportgen compare: 2 runs" in html and "data-heatmap='mlp:" in html
+    a, b = (read_results(app_out / "runs" / run) for run in chosen)
+    d = delta(a.models["mlp"].tuned.confusion_matrix, b.models["mlp"].tuned.confusion_matrix)
+    assert f"{chosen[1]} minus {chosen[0]}" in html
+    assert f"errors (off the diagonal) {signed(d.off_diagonal)}" in html
+
+
 def _png(pixels: np.ndarray) -> bytes:
     """An MNIST digit as a scan: dark ink on white, ten times larger."""
     from PIL import Image
