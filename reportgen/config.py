@@ -316,6 +316,37 @@ def load_grading(path: str | Path) -> GradingConfig | None:
         raise ConfigError(problems) from None
 
 
+# ---- the course's flags across a class: read by verify --expect COURSE, never by a build ------
+
+
+@section
+class FlagsConfig:
+    """A course config's [flags]: how alike two self-evaluations must be to be flagged."""
+
+    near_copy: Annotated[float, Field(strict=True, ge=0, le=1, allow_inf_nan=False)] = option(
+        0.8, "Jaccard similarity of word 5-shingles at which two self-evaluations are near-copies"
+    )
+
+
+def load_flags(path: str | Path | None) -> FlagsConfig:
+    """The [flags] table of the course config `path`; its defaults where there is none."""
+    if path is None:
+        return FlagsConfig()
+    raw, _ = _read_toml(path)
+    table = raw.get("flags", {})
+    try:
+        return TypeAdapter(FlagsConfig).validate_python(table)
+    except ValidationError as exc:
+        known = ", ".join(f.name for f in dataclasses.fields(FlagsConfig))
+        raise ConfigError(
+            [
+                f"{'.'.join(str(p) for p in ('flags', *e['loc']))}: {e['msg']} (known: {known}; "
+                "e.g. [flags] near_copy = 0.8)"
+                for e in exc.errors(include_url=False)
+            ]
+        ) from None
+
+
 SECTIONS = {"report": ReportConfig, "data": DataConfig, "tuning": TuningConfig}
 _CONFIG = TypeAdapter(Config)
 
@@ -495,6 +526,7 @@ def load_config(path: str | Path | None = None, overrides: dict[str, Any] | None
     """
     raw, base_dir = _read_toml(path)
     raw.pop("grading", None)  # a course config's grading: load_grading reads it
+    raw.pop("flags", None)  # and its flags: load_flags
     raw = _merged(raw, overrides or {}, base_dir)
     problems: list[str] = []
     bad: set[tuple[str, ...]] = set()

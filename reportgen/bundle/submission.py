@@ -52,6 +52,7 @@ class Submission:
     templates: dict[str, str]
     manifest: Manifest | None  # None: a PDF from before manifests (results.json alone)
     problems: list[str] = field(default_factory=list)
+    results_sha256: str = ""  # of the attached results.json's bytes, as attached
 
     @property
     def author(self) -> str:
@@ -118,4 +119,5 @@ def read_submission(path: str | Path, raw: bytes | None = None) -> Submission:
             templates[name.removeprefix(TEMPLATE_PREFIX)] = data.decode("utf-8")
         except UnicodeDecodeError:
             raise InputError(f"{path}: attached {name} is not UTF-8 text: refused") from None
-    return Submission(path, raw, results, templates, manifest, problems)
+    digest = sha256(chosen[RESULTS_FILE])
+    return Submission(path, raw, results, templates, manifest, problems, digest)

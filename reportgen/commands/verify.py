@@ -91,11 +91,14 @@ def run(args: argparse.Namespace) -> int:
         from ..verify.course import course_record
 
         course = course_record(Path(args.expect))
+    from ..config import load_flags
+
+    near_copy = load_flags(args.expect).near_copy
     options = Options(args.data, args.tolerance, not args.no_cache)
     progress = ClassProgress()
     try:
         checked = verify_class(
-            args.submissions, options, args.jobs, args.scheduler, progress, course
+            args.submissions, options, args.jobs, args.scheduler, progress, course, near_copy
         )
     finally:
         progress.stop()
@@ -108,6 +111,10 @@ def run(args: argparse.Namespace) -> int:
     if report["skipped"]:
         counts = ", ".join(f"{n} {why}" for why, n in report["skipped"].items())
         print(f"skipped {sum(report['skipped'].values())} entries: {counts}", file=sys.stderr)
+    from ..verify.flags import pair_line
+
+    for pair in report["pairs"]:
+        print(pair_line(pair), file=sys.stderr)
     if grading is not None:
         from ..verify.roundtrip import add_grades
 

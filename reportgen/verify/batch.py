@@ -13,6 +13,7 @@ functions run in this process, in a process pool or on a Dask worker.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import hashlib
 import json
@@ -88,6 +89,7 @@ def check(path: str, rebuilt_json: str | None, tolerance: float, raw: bytes | No
     bytes, read by the caller (a cluster's worker may not see the caller's files)."""
     from ..bundle.submission import read_submission
     from ..results import parse_results
+    from .flags import evidence
     from .integrity import check_integrity
     from .reproduction import compare_analysis
 
@@ -106,6 +108,7 @@ def check(path: str, rebuilt_json: str | None, tolerance: float, raw: bytes | No
     }  # fmt: skip
     try:
         sub = read_submission(path, raw)
+        entry["_evidence"] = evidence(sub)
         entry["author"] = sub.author
         entry["config"] = sub.results.config.model_dump(mode="json")
         entry["facts"] = facts(sub.results)
@@ -287,11 +290,13 @@ def verify_class(
     scheduler: str | None = None,
     progress: Any = None,
     course: dict[str, Any] | None = None,
+    near_copy: float = 0.8,
 ) -> Checked:
     """Verify every submission under `inputs` (PDFs, folders, LMS downloads: lms.intake): the
     report of verify (see outcome), plus the number of distinct builds, the groups, whether
     Ctrl-C cut it short, and what of a download was skipped or refused; with the course's config
-    record (`course`), each submission's departures from it. A download is unpacked into a
+    record (`course`), each submission's departures from it; the pairs flagged across the class
+    (verify.flags; `near_copy`: the course's [flags] near_copy). A download is unpacked into a
     temporary folder, removed before this returns. Finding no PDF, or only one that cannot be
     read, is an error of the whole command (ReportgenError)."""
     import tempfile
@@ -306,9 +311,12 @@ def verify_class(
         checked = _verify_paths(
             [i.path for i in intake.items], known, options, jobs, scheduler, progress
         )
+    from .flags import add_flags
     from .students import with_students
 
-    return with_students(checked, intake, course)
+    checked = with_students(checked, intake, course)
+    add_flags(checked.report, course is not None, near_copy)
+    return checked
 
 
 def _verify_paths(
@@ -322,6 +330,7 @@ def _verify_paths(
     """Verify the PDFs `paths`, but those already given a verdict in `entries` (path -> entry)."""
     from ..bundle.submission import Unattached, read_submission
     from .arithmetic import unverifiable
+    from .flags import pdf_digest
 
     _CHECKED.clear()  # a run checks the same bytes once; the next run checks them anew
     readable: dict[str, str] = {}  # path -> its results.json text
@@ -388,6 +397,9 @@ def _verify_paths(
         pool.close()
     for path, entry in entries.items():
         entry["group"] = group_key(readable[path]) if path in readable else None
+        if "_evidence" not in entry:  # not read as a submission: its bytes are still compared
+            with contextlib.suppress(OSError):
+                entry["_evidence"] = pdf_digest(Path(path).read_bytes())
     done = [entries[p] for p in paths if p in entries]
     summary = {v: sum(e["verdict"] == v for e in done) for v in VERDICTS}
     checked = Checked(

@@ -14,6 +14,7 @@ from typing import Any
 from .. import numbers, tables
 from ..models import MODELS
 from ..tables import Cell, Column, Table
+from .flags import flag_words
 
 LABELS = {
     "reproduced": "reproduced",
@@ -42,6 +43,9 @@ def detail_lines(entry: dict[str, Any]) -> list[str]:
         for c in entry.get("text_changes", [])
     ]
     lines += [f"departs from the course: {d}" for d in entry.get("departs", [])]
+    lines += [
+        f"flagged, {f['kind']} with {f['with']}: {f['evidence']}" for f in entry.get("flags", [])
+    ]
     return lines
 
 
@@ -133,6 +137,7 @@ def class_table(report: dict[str, Any], links: bool = False) -> Table:
         Column("seed", align="right"),
         Column("grids"),
         Column("departs from the course"),
+        Column("flags"),
         *(Column(spec.name, key=key, align="right") for key, spec in MODELS.items()),
         Column("tampered"),
         Column("checked on"),
@@ -153,6 +158,7 @@ def class_table(report: dict[str, Any], links: bool = False) -> Table:
                 str(facts.get("seed", "")),
                 ", ".join(f"{k} {size}" for k, size in facts.get("grid_sizes", {}).items()),
                 "; ".join(entry.get("departs", [])),
+                flag_words(entry),
                 *(_score(metrics.get(key, ""), scores.get(key)) for key in MODELS),
                 "yes" if entry["verdict"] == "tampered" else "no",
                 entry.get("worker", ""),

@@ -31,9 +31,31 @@ def _index(report: dict[str, Any]) -> str:
            if report.get("skipped") else "")
         + (" <strong>Interrupted: only the finished submissions are listed.</strong>"
            if report.get("interrupted") else "")
-        + "</p>" + tables.to_html(class_table(report, links=True))
+        + "</p>" + tables.to_html(class_table(report, links=True)) + _pairs(report)
     )  # fmt: skip
     return tables.html_page("reportgen verify: class summary", text, sortable=True)
+
+
+def _pairs(report: dict[str, Any]) -> str:
+    """The section of the pairs flagged across the class, each with what the two share."""
+    e = html.escape
+    pairs = report.get("pairs")
+    if pairs is None:
+        return ""
+    if not pairs:
+        return (
+            "<h2>Flagged pairs</h2><p>No two submissions share what two students' should not.</p>"
+        )
+    items = "".join(
+        f"<li><strong>{e(p['a'])}</strong> and <strong>{e(p['b'])}</strong><ul>"
+        + "".join(f"<li>{e(f['kind'])}: {e(f['evidence'])}</li>" for f in p["flags"])
+        + "</ul></li>"
+        for p in pairs
+    )
+    return (
+        f"<h2>Flagged pairs</h2><p>{len(pairs)} pair(s) share what two students' work should "
+        f"not; evidence for a person to weigh, not a verdict.</p><ul>{items}</ul>"
+    )
 
 
 def _student(entry: dict[str, Any]) -> str:

@@ -1,0 +1,157 @@
+"""Flags across a class: pairs of submissions that share what two students' work should not.
+
+In order of priority, each with its evidence:
+1. `same_pdf`, `same_results`: the same PDF bytes, or the same attached results.json bytes
+   (SHA-256), under two files;
+2. `same_self_evaluation`, `near_copy`: the same self-evaluation text (whitespace and case
+   normalised), or a near-copy (Jaccard similarity of word 5-shingles at or above the course's
+   [flags] near_copy);
+3. `same_analysis`: identical confusion matrices and metrics where both configs depart from the
+   course (`--expect`) in the same way; the course's own analysis is expected to repeat.
+
+A pair's lower flags that a higher one implies are left out: the same PDF bytes carry the same
+results.json, which carries the same self-evaluation and analysis. A flag is evidence for a
+person to weigh, not a verdict: it never changes a verdict or the exit code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from itertools import combinations
+from typing import Any
+
+from ..numbers import decimal_number
+
+KINDS = ("same_pdf", "same_results", "same_self_evaluation", "near_copy", "same_analysis")
+SHINGLE = 5  # words per shingle
+SHOWN_WORDS = 8  # of a shared text, the words a flag quotes
+
+
+def pdf_digest(raw: bytes) -> dict[str, Any]:
+    """The evidence of a file that is no readable submission: its bytes' SHA-256."""
+    return {"pdf": hashlib.sha256(raw).hexdigest()}
+
+
+def evidence(sub: Any) -> dict[str, Any]:
+    """What a readable submission (bundle.submission.Submission) carries that flags compare."""
+    own = sub.results.self_evaluation
+    return {
+        **pdf_digest(sub.pdf),
+        "results": sub.results_sha256,
+        "self_evaluation": own.text if own is not None else None,
+        "analysis": analysis_digest(sub.results),
+    }
+
+
+def analysis_digest(results: Any) -> str:
+    """SHA-256 of every model's confusion matrices and metrics (default and tuned, each split)."""
+    material = {}
+    for key, model in sorted(results.models.items()):
+        for phase in ("default", "tuned"):
+            fit = getattr(model, phase)
+            material[f"{key}.{phase}"] = {
+                "confusion_matrix": fit.confusion_matrix,
+                "per_class": fit.per_class.model_dump(mode="json") if fit.per_class else None,
+                "validation": fit.metrics("validation"),
+                "test": fit.metrics("test"),
+            }
+    text = json.dumps(material, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def words(text: str) -> list[str]:
+    """A text's words, lower case: what is left after normalising whitespace, case and
+    punctuation."""
+    return re.findall(r"\w+", text.casefold())
+
+
+def shingles(text: str) -> set[tuple[str, ...]]:
+    """The word 5-shingles of a text (a shorter text: its words, as one shingle)."""
+    w = words(text)
+    if len(w) < SHINGLE:
+        return {tuple(w)} if w else set()
+    return {tuple(w[i : i + SHINGLE]) for i in range(len(w) - SHINGLE + 1)}
+
+
+def jaccard(a: set, b: set) -> float:
+    return len(a & b) / len(a | b) if a | b else 0.0
+
+
+def _quote(text: str) -> str:
+    w = " ".join(text.split()).split(" ")
+    return " ".join(w[:SHOWN_WORDS]) + (" ..." if len(w) > SHOWN_WORDS else "")
+
+
+def _flag(kind: str, evidence: str, **extra: Any) -> dict[str, Any]:
+    return {"kind": kind, "evidence": evidence, **extra}
+
+
+def _text_flags(text_a: str | None, text_b: str | None, near_copy: float) -> list[dict]:
+    """The same self-evaluation, or a near-copy of it (the Jaccard score shown)."""
+    if not text_a or not text_b or not words(text_a):
+        return []
+    if words(text_a) == words(text_b):
+        said = (
+            f"the same self-evaluation ({len(words(text_a))} words): \u201c{_quote(text_a)}\u201d"
+        )
+        return [_flag("same_self_evaluation", said)]
+    score = jaccard(shingles(text_a), shingles(text_b))
+    if score < near_copy:
+        return []
+    shown, limit = decimal_number(score, "en"), decimal_number(near_copy, "en")
+    said = f"self-evaluations alike: Jaccard {shown} of word 5-shingles (flagged from {limit})"
+    return [_flag("near_copy", said, score=round(score, 4))]
+
+
+def _pair_flags(
+    a: dict[str, Any], b: dict[str, Any], departs: tuple[list[str], list[str]] | None,
+    near_copy: float,
+) -> list[dict[str, Any]]:  # fmt: skip
+    """The flags of one pair, each {"kind", "evidence"}, highest priority first."""
+    if a["pdf"] == b["pdf"]:
+        return [_flag("same_pdf", f"the same PDF bytes (SHA-256 {a['pdf'][:12]})")]
+    if a.get("results") and a.get("results") == b.get("results"):
+        return [_flag("same_results", f"the same results.json bytes (SHA-256 {a['results'][:12]})")]
+    found = _text_flags(a.get("self_evaluation"), b.get("self_evaluation"), near_copy)
+    alike = departs is not None and departs[0] and departs[0] == departs[1]
+    if alike and a.get("analysis") and a.get("analysis") == b.get("analysis"):
+        said = "identical confusion matrices and metrics, departing from the course alike: "
+        found.append(_flag("same_analysis", said + "; ".join(departs[0])))
+    return found
+
+
+def add_flags(report: dict[str, Any], course_known: bool, near_copy: float) -> list[dict]:
+    """Flag the pairs of `report`'s submissions (whose `_evidence` this removes): each entry's
+    `flags` ({kind, evidence, with: the other's path} per flag of a pair it is in), and
+    report["pairs"] (a, b, flags); the pairs, in the
+    submissions' order. `course_known`: the entries' `departs` are from --expect (without it,
+    an analysis the course repeats cannot be told from a copied one: no same_analysis)."""
+    done = report["submissions"]
+    known = [(e, e.pop("_evidence", None)) for e in done]
+    known = [(e, ev) for e, ev in known if ev]
+    pairs: list[dict[str, Any]] = []
+    for entry in done:
+        entry["flags"] = []
+    for (ea, a), (eb, b) in combinations(known, 2):
+        departs = (ea.get("departs") or [], eb.get("departs") or []) if course_known else None
+        found = _pair_flags(a, b, departs, near_copy)
+        if not found:
+            continue
+        pairs.append({"a": ea["path"], "b": eb["path"], "flags": found})
+        for entry, other in ((ea, eb), (eb, ea)):
+            entry["flags"] += [{**f, "with": other["path"]} for f in found]
+    report["pairs"] = pairs
+    return pairs
+
+
+def pair_line(pair: dict[str, Any]) -> str:
+    """'flagged: a.pdf and b.pdf: same_pdf (the same PDF bytes ...); ...'"""
+    said = "; ".join(f"{f['kind']} ({f['evidence']})" for f in pair["flags"])
+    return f"flagged: {pair['a']} and {pair['b']}: {said}"
+
+
+def flag_words(entry: dict[str, Any]) -> str:
+    """A submission's flags in a table cell: 'same_pdf with b.pdf; near_copy with c.pdf'."""
+    return "; ".join(f"{f['kind']} with {f['with']}" for f in entry.get("flags", []))
