@@ -24,12 +24,13 @@ from reportgen.verify.formats import FORMATS
 
 from ..helpers import write_fast_toml
 
-WORDS = (
+VOCABULARY = (
     "model data digit test split grid seed tuned default accuracy recall precision mlp ridge "
     "lasso pixel image train validation search halving score error class matrix confusion "
     "learned found better worse slower faster because therefore however results table figure "
     "chose kept changed alpha layer epoch report reproduce noise bias variance"
-).split()
+)
+WORDS = VOCABULARY.split()
 
 # file -> (author, seed, self-evaluation's key, analysis edit): texts with one key are copies
 PLANTED = {
