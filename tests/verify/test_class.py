@@ -329,3 +329,30 @@ def test_the_code_digest_is_read_once_per_process(monkeypatch, tmp_path):
     monkeypatch.undo()
     code_digest.cache_clear()
     assert code_digest() == first
+
+
+def test_copies_across_the_class_are_flagged_in_every_summary_format(klass, local_class):
+    """The class's copies of one build (a1..a5, b1..b3, c1..c2: the same bytes under other
+    names) are flagged pair by pair, with their evidence, in summary.json, summary.csv,
+    index.html and the console; the forged one carries a1's results.json."""
+    from itertools import combinations
+
+    folder, _ = klass
+    _, report, console, summary = local_class
+    rel = lambda p: Path(p).relative_to(folder).as_posix()  # noqa: E731
+    found = {(rel(p["a"]), rel(p["b"])): [f["kind"] for f in p["flags"]] for p in report["pairs"]}
+    copies = (["a1.pdf", "a2.pdf", "a3.pdf", "a4.pdf", "a5.pdf"],
+              ["b1.pdf", "b2.pdf", "sent/b3.pdf"], ["sent/c1.pdf", "sent/c2.pdf"])  # fmt: skip
+    expected = {pair: ["same_pdf"] for names in copies for pair in combinations(names, 2)}
+    expected |= {(a, "forged.pdf"): ["same_results"] for a in copies[0]}
+    assert found == expected
+    data = json.loads((summary / "summary.json").read_text(encoding="utf-8"))
+    assert data["pairs"] == report["pairs"]
+    broken = next(e for e in data["submissions"] if e["path"].endswith("broken.pdf"))
+    assert broken["flags"] == [] and all("_evidence" not in e for e in data["submissions"])
+    with open(summary / "summary.csv", newline="", encoding="utf-8") as fh:
+        flags = {rel(r["file"]): r["flags"] for r in csv.DictReader(fh)}
+    assert flags["sent/c1.pdf"] == f"same_pdf with {folder / 'sent/c2.pdf'}"
+    index = (summary / "index.html").read_text(encoding="utf-8")
+    assert "<h2>Flagged pairs</h2>" in index and index.count("the same PDF bytes (SHA-256") >= 14
+    assert console.count("flagged: ") == len(report["pairs"])
