@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
 
@@ -88,16 +89,32 @@ def _flag(kind: str, evidence: str, **extra: Any) -> dict[str, Any]:
     return {"kind": kind, "evidence": evidence, **extra}
 
 
-def _text_flags(text_a: str | None, text_b: str | None, near_copy: float) -> list[dict]:
+@dataclass(frozen=True)
+class _Text:
+    """A self-evaluation, read once: its text, its words and their 5-shingles."""
+
+    text: str
+    words: tuple[str, ...]
+    shingles: frozenset[tuple[str, ...]]
+
+
+def _read_text(text: str | None) -> _Text | None:
+    if not text or not words(text):
+        return None
+    return _Text(text, tuple(words(text)), frozenset(shingles(text)))
+
+
+def _text_flags(a: _Text | None, b: _Text | None, near_copy: float) -> list[dict]:
     """The same self-evaluation, or a near-copy of it (the Jaccard score shown)."""
-    if not text_a or not text_b or not words(text_a):
+    if a is None or b is None:
         return []
-    if words(text_a) == words(text_b):
-        said = (
-            f"the same self-evaluation ({len(words(text_a))} words): \u201c{_quote(text_a)}\u201d"
-        )
+    if a.words == b.words:
+        said = f"the same self-evaluation ({len(a.words)} words): \u201c{_quote(a.text)}\u201d"
         return [_flag("same_self_evaluation", said)]
-    score = jaccard(shingles(text_a), shingles(text_b))
+    small, large = sorted((len(a.shingles), len(b.shingles)))
+    if small < near_copy * large:  # their Jaccard is at most small / large
+        return []
+    score = jaccard(a.shingles, b.shingles)
     if score < near_copy:
         return []
     shown, limit = decimal_number(score, "en"), decimal_number(near_copy, "en")
@@ -114,7 +131,7 @@ def _pair_flags(
         return [_flag("same_pdf", f"the same PDF bytes (SHA-256 {a['pdf'][:12]})")]
     if a.get("results") and a.get("results") == b.get("results"):
         return [_flag("same_results", f"the same results.json bytes (SHA-256 {a['results'][:12]})")]
-    found = _text_flags(a.get("self_evaluation"), b.get("self_evaluation"), near_copy)
+    found = _text_flags(a.get("text"), b.get("text"), near_copy)
     alike = departs is not None and departs[0] and departs[0] == departs[1]
     if alike and a.get("analysis") and a.get("analysis") == b.get("analysis"):
         said = "identical confusion matrices and metrics, departing from the course alike: "
@@ -125,12 +142,12 @@ def _pair_flags(
 def add_flags(report: dict[str, Any], course_known: bool, near_copy: float) -> list[dict]:
     """Flag the pairs of `report`'s submissions (whose `_evidence` this removes): each entry's
     `flags` ({kind, evidence, with: the other's path} per flag of a pair it is in), and
-    report["pairs"] (a, b, flags); the pairs, in the
-    submissions' order. `course_known`: the entries' `departs` are from --expect (without it,
-    an analysis the course repeats cannot be told from a copied one: no same_analysis)."""
+    report["pairs"] (a, b, flags), in the submissions' order. `course_known`: the entries'
+    `departs` are from --expect (without it, an analysis the course repeats cannot be told from
+    a copied one: no same_analysis)."""
     done = report["submissions"]
     known = [(e, e.pop("_evidence", None)) for e in done]
-    known = [(e, ev) for e, ev in known if ev]
+    known = [(e, {**ev, "text": _read_text(ev.get("self_evaluation"))}) for e, ev in known if ev]
     pairs: list[dict[str, Any]] = []
     for entry in done:
         entry["flags"] = []
