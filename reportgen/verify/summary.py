@@ -46,8 +46,10 @@ def _pairs(report: dict[str, Any]) -> str:
         return (
             "<h2>Flagged pairs</h2><p>No two submissions share what two students' should not.</p>"
         )
+    page = {entry["path"]: n for n, entry in enumerate(report["submissions"])}
+    link = lambda path: f"<a href='s/{page[path]}.html'>{e(path)}</a>"  # noqa: E731
     items = "".join(
-        f"<li><strong>{e(p['a'])}</strong> and <strong>{e(p['b'])}</strong><ul>"
+        f"<li>{link(p['a'])} and {link(p['b'])}<ul>"
         + "".join(f"<li>{e(f['kind'])}: {e(f['evidence'])}</li>" for f in p["flags"])
         + "</ul></li>"
         for p in pairs
