@@ -186,3 +186,15 @@ def test_the_flags_column_in_csv(planted):
     assert rows[0].split(",").count("flags") == 1
     flagged = [r for r in rows[1:] if "same_pdf with" in r]
     assert len(flagged) == 2 and any(r.startswith("pdf.pdf,") for r in flagged)
+
+
+def test_a_bad_threshold_is_one_line_before_any_work(tmp_path, capsys):
+    from reportgen.cli import main
+
+    course = write_fast_toml(tmp_path / "course.toml")
+    text = Path(course).read_text(encoding="utf-8") + '\n[flags]\nnear_copy = "high"\n'
+    Path(course).write_text(text, encoding="utf-8")
+    assert main(["verify", str(tmp_path), "--expect", course]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1].startswith("reportgen: error: ") and "flags.near_copy" in err[-1], err
+    assert "Traceback" not in "\n".join(err)
