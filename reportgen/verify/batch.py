@@ -82,6 +82,9 @@ def rebuild(results_json: str, data_dir: str | None, use_cache: bool) -> dict[st
 
 # (PDF digest, rebuilt analysis, tolerance) -> its entry, in this process, during one run
 _CHECKED: dict[Any, dict[str, Any]] = {}
+# (path, PDF digest) -> the Submission read when the class was grouped, for its check in this
+# process (taken once: a PDF is parsed once per run, not once to group it and again to check it)
+_READ: dict[tuple[str, str], Any] = {}
 
 
 def check(path: str, rebuilt_json: str | None, tolerance: float, raw: bytes | None = None):
@@ -107,7 +110,8 @@ def check(path: str, rebuilt_json: str | None, tolerance: float, raw: bytes | No
         "path": path, "author": None, "verdict": "error", "checks": {}, "details": [],
     }  # fmt: skip
     try:
-        sub = read_submission(path, raw)
+        sub = _READ.pop((path, memo[0]), None) if memo else None
+        sub = sub or read_submission(path, raw)
         entry["_evidence"] = evidence(sub)
         entry["author"] = sub.author
         entry["config"] = sub.results.config.model_dump(mode="json")
@@ -333,12 +337,16 @@ def _verify_paths(
     from .flags import pdf_digest
 
     _CHECKED.clear()  # a run checks the same bytes once; the next run checks them anew
+    _READ.clear()
     readable: dict[str, str] = {}  # path -> its results.json text
     for path in paths:
         if path in entries:
             continue
         try:
-            readable[path] = read_submission(path).results.to_json()
+            sub = read_submission(path)
+            readable[path] = sub.results.to_json()
+            if jobs == 1 and not scheduler:  # checked in this process: kept for its check
+                _READ[(path, hashlib.sha256(sub.pdf).hexdigest())] = sub
         except Unattached as exc:  # its pages are all there is: their arithmetic
             entries[path] = unverifiable(path, one_line(exc))
         except ReportgenError as exc:
@@ -395,6 +403,7 @@ def _verify_paths(
         pool.close(cancel=True)
     else:
         pool.close()
+    _READ.clear()  # what no check took (a copy checked under another name)
     for path, entry in entries.items():
         entry["group"] = group_key(readable[path]) if path in readable else None
         if "_evidence" not in entry:  # not read as a submission: its bytes are still compared
