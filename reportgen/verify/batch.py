@@ -339,34 +339,36 @@ def _verify_paths(
     _CHECKED.clear()  # a run checks the same bytes once; the next run checks them anew
     _READ.clear()
     readable: dict[str, str] = {}  # path -> its results.json text
-    for path in paths:
-        if path in entries:
-            continue
-        try:
-            sub = read_submission(path)
-            readable[path] = sub.results.to_json()
-            if jobs == 1 and not scheduler:  # checked in this process: kept for its check
-                _READ[(path, hashlib.sha256(sub.pdf).hexdigest())] = sub
-        except Unattached as exc:  # its pages are all there is: their arithmetic
-            entries[path] = unverifiable(path, one_line(exc))
-        except ReportgenError as exc:
-            entries[path] = _error_entry(path, one_line(exc))
     groups: dict[str, list[str]] = {}
-    for path, text in readable.items():
-        groups.setdefault(group_key(text), []).append(path)
-    if progress:
-        progress.start(len(paths), len(groups))
-        for path in entries:
-            progress.done(entries[path])
+    started: dict[str, Any] = {}  # group -> its rebuild, submitted once its first member is read
     pool = executor(jobs, scheduler)
     builds, interrupted = 0, False
     checks: dict[str, Any] = {}
     built: dict[str, dict[str, Any]] = {}  # group -> where and how long it was rebuilt
     try:
-        started = {
-            key: pool.submit(rebuild, readable[members[0]], options.data_dir, options.use_cache)
-            for key, members in groups.items()
-        }
+        for path in paths:  # the pool's processes rebuild while the rest is read
+            if path in entries:
+                continue
+            try:
+                sub = read_submission(path)
+                readable[path] = sub.results.to_json()
+            except Unattached as exc:  # its pages are all there is: their arithmetic
+                entries[path] = unverifiable(path, one_line(exc))
+                continue
+            except ReportgenError as exc:
+                entries[path] = _error_entry(path, one_line(exc))
+                continue
+            if jobs == 1 and not scheduler:  # checked in this process: kept for its check
+                _READ[(path, hashlib.sha256(sub.pdf).hexdigest())] = sub
+            key = group_key(readable[path])
+            groups.setdefault(key, []).append(path)
+            if key not in started:
+                args = (readable[path], options.data_dir, options.use_cache)
+                started[key] = pool.submit(rebuild, *args)
+        if progress:
+            progress.start(len(paths), len(groups))
+            for path in entries:
+                progress.done(entries[path])
         for key, future in started.items():  # each group's checks start once it is built
             rebuilt: str | None = None
             try:
