@@ -15,7 +15,7 @@ TEST_DEBS := poppler-utils qpdf chromium
 MNIST_DIR ?= $(abspath ../shared/data/mnist)
 
 .PHONY: all install setup-run setup-app setup-cluster setup-dev sysdeps sysdeps-run sysdeps-test \
-        report render test test-full lint format bench update-golden check-determinism \
+        report render test test-slow test-full lint format bench update-golden check-determinism \
         check-wheel schema i18n app app-screenshots clean
 
 all: report
@@ -89,8 +89,13 @@ app-screenshots: setup-dev
 render: setup-run
 	$(BIN)/reportgen render $(OUT) $(ARGS)
 
+# make test: every test but the slow ones (pytest -m slow: a minute or more each); CI runs
+# both (.ci/run).
 test: setup-dev
-	$(BIN)/pytest -q -n 2 --dist loadfile $(ARGS)
+	$(BIN)/pytest -q -n 2 --dist loadfile -m "not full and not slow" $(ARGS)
+
+test-slow: setup-dev
+	$(BIN)/pytest -q -n 2 --dist loadfile -m "slow and not full" $(ARGS)
 
 test-full: setup-dev
 	MNIST_DIR=$(MNIST_DIR) $(BIN)/pytest -q -m full $(ARGS)

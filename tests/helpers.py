@@ -138,6 +138,15 @@ CLASS = {
 COURSE_DATA = '\n[data]\ndataset = "sample"\nn_samples = 300\n'
 
 
+def one_error_line(capsys, code: int) -> str:
+    """The last line on stderr of a command that failed as a whole: exit 2, one line, no
+    traceback."""
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and err[-1].startswith("reportgen: error: "), err
+    assert "Traceback" not in "\n".join(err)
+    return err[-1]
+
+
 def run_verify(*argv: str) -> tuple[int, dict, str]:
     """`reportgen verify ARGV --format json`: (exit code, the JSON report, the console)."""
     import contextlib

@@ -101,6 +101,7 @@ def bench_edited():
         added.unlink(missing_ok=True)
 
 
+@pytest.mark.slow
 def test_editing_the_benchmarks_leaves_an_earlier_report_reproduced(tmp_path, request):
     """A report built, then benchmarks/ edited: `verify` in a fresh process (which reads the code
     afresh) finds the same code, the same bytes, and says reproduced."""

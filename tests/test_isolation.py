@@ -28,6 +28,7 @@ def _process_state() -> dict:
     }
 
 
+@pytest.mark.slow
 def test_two_builds_in_one_process_keep_to_their_own_config(tmp_path, fast_config, monkeypatch):
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     data = dataclasses.replace(fast_config.data, dataset="sample", n_samples=300)

@@ -176,6 +176,7 @@ def test_missing_weasyprint_stops_a_cold_build_before_any_fit(tmp_path, cfg, mon
     assert not (tmp_path / "out" / "report.pdf").exists()
 
 
+@pytest.mark.slow
 def test_a_warm_rebuild_imports_neither_scikit_learn_nor_weasyprint(tmp_path):
     """All models cached and the report reused: a second in a fresh process, not four. With
     the built-in grids (a config of its own grids imports scikit-learn to check them) and

@@ -14,6 +14,7 @@ EXAMPLE = (
     "examples:\n  reportgen verify inlamningar/anna.pdf\n"
     "  reportgen verify inlamningar/ --summary klass --expect kurs.toml --jobs 2\n"
     "  reportgen verify *.pdf --data ~/mnist --scheduler tcp://10.0.0.5:8786\n"
+    "  reportgen verify inlamningar/ --expect kurs.toml --summary klass-2 --previous klass\n"
     "  reportgen verify submissions.zip --expect kurs.toml --summary klass \\\n"
     "      --gradebook grades.csv --feedback feedback   (a Canvas, Moodle or Blackboard download)\n"
     "verdicts: reproduced, within_tolerance, differs, tampered, unverifiable, error\n"
@@ -59,6 +60,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help="a feedback PDF per student, and the ZIP of them the LMS's bulk upload takes",
     )
+    p.add_argument(
+        "--previous",
+        metavar="DIR",
+        help="the --summary DIR of an earlier check of this class: what changed since, and why "
+        "(changes.html and changes.csv in --summary DIR)",
+    )
     p.add_argument("--jobs", type=int, default=1, help="submissions checked in N processes")
     p.add_argument("--scheduler", help="a Dask scheduler (tcp://HOST:PORT) for the rebuilds")
     p.add_argument("--no-cache", action="store_true", help="refit every model")
@@ -86,6 +93,11 @@ def run(args: argparse.Namespace) -> int:
         from ..config import load_grading
 
         grading = load_grading(Path(args.expect))
+    previous = None
+    if args.previous:  # read (and refused, if it is no summary) before any work
+        from ..verify.previous import load_previous
+
+        previous = load_previous(args.previous)
     course = None
     if args.expect:
         from ..verify.course import course_record
@@ -97,9 +109,11 @@ def run(args: argparse.Namespace) -> int:
     options = Options(args.data, args.tolerance, not args.no_cache)
     progress = ClassProgress()
     try:
+        expect = Path(args.expect) if args.expect else None
         checked = verify_class(
-            args.submissions, options, args.jobs, args.scheduler, progress, course, near_copy
-        )
+            args.submissions, options, args.jobs, args.scheduler, progress, course, near_copy,
+            expect,
+        )  # fmt: skip
     finally:
         progress.stop()
     report = checked.report
@@ -119,6 +133,11 @@ def run(args: argparse.Namespace) -> int:
         from ..verify.roundtrip import add_grades
 
         add_grades(report, grading)
+    if previous is not None:
+        from ..verify.changes import compare_checks, console_lines
+
+        report["changes"] = compare_checks(previous, report, args.previous)
+        print("\n".join(console_lines(report["changes"])), file=sys.stderr)
     if args.gradebook:
         from ..verify.roundtrip import write_gradebook
 

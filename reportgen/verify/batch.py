@@ -174,6 +174,15 @@ def facts(results: Any) -> dict[str, Any]:
     }
 
 
+def rebuilt_facts(results_json: str) -> dict[str, Any]:
+    """What a rebuild gave that a later check compares (verify.changes): the fingerprint of the
+    data it ran on and its tuned test scores."""
+    from ..results import parse_results
+
+    rebuilt = parse_results(results_json)
+    return {"fingerprint": rebuilt.dataset.fingerprint, "scores": facts(rebuilt)["scores"]}
+
+
 def _process_init() -> None:
     """A verify process: one BLAS thread, so N processes do not fight (each fit also sets its
     own, from the config); Ctrl-C is the parent's to handle."""
@@ -295,12 +304,14 @@ def verify_class(
     progress: Any = None,
     course: dict[str, Any] | None = None,
     near_copy: float = 0.8,
+    expect: Path | None = None,
 ) -> Checked:
     """Verify every submission under `inputs` (PDFs, folders, LMS downloads: lms.intake): the
     report of verify (see outcome), plus the number of distinct builds, the groups, whether
     Ctrl-C cut it short, and what of a download was skipped or refused; with the course's config
     record (`course`), each submission's departures from it; the pairs flagged across the class
-    (verify.flags; `near_copy`: the course's [flags] near_copy). A download is unpacked into a
+    (verify.flags; `near_copy`: the course's [flags] near_copy); what the class was checked
+    with (verify.checked_with; `expect`: the course config's file). A download is unpacked into a
     temporary folder, removed before this returns. Finding no PDF, or only one that cannot be
     read, is an error of the whole command (ReportgenError)."""
     import tempfile
@@ -315,11 +326,15 @@ def verify_class(
         checked = _verify_paths(
             [i.path for i in intake.items], known, options, jobs, scheduler, progress
         )
+    from .checked_with import checked_with
     from .flags import add_flags
     from .students import with_students
 
     checked = with_students(checked, intake, course)
+    for entry in checked.report["submissions"]:  # what a later check matches it by (changes)
+        entry["sha256"] = (entry.get("_evidence") or {}).get("pdf")
     add_flags(checked.report, course is not None, near_copy)
+    checked.report["checked_with"] = checked_with(options.tolerance, expect)
     return checked
 
 
@@ -345,6 +360,7 @@ def _verify_paths(
     builds, interrupted = 0, False
     checks: dict[str, Any] = {}
     built: dict[str, dict[str, Any]] = {}  # group -> where and how long it was rebuilt
+    made: dict[str, dict[str, Any]] = {}  # group -> what its rebuild gave (rebuilt_facts)
     try:
         for path in paths:  # the pool's processes rebuild while the rest is read
             if path in entries:
@@ -375,6 +391,7 @@ def _verify_paths(
                 done = future.result()
                 rebuilt = done["results"]
                 built[key] = {"worker": done["worker"], "seconds": done["seconds"]}
+                made[key] = rebuilt_facts(rebuilt)
             except Exception as exc:  # noqa: BLE001 (one group's failure is its verdict)
                 why = one_line(exc)
                 built[key] = {"error": why}
@@ -408,6 +425,8 @@ def _verify_paths(
     _READ.clear()  # what no check took (a copy checked under another name)
     for path, entry in entries.items():
         entry["group"] = group_key(readable[path]) if path in readable else None
+        if entry["group"] in made:
+            entry["rebuilt"] = made[entry["group"]]
         if "_evidence" not in entry:  # not read as a submission: its bytes are still compared
             with contextlib.suppress(OSError):
                 entry["_evidence"] = pdf_digest(Path(path).read_bytes())

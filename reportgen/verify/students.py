@@ -26,6 +26,8 @@ def with_students(checked: Checked, intake: Intake, course: dict[str, Any] | Non
         checked.diffs[shown] = checked.diffs.pop(entry["path"], "")
         if entry["path"] in checked.regenerated:
             checked.regenerated[shown] = checked.regenerated.pop(entry["path"])
+        if shown != entry["path"]:  # a download's entry: its temporary path is no name to show
+            entry["details"] = [d.replace(entry["path"], shown) for d in entry["details"]]
         entry["path"] = shown
         entry.update(lms_keys(item))
         entry["identity"] = identity(entry.get("author"), entry["student_name"], entry["lms"])

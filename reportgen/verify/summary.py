@@ -31,9 +31,15 @@ def _index(report: dict[str, Any]) -> str:
            if report.get("skipped") else "")
         + (" <strong>Interrupted: only the finished submissions are listed.</strong>"
            if report.get("interrupted") else "")
+        + (f" <a href='changes.html'>Changes since the earlier check</a>: {e(_changes(report))}."
+           if "changes" in report else "")
         + "</p>" + tables.to_html(class_table(report, links=True)) + _pairs(report)
     )  # fmt: skip
     return tables.html_page("reportgen verify: class summary", text, sortable=True)
+
+
+def _changes(report: dict[str, Any]) -> str:
+    return ", ".join(f"{n} {s}" for s, n in report["changes"]["counts"].items())
 
 
 def _pairs(report: dict[str, Any]) -> str:
@@ -100,6 +106,10 @@ def write_summary(checked: Checked, folder: Path) -> list[Path]:
     write_atomic(written[0], _index(report))
     write_atomic(written[1], tables.to_csv(class_table(report)))
     write_atomic(written[2], to_json(report))
+    if "changes" in report:
+        from .changes_page import write_changes
+
+        written += write_changes(report, folder)
     for n, entry in enumerate(report["submissions"]):
         pdf = checked.regenerated.get(entry["path"])
         if pdf is not None:

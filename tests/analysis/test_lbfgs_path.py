@@ -132,6 +132,7 @@ def test_the_search_gives_what_one_fit_per_candidate_gives(split, fast_config, m
             assert _fitted_state(a.estimator) == _fitted_state(b.estimator)
 
 
+@pytest.mark.slow
 def test_the_models_record_and_the_default_are_unchanged(split, fast_config, monkeypatch):
     """fit_model's whole payload, the default taken from the search included, is the same."""
     # a tight tol, so that the default (C=1, max_iter=100) stops at max_iter on 480 digits

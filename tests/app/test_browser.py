@@ -29,6 +29,9 @@ PAGES = {  # the first page is the default: Streamlit serves it at the root
 }
 
 
+pytestmark = pytest.mark.slow  # a real chromium and Streamlit server: make test-slow
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """`reportgen app OUT` serving two runs of 1,000 sample digits (tiny grids with seed 7, then

@@ -221,3 +221,17 @@ def test_gradebook_without_grading_is_one_line_with_an_example(asa, tmp_path, ca
     assert err.startswith(f"reportgen: error: {course} has no [grading] table: add one like")
     assert "[grading] max = 10, reproduced = 10," in err
     assert not (tmp_path / "s").exists()
+
+
+def test_an_unreadable_entry_is_named_as_the_download_names_it(asa, tmp_path):
+    """Its reason names `download.zip/entry`, never the temporary folder it was unpacked to."""
+    pdf, _ = asa
+    download = zip_of(
+        tmp_path / "dl.zip",
+        {"obergasa_101_9001_Rapport.pdf": pdf, "brokenbo_102_9002_Rapport.pdf": b"%PDF-1.7\n"},
+    )
+    _, report, _ = run(str(download))
+    broken = next(e for e in report["submissions"] if "brokenbo" in e["path"])
+    assert broken["verdict"] == "error" and broken["path"] == "dl.zip/brokenbo_102_9002_Rapport.pdf"
+    said = json.dumps(broken, ensure_ascii=False)
+    assert "reportgen-download" not in said and "dl.zip/brokenbo_102_9002_Rapport.pdf" in said

@@ -37,6 +37,7 @@ def _fontconfig(tmp_path: Path, name: str, folder: Path) -> Path:
     return conf
 
 
+@pytest.mark.slow
 def test_the_same_pdf_bytes_whatever_fonts_the_system_has(tmp_path, fixture_path):
     """The machine's fonts; only Debian's DejaVu (a newer DejaVu under the same names); none."""
     import os
@@ -66,6 +67,7 @@ def test_the_same_pdf_bytes_whatever_fonts_the_system_has(tmp_path, fixture_path
         pytest.skip("Debian's fonts-dejavu-core is not installed: two setups compared, not three")
 
 
+@pytest.mark.slow
 def test_pdffonts_lists_only_the_bundled_faces(tmp_path, fixture_path):
     if not shutil.which("pdffonts"):
         pytest.skip("pdffonts (poppler-utils) not installed")

@@ -199,6 +199,7 @@ DETERMINED = (
 )  # fmt: skip
 
 
+@pytest.mark.slow
 def test_edits_of_numbers_that_other_numbers_fix_are_caught(editions):
     """Digits changed at random on the results pages and in the appendix: every edit of a number
     that another printed number determines fails a check. Run more with REPORTGEN_MUTATIONS=N."""

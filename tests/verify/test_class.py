@@ -259,6 +259,7 @@ def cluster():
         yield local
 
 
+@pytest.mark.slow
 def test_a_class_on_the_cluster_gets_the_local_verdicts(klass, local_class, cluster, tmp_path):
     folder, course = klass
     part = tmp_path / "part"
@@ -290,6 +291,7 @@ def test_an_absent_scheduler_is_one_line(klass, capsys):
     assert "Traceback" not in err
 
 
+@pytest.mark.slow
 def test_the_dask_backend_searches_like_threads(cluster, tmp_path):
     """tuning.backend = "dask" (build --scheduler): every candidate is fitted on the workers,
     and the search picks the same parameters with the same scores as in threads."""

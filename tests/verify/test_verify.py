@@ -13,7 +13,7 @@ from reportgen.cli import main
 from reportgen.report.pdf import render_environment
 from reportgen.results import Results, parse_results
 
-from ..helpers import BUILD_ARGS, report_pdf, write_fast_toml
+from ..helpers import BUILD_ARGS, one_error_line, report_pdf, write_fast_toml
 
 
 @pytest.fixture(scope="module")
@@ -29,13 +29,6 @@ def verify(capsys, *args: str) -> tuple[int, dict]:
     code = main(["verify", *args, "--format", "json"])
     out = capsys.readouterr().out
     return code, (json.loads(out) if out else {})
-
-
-def one_error_line(capsys, code: int) -> str:
-    err = capsys.readouterr().err.strip().splitlines()
-    assert code == 2 and err[-1].startswith("reportgen: error: "), err
-    assert "Traceback" not in "\n".join(err)
-    return err[-1]
 
 
 def _attachments_only(folder: Path, files: dict[str, str]) -> Path:
