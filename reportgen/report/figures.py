@@ -188,6 +188,15 @@ def _stored_path(key: str) -> Path:
     return default_cache_dir() / "figures" / digest[:2] / f"{digest}.json"
 
 
+def clear_stored() -> int:
+    """Remove every figure set kept in the cache folder; return how many."""
+    count = 0
+    for path in (default_cache_dir() / "figures").glob("*/*.json"):
+        path.unlink(missing_ok=True)
+        count += 1
+    return count
+
+
 def _stored(path: Path) -> dict[str, str] | None:
     """The SVGs of a cache entry, checked like any document from outside (the cache folder may
     be shared): size, JSON, shape, checksum; None when absent or not sound (then redrawn)."""

@@ -112,3 +112,4 @@ def test_figures_kept_in_the_cache_folder_are_the_drawn_ones(tmp_path, results, 
     digits = (tmp_path / "again" / "digits.svg").read_bytes()
     assert digits == (tmp_path / "drawn" / "digits.svg").read_bytes()
     assert "forged" not in entry.read_text(encoding="utf-8")  # replaced by the drawn ones
+    assert figures.clear_stored() == 1 and not entry.exists()  # reportgen cache clear
