@@ -145,15 +145,17 @@ def _titled(svg: str, title: str) -> str:
     return f"{svg[:end]}\n <title>{escape(title)}</title>{svg[end:]}"
 
 
-def save_figures(results: Results, folder: Path) -> dict[str, str]:
+def save_figures(results: Results, folder: Path, use_cache: bool = True) -> dict[str, str]:
     """Write every figure as SVG into `folder`, in the run's language; return stem -> file.
 
     The figures of the same analysis in the same language are drawn once per process (a class
     verified here draws them once per configuration, not once per student), and kept in the
-    cache folder for the next process (a verify after the build, each `--jobs` process)."""
+    cache folder for the next process (a verify after the build, each `--jobs` process).
+    `use_cache=False` (a build or verify with --no-cache) never takes them from the cache folder:
+    a cold build draws them."""
     folder.mkdir(parents=True, exist_ok=True)
     written = {}
-    for stem, svg in _drawn(results).items():
+    for stem, svg in _drawn(results, use_cache).items():
         write_atomic(folder / f"{stem}.svg", svg)
         written[stem] = f"{stem}.svg"
     return written
@@ -225,14 +227,14 @@ def _store(path: Path, svgs: dict[str, str]) -> None:
         pass
 
 
-def _drawn(results: Results) -> dict[str, str]:
+def _drawn(results: Results, use_cache: bool = True) -> dict[str, str]:
     key = figures_key(results)
     with _DRAWN_LOCK:
         if key in _DRAWN:
             _DRAWN.move_to_end(key)
             return _DRAWN[key]
     stored = _stored_path(key)
-    svgs = _stored(stored)
+    svgs = _stored(stored) if use_cache else None
     if svgs is None:
         svgs = _draw(results)
         _store(stored, svgs)

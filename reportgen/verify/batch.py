@@ -87,9 +87,16 @@ _CHECKED: dict[Any, dict[str, Any]] = {}
 _READ: dict[tuple[str, str], Any] = {}
 
 
-def check(path: str, rebuilt_json: str | None, tolerance: float, raw: bytes | None = None):
+def check(
+    path: str,
+    rebuilt_json: str | None,
+    tolerance: float,
+    raw: bytes | None = None,
+    use_cache: bool = True,
+):
     """One submission: integrity, then its numbers against the rebuilt analysis. `raw`: the PDF's
-    bytes, read by the caller (a cluster's worker may not see the caller's files)."""
+    bytes, read by the caller (a cluster's worker may not see the caller's files); `use_cache`:
+    False for --no-cache (the figures are drawn, not taken from the cache folder)."""
     from ..bundle.submission import read_submission
     from ..results import parse_results
     from .flags import evidence
@@ -117,7 +124,7 @@ def check(path: str, rebuilt_json: str | None, tolerance: float, raw: bytes | No
         entry["config"] = sub.results.config.model_dump(mode="json")
         entry["facts"] = facts(sub.results)
         entry["checks"]["attachments"] = "tampered" if sub.problems else "ok"
-        integrity = check_integrity(sub)
+        integrity = check_integrity(sub, use_cache)
         entry["checks"]["integrity"] = integrity.status
         entry["details"] += integrity.details
         entry["text_changes"] = integrity.changes
@@ -403,7 +410,8 @@ def _verify_paths(
             for path in groups[key]:
                 if path not in entries:
                     raw = Path(path).read_bytes() if pool.remote else None
-                    checks[path] = pool.submit(check, path, rebuilt, options.tolerance, raw)
+                    args = (path, rebuilt, options.tolerance, raw, options.use_cache)
+                    checks[path] = pool.submit(check, *args)
         for path, future in checks.items():
             try:
                 entries[path] = future.result()

@@ -113,3 +113,19 @@ def test_figures_kept_in_the_cache_folder_are_the_drawn_ones(tmp_path, results, 
     assert digits == (tmp_path / "drawn" / "digits.svg").read_bytes()
     assert "forged" not in entry.read_text(encoding="utf-8")  # replaced by the drawn ones
     assert figures.clear_stored() == 1 and not entry.exists()  # reportgen cache clear
+
+
+def test_without_the_cache_the_figures_are_drawn(tmp_path, results, monkeypatch):
+    """--no-cache (a cold build, make check-determinism) draws the figures, though the cache
+    folder holds them."""
+    from reportgen.report import figures
+
+    monkeypatch.setenv("REPORTGEN_CACHE_DIR", str(tmp_path / "cache"))
+    figures._DRAWN.clear()
+    save_figures(results, tmp_path / "stored")
+    figures._DRAWN.clear()
+    drawn = []
+    draw = figures._draw
+    monkeypatch.setattr(figures, "_draw", lambda r: drawn.append(1) or draw(r))
+    save_figures(results, tmp_path / "drawn", use_cache=False)
+    assert drawn == [1]
