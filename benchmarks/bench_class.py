@@ -175,17 +175,6 @@ def class_bench(work: Path, env: dict[str, str], child) -> dict[str, Any]:
     extra = (warm_all["seconds"] - warm_one_each["seconds"]) / (
         warm_all["submissions"] - warm_one_each["submissions"]
     )
-    print(f"bench: {MORE} more students of configuration a...", file=sys.stderr)
-    more = make_more(work, env)
-    print("bench: a class of 60, warm: first, one process, --jobs 2...", file=sys.stderr)
-    first = _verify(child, env, warm_cache, str(folder / "a" / "a1.pdf"))
-    sixty = _verify(child, env, warm_cache, str(folder), str(more))
-    sixty_jobs = _verify(child, env, warm_cache, str(folder), str(more), "--jobs", "2")
-    per = {
-        "one_process": (sixty["seconds"] - first["seconds"]) / (sixty["submissions"] - 1),
-        "jobs2": (sixty_jobs["seconds"] - first["seconds"]) / (sixty_jobs["submissions"] - 1),
-    }
-    wrong = sixty["wrong"] + sixty_jobs["wrong"]
     return {
         "cold_builds": made["cold_builds"],
         "three_cold_builds_seconds": sum(made["cold_builds"].values()),
@@ -195,13 +184,29 @@ def class_bench(work: Path, env: dict[str, str], child) -> dict[str, Any]:
         "verify_warm_one_per_configuration": warm_one_each,
         "verify_warm_all": warm_all,
         "seconds_per_extra_submission": extra,
-        "class_of_60": {
-            "first": first,
-            "one_process": sixty,
-            "jobs2": sixty_jobs,
-            "seconds_per_submission_after_the_first": per,
-            "wrong_verdicts": wrong,
-        },
+        "class_of_60": class_of_60(work, env, child, folder, warm_cache),
+    }
+
+
+def class_of_60(work: Path, env: dict[str, str], child, folder: Path, cache: Path) -> dict:
+    """The 12 of `folder` and MORE more students of configuration a, with their fits in `cache`:
+    the first alone, then all in one process and with --jobs 2; the verdicts checked."""
+    print(f"bench: {MORE} more students of configuration a...", file=sys.stderr)
+    more = make_more(work, env)
+    print("bench: a class of 60, warm: first, one process, --jobs 2...", file=sys.stderr)
+    first = _verify(child, env, cache, str(folder / "a" / "a1.pdf"))
+    sixty = _verify(child, env, cache, str(folder), str(more))
+    sixty_jobs = _verify(child, env, cache, str(folder), str(more), "--jobs", "2")
+    per = {
+        "one_process": (sixty["seconds"] - first["seconds"]) / (sixty["submissions"] - 1),
+        "jobs2": (sixty_jobs["seconds"] - first["seconds"]) / (sixty_jobs["submissions"] - 1),
+    }
+    return {
+        "first": first,
+        "one_process": sixty,
+        "jobs2": sixty_jobs,
+        "seconds_per_submission_after_the_first": per,
+        "wrong_verdicts": sixty["wrong"] + sixty_jobs["wrong"],
     }
 
 

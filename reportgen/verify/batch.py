@@ -363,13 +363,40 @@ def _verify_paths(
     readable: dict[str, str] = {}  # path -> its results.json text
     groups: dict[str, list[str]] = {}
     started: dict[str, Any] = {}  # group -> its rebuild, submitted once its first member is read
+    rebuilt: dict[str, str | None] = {}  # group -> its rebuilt results (None: it failed)
     pool = executor(jobs, scheduler)
+    early = jobs > 1 or scheduler is not None  # checks handed out while the class is read
     builds, interrupted = 0, False
     checks: dict[str, Any] = {}
     built: dict[str, dict[str, Any]] = {}  # group -> where and how long it was rebuilt
     made: dict[str, dict[str, Any]] = {}  # group -> what its rebuild gave (rebuilt_facts)
+
+    def take(key: str) -> None:
+        """A group's rebuild, once it is done: its result, or its failure as its members'."""
+        rebuilt[key] = None
+        try:
+            done = started[key].result()
+            rebuilt[key] = done["results"]
+            built[key] = {"worker": done["worker"], "seconds": done["seconds"]}
+            made[key] = rebuilt_facts(rebuilt[key])
+        except Exception as exc:  # noqa: BLE001 (one group's failure is its verdict)
+            built[key] = {"error": one_line(exc)}
+
+    def feed(key: str) -> None:
+        """Hand out the checks of the group's members read so far."""
+        for path in groups[key]:
+            if path in entries or path in checks:
+                continue
+            if "error" in built[key]:
+                why = built[key]["error"]
+                entries[path] = _error_entry(path, f"its configuration was not rebuilt: {why}")
+                continue
+            raw = Path(path).read_bytes() if pool.remote else None
+            args = (path, rebuilt[key], options.tolerance, raw, options.use_cache)
+            checks[path] = pool.submit(check, *args)
+
     try:
-        for path in paths:  # the pool's processes rebuild while the rest is read
+        for path in paths:  # the pool's processes rebuild (and check) while the rest is read
             if path in entries:
                 continue
             try:
@@ -388,30 +415,21 @@ def _verify_paths(
             if key not in started:
                 args = (readable[path], options.data_dir, options.use_cache)
                 started[key] = pool.submit(rebuild, *args)
+            for done_key in [k for k, f in started.items() if early and f.done()]:
+                if done_key not in rebuilt:
+                    take(done_key)
+                feed(done_key)
         if progress:
             progress.start(len(paths), len(groups))
             for path in entries:
                 progress.done(entries[path])
-        for key, future in started.items():  # each group's checks start once it is built
-            rebuilt: str | None = None
-            try:
-                done = future.result()
-                rebuilt = done["results"]
-                built[key] = {"worker": done["worker"], "seconds": done["seconds"]}
-                made[key] = rebuilt_facts(rebuilt)
-            except Exception as exc:  # noqa: BLE001 (one group's failure is its verdict)
-                why = one_line(exc)
-                built[key] = {"error": why}
-                for path in groups[key]:
-                    entries[path] = _error_entry(path, f"its configuration was not rebuilt: {why}")
+        for key in started:  # each group's checks start once it is built
+            if key not in rebuilt:
+                take(key)
             builds += 1
             if progress:
                 progress.built(builds)
-            for path in groups[key]:
-                if path not in entries:
-                    raw = Path(path).read_bytes() if pool.remote else None
-                    args = (path, rebuilt, options.tolerance, raw, options.use_cache)
-                    checks[path] = pool.submit(check, *args)
+            feed(key)
         for path, future in checks.items():
             try:
                 entries[path] = future.result()
