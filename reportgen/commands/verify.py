@@ -45,7 +45,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--fail-on",
         action="append",
-        choices=["differs", "departs", "tampered"],
+        choices=["differs", "departs", "tampered", "unexplained"],
         help="what exits 1 (repeatable); default: anything not reproduced",
     )
     p.add_argument(

@@ -7,7 +7,10 @@ In order of priority, each with its evidence:
    normalised), or a near-copy (Jaccard similarity of word 5-shingles at or above the course's
    [flags] near_copy);
 3. `same_analysis`: identical confusion matrices and metrics where both configs depart from the
-   course (`--expect`) in the same way; the course's own analysis is expected to repeat.
+   course (`--expect`) in the same way; the course's own analysis is expected to repeat;
+   `claimed_config`: one submission's attached analysis does not follow from its own config
+   (it `differs`) but is exactly another's, which reproduces from another config (a copied
+   analysis under a changed seed, say). No rebuild beyond the class's own is needed.
 
 A pair's lower flags that a higher one implies are left out: the same PDF bytes carry the same
 results.json, which carries the same self-evaluation and analysis. A flag is evidence for a
@@ -25,7 +28,8 @@ from typing import Any
 
 from ..numbers import decimal_number
 
-KINDS = ("same_pdf", "same_results", "same_self_evaluation", "near_copy", "same_analysis")
+KINDS = ("same_pdf", "same_results", "same_self_evaluation", "near_copy", "same_analysis",
+         "claimed_config")  # fmt: skip
 SHINGLE = 5  # words per shingle
 SHOWN_WORDS = 8  # of a shared text, the words a flag quotes
 
@@ -139,6 +143,28 @@ def _pair_flags(
     return found
 
 
+def _claimed(ea: dict[str, Any], a: dict, eb: dict[str, Any], b: dict) -> list[dict]:
+    """`claimed_config`: the one's analysis is the other's, which reproduces from its config,
+    while the one's own config does not give it (its verdict: differs)."""
+    from .course import departures
+
+    if not a.get("analysis") or a.get("analysis") != b.get("analysis"):
+        return []
+    if not (ea.get("config") and eb.get("config")):
+        return []
+    for ex, ey in ((ea, eb), (eb, ea)):
+        other_group = ex.get("group") and ey.get("group") and ex["group"] != ey["group"]
+        if ex["verdict"] == "differs" and ey["verdict"] == "reproduced" and other_group:
+            claimed = "; ".join(departures(ey.get("config") or {}, ex.get("config") or {}))
+            said = (
+                f"{ex['path']}'s attached analysis does not follow from its own config but is "
+                f"exactly {ey['path']}'s, which reproduces from its config"
+                + (f" (claimed instead: {claimed})" if claimed else "")
+            )
+            return [_flag("claimed_config", said)]
+    return []
+
+
 def add_flags(report: dict[str, Any], course_known: bool, near_copy: float) -> list[dict]:
     """Flag the pairs of `report`'s submissions (whose `_evidence` this removes): each entry's
     `flags` ({kind, evidence, with: the other's path} per flag of a pair it is in), and
@@ -154,6 +180,8 @@ def add_flags(report: dict[str, Any], course_known: bool, near_copy: float) -> l
     for (ea, a), (eb, b) in combinations(known, 2):
         departs = (ea.get("departs") or [], eb.get("departs") or []) if course_known else None
         found = _pair_flags(a, b, departs, near_copy)
+        if not found or found[0]["kind"] not in ("same_pdf", "same_results", "same_analysis"):
+            found += _claimed(ea, a, eb, b)
         if not found:
             continue
         pairs.append({"a": ea["path"], "b": eb["path"], "flags": found})

@@ -35,10 +35,14 @@ class Checked:
 
 def findings(report: dict[str, Any]) -> list[set[str]]:
     """What each submission shows, for errors.exit_code: its verdict, "departs" when it departs
-    from the course, and "any" when it did not pass (reproduced or within tolerance)."""
+    from the course, "unexplained" when it changed since the earlier check (--previous) for no
+    cause found, and "any" when it did not pass (reproduced or within tolerance)."""
+    changes = report.get("changes", {}).get("submissions", [])
+    unexplained = {r["path"] for r in changes if r["status"] == "unexplained"}
     return [
         {e["verdict"]}
         | ({"departs"} if e.get("departs") else set())
+        | ({"unexplained"} if e["path"] in unexplained else set())
         | (set() if e["verdict"] in PASSED else {"any"})
         for e in report["submissions"]
     ]

@@ -13,8 +13,10 @@ from pathlib import Path
 import pytest
 
 from reportgen.cli import main
+from reportgen.errors import exit_code
 from reportgen.results import Results
 from reportgen.verify.changes import compare_checks, match
+from reportgen.verify.outcome import findings
 from reportgen.verify.previous import Entry, Summary, load_previous
 
 from ..helpers import BUILD_ARGS, COURSE_DATA, one_error_line, report_pdf, run_verify
@@ -141,6 +143,9 @@ def test_unexplained_changes_come_first(checked_twice):
         f"verdict {last['verdict']} -> {report2['submissions'][-1]['verdict']}"
     ]
     assert changes["counts"]["unexplained"] == 1
+    # --fail-on unexplained: exit 1 for this, 0 for the real second check (nothing unexplained)
+    assert exit_code(findings({**report2, "changes": changes}), ["unexplained"]) == 1
+    assert exit_code(findings(report2), ["unexplained"]) == 0
 
 
 def test_the_pages_link_the_changes(checked_twice):

@@ -18,6 +18,7 @@ from reportgen.bundle.manifest import attachments_for
 from reportgen.bundle.submission import read_submission
 from reportgen.config import ConfigError, load_config, load_flags
 from reportgen.results import Results
+from reportgen.verify.batch import group_key
 from reportgen.verify.course import departures
 from reportgen.verify.flags import add_flags, jaccard, pair_line, shingles
 from reportgen.verify.formats import FORMATS
@@ -46,13 +47,19 @@ PLANTED = {
     "near-2.pdf": ("Jon", 42, "n-edited", None),
     "analysis-1.pdf": ("Kim", 7, "a1", "copied"),
     "analysis-2.pdf": ("Lo", 7, "a2", "copied"),
+    "claimed-1.pdf": ("Max", 7, "c1", "claimed"),  # its own seed-7 analysis: reproduced
+    "claimed-2.pdf": ("Ned", 42, "c2", "claimed"),  # those numbers claimed from seed 42: differs
 }
+# what verify would say of them (the rest: reproduced); honest-2 differs with the course's own
+# numbers, which its seed-42 neighbours reproduce from the same config: no flag
+VERDICTS = {"claimed-2.pdf": "differs", "honest-2.pdf": "differs"}
 EXPECTED = {
     ("pdf.pdf", "pdf-copy.pdf"): ["same_pdf"],
     ("results-1.pdf", "results-2.pdf"): ["same_results"],
     ("text-1.pdf", "text-2.pdf"): ["same_self_evaluation"],
     ("near-1.pdf", "near-2.pdf"): ["near_copy"],
     ("analysis-1.pdf", "analysis-2.pdf"): ["same_analysis"],
+    ("claimed-1.pdf", "claimed-2.pdf"): ["claimed_config"],
 }
 
 
@@ -91,7 +98,7 @@ def _results(data: dict, author: str, seed: int, text: str, edit: str | None) ->
     data["self_evaluation"] = {"source": "self.md", "format": "markdown", "text": text}
     if edit:  # an analysis that is not the course's: one cell of the MLP's matrix moved
         matrix = data["models"]["mlp"]["tuned"]["confusion_matrix"]
-        moved = (1, 7) if edit == "copied" else (3, 9)
+        moved = {"copied": (1, 7), "other": (3, 9), "claimed": (2, 8)}[edit]
         matrix[moved[0]][moved[0]] -= 1
         matrix[moved[0]][moved[1]] += 1
     return Results.model_validate(data)
@@ -119,7 +126,13 @@ def _flagged(folder: Path, course: dict | None, near_copy: float = 0.8) -> dict:
     entries = []
     for pdf in sorted(folder.glob("*.pdf")):
         sub = read_submission(pdf)
-        entry = {"path": pdf.name, "verdict": "reproduced", "_evidence": evidence(sub)}
+        entry = {
+            "path": pdf.name,
+            "verdict": VERDICTS.get(pdf.name, "reproduced"),
+            "_evidence": evidence(sub),
+            "config": sub.results.config.model_dump(mode="json"),
+            "group": group_key(sub.results.to_json()),
+        }
         if course is not None:
             entry["departs"] = departures(course, sub.results.config.model_dump(mode="json"))
         entries.append(entry)
@@ -147,6 +160,11 @@ def test_every_planted_pair_is_flagged_and_no_honest_one(planted):
     assert "Jaccard 0.84 of word 5-shingles (flagged from 0.80)" in near[0]["evidence"]
     copied = next(p for p in report["pairs"] if p["a"].startswith("analysis"))
     assert "data.seed: 42 -> 7" in copied["flags"][0]["evidence"]
+    claimed = next(p for p in report["pairs"] if p["a"].startswith("claimed"))["flags"][0]
+    assert claimed["evidence"] == (
+        "claimed-2.pdf's attached analysis does not follow from its own config but is exactly "
+        "claimed-1.pdf's, which reproduces from its config (claimed instead: data.seed: 7 -> 42)"
+    )
     line = pair_line(next(p for p in report["pairs"] if p["a"] == "pdf-copy.pdf"))
     assert line.startswith("flagged: pdf-copy.pdf and pdf.pdf: same_pdf (the same PDF bytes")
 
