@@ -82,9 +82,10 @@ def rebuild(results_json: str, data_dir: str | None, use_cache: bool) -> dict[st
 
 # (PDF digest, rebuilt analysis, tolerance) -> its entry, in this process, during one run
 _CHECKED: dict[Any, dict[str, Any]] = {}
-# (path, PDF digest) -> the Submission read when the class was grouped, for its check in this
-# process (taken once: a PDF is parsed once per run, not once to group it and again to check it)
-_READ: dict[tuple[str, str], Any] = {}
+# (path, PDF digest) -> the attachments parsed when the class was grouped, for its check in this
+# process (taken once: a PDF is parsed once per run, not once to group it and again to check it;
+# the attachments, not the Submission: 0.3 MB a PDF rather than 5)
+_READ: dict[tuple[str, str], dict[str, list[bytes]]] = {}
 
 
 def check(
@@ -97,7 +98,7 @@ def check(
     """One submission: integrity, then its numbers against the rebuilt analysis. `raw`: the PDF's
     bytes, read by the caller (a cluster's worker may not see the caller's files); `use_cache`:
     False for --no-cache (the figures are drawn, not taken from the cache folder)."""
-    from ..bundle.submission import read_submission
+    from ..bundle.submission import read_submission, submission_of
     from ..results import parse_results
     from .flags import evidence
     from .integrity import check_integrity
@@ -117,8 +118,8 @@ def check(
         "path": path, "author": None, "verdict": "error", "checks": {}, "details": [],
     }  # fmt: skip
     try:
-        sub = _READ.pop((path, memo[0]), None) if memo else None
-        sub = sub or read_submission(path, raw)
+        found = _READ.pop((path, memo[0]), None) if memo else None
+        sub = submission_of(path, data, found) if found is not None else read_submission(path, raw)
         entry["_evidence"] = evidence(sub)
         entry["author"] = sub.author
         entry["config"] = sub.results.config.model_dump(mode="json")
@@ -354,7 +355,7 @@ def _verify_paths(
     progress: Any,
 ) -> Checked:
     """Verify the PDFs `paths`, but those already given a verdict in `entries` (path -> entry)."""
-    from ..bundle.submission import Unattached, read_submission
+    from ..bundle.submission import Unattached, parse_pdf, submission_of
     from .arithmetic import unverifiable
     from .flags import pdf_digest
 
@@ -400,8 +401,8 @@ def _verify_paths(
             if path in entries:
                 continue
             try:
-                sub = read_submission(path)
-                readable[path] = sub.results.to_json()
+                raw, found = parse_pdf(path)
+                readable[path] = submission_of(path, raw, found).results.to_json()
             except Unattached as exc:  # its pages are all there is: their arithmetic
                 entries[path] = unverifiable(path, one_line(exc))
                 continue
@@ -409,7 +410,7 @@ def _verify_paths(
                 entries[path] = _error_entry(path, one_line(exc))
                 continue
             if jobs == 1 and not scheduler:  # checked in this process: kept for its check
-                _READ[(path, hashlib.sha256(sub.pdf).hexdigest())] = sub
+                _READ[(path, hashlib.sha256(raw).hexdigest())] = found
             key = group_key(readable[path])
             groups.setdefault(key, []).append(path)
             if key not in started:

@@ -371,13 +371,13 @@ def test_each_pdf_of_a_class_is_parsed_once(klass, tmp_path, monkeypatch):
     for name in ("a1.pdf", "a2.pdf", "b1.pdf"):  # a2: a1's bytes under another name
         shutil.copy(folder / name, small / name)
     parsed = []
-    real = submission.read_submission
+    real = submission.attachments_of
 
-    def counted(path, raw=None):
+    def counted(raw, path, *args):
         parsed.append(Path(path).name)
-        return real(path, raw)
+        return real(raw, path, *args)
 
-    monkeypatch.setattr(submission, "read_submission", counted)
+    monkeypatch.setattr(submission, "attachments_of", counted)
     code, report, _ = run_verify(str(small))
     assert code == 0, report
     assert sorted(parsed) == ["a1.pdf", "a2.pdf", "b1.pdf"]
