@@ -91,6 +91,7 @@ def test_only_stochastic_solvers_without_early_stopping_can_resume():
     assert not can_resume(MODELS["logreg"].build(42))
 
 
+@pytest.mark.slow  # two MLP grids of 8 on 2,000 digits
 def test_the_race_keeps_the_full_grids_winner_as_that_very_model(split_2000, fast_config):
     grid_search = run_search(MLP, GRID, split_2000, _grid(fast_config), _quiet)
     race = run_search(MLP, GRID, split_2000, _racing(fast_config), _quiet)
