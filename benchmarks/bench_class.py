@@ -8,7 +8,13 @@ in its own process and with an empty cache unless said:
 - verify of classes with 1, 2 and 3 distinct configurations (4, 8 and 12 submissions), cold;
 - the 12 with `--jobs 2`, cold; the 12 through a LocalCluster of 2 workers, cold;
 - warm: one submission per configuration, then all 12: the cost of an extra submission of an
-  already-built configuration.
+  already-built configuration;
+- a class of 60, warm: the 12 plus 48 more students of configuration a (each a copy of its run
+  rendered with the student's own author, date and self-evaluation, as `reportgen render RUN
+  --config` makes it; rendered through the library, in two processes). Its first submission
+  alone, then all 60 in one process and with `--jobs 2`: each submission after the first costs
+  (total - first) / 59. The verdicts are checked: the forged one `tampered`, the rest
+  `reproduced`, every integrity check byte for byte.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ import json
 import logging
 import os
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -27,6 +34,8 @@ CONFIGS = {  # name -> (build flags, a TOML fragment)
     "c": ([], "[grids.ridge]\nalpha = [1.0, 10.0]\n"),
 }
 STUDENTS = 4
+MORE = 48  # more students of configuration a, for the class of 60
+FORGED = f"a{STUDENTS}.pdf"
 
 
 def _toml(path: Path, author: str, extra: str) -> Path:
@@ -57,12 +66,62 @@ def make_class(work: Path, env: dict[str, str], child) -> dict[str, Any]:
             config = _toml(work / f"{name}{n}.toml", f"Student {name}{n}", extra)
             child([*reportgen, "render", str(copy), "--config", str(config)], env)
             shutil.copy(copy / "report.pdf", folder / name / f"{name}{n}.pdf")
-    forged = folder / "a" / f"a{STUDENTS}.pdf"
+    forged = folder / "a" / FORGED
     writer = PdfWriter(clone_from=str(forged))
     writer.add_attachment("results.json", b'{"schema_version": 3}')
     with open(forged, "wb") as fh:
         writer.write(fh)
     return {"cold_builds": cold, "folder": folder}
+
+
+def self_evaluation(n: int) -> str:
+    """Student n's own words: their length differs, so their pages lay out differently."""
+    sentence = (
+        f"Student {n} prövade modellerna i tur och ordning och lärde sig {n % 7 + 2} saker om "
+        "korsvalidering, skalning och hur en förväxlingsmatris läses. "
+    )
+    return f"## Vad jag lärde mig\n\n{sentence * (1 + n % 4)}\n\nNästa gång: fler seeds ({n}).\n"
+
+
+def render_copies(run: Path, work: Path, first: int, count: int) -> list[Path]:
+    """Students first..first+count-1 of a run's configuration: a copy of the run rendered with
+    the student's author, date and self-evaluation, through the library: what `reportgen render
+    COPY --config STUDENT.toml` does (render_run), without a process per student."""
+    from reportgen.config import load_config
+    from reportgen.pipeline import render_run
+
+    made = []
+    for n in range(first, first + count):
+        copy = work / f"more{n}"
+        shutil.copytree(run, copy, ignore=shutil.ignore_patterns("runs", "models"))
+        (copy / "self.md").write_text(self_evaluation(n), encoding="utf-8")
+        config = copy / "student.toml"
+        config.write_text(
+            f'[report]\nauthor = "Student more {n}"\ndate = "2026-01-{1 + n % 28:02d}"\n'
+            'self_evaluation = "self.md"\n[data]\ndataset = "sample"\n',
+            encoding="utf-8",
+        )
+        render_run(copy, load_config(str(config)), progress=lambda *_: None)
+        made.append(copy / "report.pdf")
+    return made
+
+
+def make_more(work: Path, env: dict[str, str]) -> Path:
+    """MORE more students of configuration a, rendered in two processes (each half)."""
+    more = work / "class-more" / "a"
+    more.mkdir(parents=True)
+    half = MORE // 2
+    renderer = [sys.executable, "-m", "benchmarks.bench_class", str(work / "runs" / "a")]
+    halves = ((1, half), (1 + half, MORE - half))
+    procs = [
+        subprocess.Popen([*renderer, str(work / "copies"), str(first), str(count)], env=env)
+        for first, count in halves
+    ]
+    if any(proc.wait() != 0 for proc in procs):
+        raise SystemExit("bench: rendering the class's copies failed")
+    for n in range(1, MORE + 1):
+        shutil.copy(work / "copies" / f"more{n}" / "report.pdf", more / f"more{n}.pdf")
+    return more
 
 
 def _verify(child, env, cache: Path, *argv: str) -> dict[str, Any]:
@@ -76,7 +135,23 @@ def _verify(child, env, cache: Path, *argv: str) -> dict[str, Any]:
         "submissions": len(data["submissions"]),
         "builds": data["builds"],
         "verdicts": data["summary"],
+        "wrong": _wrong_verdicts(data["submissions"]),
     }
+
+
+def _wrong_verdicts(submissions: list[dict[str, Any]]) -> list[str]:
+    """Each submission whose verdict is not the expected one: the forged one `tampered`, every
+    other `reproduced` with its integrity checked byte for byte."""
+    wrong = []
+    for s in submissions:
+        name = Path(s["path"]).name
+        if name == FORGED:
+            ok = s["verdict"] == "tampered"
+        else:
+            ok = s["verdict"] == "reproduced" and s["checks"].get("integrity") == "byte-identical"
+        if not ok:
+            wrong.append(f"{name}: {s['verdict']} ({s['checks'].get('integrity')})")
+    return wrong
 
 
 def class_bench(work: Path, env: dict[str, str], child) -> dict[str, Any]:
@@ -109,6 +184,29 @@ def class_bench(work: Path, env: dict[str, str], child) -> dict[str, Any]:
         "verify_warm_one_per_configuration": warm_one_each,
         "verify_warm_all": warm_all,
         "seconds_per_extra_submission": extra,
+        "class_of_60": class_of_60(work, env, child, folder, warm_cache),
+    }
+
+
+def class_of_60(work: Path, env: dict[str, str], child, folder: Path, cache: Path) -> dict:
+    """The 12 of `folder` and MORE more students of configuration a, with their fits in `cache`:
+    the first alone, then all in one process and with --jobs 2; the verdicts checked."""
+    print(f"bench: {MORE} more students of configuration a...", file=sys.stderr)
+    more = make_more(work, env)
+    print("bench: a class of 60, warm: first, one process, --jobs 2...", file=sys.stderr)
+    first = _verify(child, env, cache, str(folder / "a" / "a1.pdf"))
+    sixty = _verify(child, env, cache, str(folder), str(more))
+    sixty_jobs = _verify(child, env, cache, str(folder), str(more), "--jobs", "2")
+    per = {
+        "one_process": (sixty["seconds"] - first["seconds"]) / (sixty["submissions"] - 1),
+        "jobs2": (sixty_jobs["seconds"] - first["seconds"]) / (sixty_jobs["submissions"] - 1),
+    }
+    return {
+        "first": first,
+        "one_process": sixty,
+        "jobs2": sixty_jobs,
+        "seconds_per_submission_after_the_first": per,
+        "wrong_verdicts": sixty["wrong"] + sixty_jobs["wrong"],
     }
 
 
@@ -155,4 +253,24 @@ def format_class(r: dict[str, Any]) -> str:
     lines.append(f"per extra submission of a built configuration: "
                  f"{r['seconds_per_extra_submission']:.1f} s")  # fmt: skip
     lines.append(f"verdicts (12, cold): {r['verify_cold']['3']['verdicts']}")
+    sixty = r.get("class_of_60")
+    if sixty:
+        per = sixty["seconds_per_submission_after_the_first"]
+        lines += [
+            "",
+            f"a class of {sixty['one_process']['submissions']} (the 12 and {MORE} more of "
+            "configuration a), warm",
+            row("verify 1 (the first), warm", sixty["first"]),
+            row("verify 60, one process, warm", sixty["one_process"]),
+            row("verify 60, --jobs 2, warm", sixty["jobs2"]),
+            f"per submission after the first, (total - first) / 59: {per['one_process']:.2f} s "
+            f"in one process, {per['jobs2']:.2f} s with --jobs 2",
+            f"verdicts (60): {sixty['one_process']['verdicts']}; "
+            + ("as expected" if not sixty["wrong_verdicts"] else
+               "WRONG: " + "; ".join(sixty["wrong_verdicts"])),
+        ]  # fmt: skip
     return "\n".join(lines)
+
+
+if __name__ == "__main__":  # a child of make_more: RUN WORK FIRST COUNT
+    render_copies(Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]))

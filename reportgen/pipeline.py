@@ -209,15 +209,18 @@ def write_models(out_dir: Path, stored: dict[str, bytes]) -> None:
         write_atomic(folder / f"{name}{SUFFIX}", data)
 
 
-def write_run(out_dir: Path, results: Results, run: RunRecord, figures: bool = True) -> None:
-    """results.json, run.json and (unless told not to) the figures into `out_dir`."""
+def write_run(
+    out_dir: Path, results: Results, run: RunRecord, figures: bool = True, use_cache: bool = True
+) -> None:
+    """results.json, run.json and (unless told not to) the figures into `out_dir`; with
+    `use_cache=False` the figures are drawn, never taken from the cache folder."""
     out_dir.mkdir(parents=True, exist_ok=True)
     write_atomic(out_dir / RESULTS_FILE, results.to_json())
     write_atomic(out_dir / RUN_FILE, run.to_json())
     if figures:
         from .report.figures import save_figures
 
-        save_figures(results, out_dir / FIGURES_DIR)
+        save_figures(results, out_dir / FIGURES_DIR, use_cache)
 
 
 def render_run(run_dir: Path, cfg: Config | None = None, progress: Progress = print) -> list[Path]:
@@ -316,6 +319,7 @@ def build(
     templates = preflight(cfg, render, renderer=False)
     # before the first fit or before rendering, whichever comes first; once
     renderer_ready = functools.cache(check_renderer) if render else lambda: None
+    cache_on = cache is None or cache.enabled  # --no-cache draws the figures too
 
     with output_lock(out_root):
         clean_stale(out_root)
@@ -339,11 +343,11 @@ def build(
                         write_run(staging, results, run, figures=False)
                     else:
                         renderer_ready()
-                        write_run(staging, results, run)
+                        write_run(staging, results, run, use_cache=cache_on)
                         progress("report: rendering HTML and PDF")
                         write_report(results, staging, templates)
                 else:
-                    write_run(staging, results, run)
+                    write_run(staging, results, run, use_cache=cache_on)
                 write_models(staging, stored)
                 run_dir = keep_run(staging, out_root, run_id(text))
         except KeyboardInterrupt:

@@ -159,3 +159,16 @@ def test_the_benchmark_tables_read_their_own_json():
         "seconds_per_extra_submission": 0.5,
     }
     assert "per extra submission of a built configuration: 0.5 s" in format_class(klass)
+    sixty = {**run, "submissions": 60, "verdicts": {"reproduced": 59, "tampered": 1}}
+    klass["class_of_60"] = {
+        "first": run,
+        "one_process": sixty,
+        "jobs2": sixty,
+        "seconds_per_submission_after_the_first": {"one_process": 1.25, "jobs2": 0.75},
+        "wrong_verdicts": [],
+    }
+    text = format_class(klass)
+    assert "(total - first) / 59: 1.25 s in one process, 0.75 s with --jobs 2" in text
+    assert "as expected" in text
+    klass["class_of_60"]["wrong_verdicts"] = ["a4.pdf: reproduced (byte-identical)"]
+    assert "WRONG: a4.pdf: reproduced" in format_class(klass)

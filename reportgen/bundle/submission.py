@@ -78,9 +78,21 @@ def _choose(
 def read_submission(path: str | Path, raw: bytes | None = None) -> Submission:
     """Read a report PDF (or its bytes `raw`, read elsewhere from `path`); see the module's
     docstring for what is an error and what a problem."""
+    raw, found = parse_pdf(path, raw)
+    return submission_of(path, raw, found)
+
+
+def parse_pdf(path: str | Path, raw: bytes | None = None) -> tuple[bytes, dict[str, list[bytes]]]:
+    """A report PDF's bytes and its attachments (name -> contents): the slow part of reading a
+    submission (pypdf parses the object stream that holds the catalog), kept apart so that a
+    class is parsed once (verify.batch)."""
+    raw = read_pdf(Path(path)) if raw is None else raw
+    return raw, attachments_of(raw, Path(path))
+
+
+def submission_of(path: str | Path, raw: bytes, found: dict[str, list[bytes]]) -> Submission:
+    """The submission whose PDF bytes `raw` carry the attachments `found` (parse_pdf)."""
     path = Path(path)
-    raw = read_pdf(path) if raw is None else raw
-    found = attachments_of(raw, path)
     problems: list[str] = []
     manifest = None
     if MANIFEST_FILE in found:

@@ -1,4 +1,4 @@
-"""`reportgen cache clear`: forget every cached model result."""
+"""`reportgen cache clear`: forget every cached model result and drawn figure."""
 
 from __future__ import annotations
 
@@ -14,7 +14,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..analysis.cache import ResultCache
+    from ..report.figures import clear_stored
 
     cache = ResultCache()
     print(f"removed {cache.clear()} cached model results from {cache.folder}")
+    print(f"removed {clear_stored()} cached figure sets from {cache.folder / 'figures'}")
     return 0

@@ -1,6 +1,9 @@
 """Figures drawn from results: small functions that return a matplotlib Figure, and one saver.
 
-The confusion matrices are not drawn: they are tables of readable counts (heatmap.py)."""
+The confusion matrices are not drawn: they are tables of readable counts (heatmap.py).
+matplotlib and numpy are imported where a figure is drawn: figures found in the process's memo
+or in the cache folder (see `save_figures`) need neither (0.8 s of imports).
+"""
 
 from __future__ import annotations
 
@@ -10,15 +13,16 @@ import json
 import threading
 from collections import OrderedDict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import matplotlib
-import numpy as np
-from matplotlib.figure import Figure
-
-from ..files import write_atomic
+from ..errors import ReportgenError
+from ..files import default_cache_dir, read_bounded, write_atomic
 from ..results import ModelResult, Results
 from .language import Language, language
 from .palette import ACCENT, DIGITS, GOLD, HATCH, MUTED
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 # Fixed ids, no date, text as paths: the same results give the same SVG bytes.
 STYLE = {
@@ -33,6 +37,9 @@ STYLE = {
 
 def digits_figure(pixels: list[list[int]], labels: list[int]) -> Figure:
     """The first nine digits of the data set with their labels (3 x 3)."""
+    import numpy as np
+    from matplotlib.figure import Figure
+
     fig = Figure(figsize=(4.2, 4.4))
     axes = fig.subplots(3, 3)
     for ax, image, label in zip(axes.flat, pixels, labels, strict=False):
@@ -46,6 +53,9 @@ def digits_figure(pixels: list[list[int]], labels: list[int]) -> Figure:
 
 def class_distribution_figure(class_counts: dict[str, list[int]], lang: Language) -> Figure:
     """Digits per class in train, validation and test, stacked."""
+    import numpy as np
+    from matplotlib.figure import Figure
+
     _ = lang.gettext
     fig = Figure(figsize=(6.2, 2.8))
     ax = fig.subplots()
@@ -68,6 +78,9 @@ def class_distribution_figure(class_counts: dict[str, list[int]], lang: Language
 
 def rmse_figure(models: dict[str, ModelResult], names: dict[str, str], lang: Language) -> Figure:
     """Test RMSE of each regression model, default and tuned; log scale when one explodes."""
+    import numpy as np
+    from matplotlib.figure import Figure
+
     _ = lang.gettext
     keys = [k for k, m in models.items() if m.family == "regression"]
     regs = [models[k] for k in keys]
@@ -132,14 +145,17 @@ def _titled(svg: str, title: str) -> str:
     return f"{svg[:end]}\n <title>{escape(title)}</title>{svg[end:]}"
 
 
-def save_figures(results: Results, folder: Path) -> dict[str, str]:
+def save_figures(results: Results, folder: Path, use_cache: bool = True) -> dict[str, str]:
     """Write every figure as SVG into `folder`, in the run's language; return stem -> file.
 
     The figures of the same analysis in the same language are drawn once per process (a class
-    verified here draws them once per configuration, not once per student)."""
+    verified here draws them once per configuration, not once per student), and kept in the
+    cache folder for the next process (a verify after the build, each `--jobs` process).
+    `use_cache=False` (a build or verify with --no-cache) never takes them from the cache folder:
+    a cold build draws them."""
     folder.mkdir(parents=True, exist_ok=True)
     written = {}
-    for stem, svg in _drawn(results).items():
+    for stem, svg in _drawn(results, use_cache).items():
         write_atomic(folder / f"{stem}.svg", svg)
         written[stem] = f"{stem}.svg"
     return written
@@ -161,16 +177,82 @@ def figures_key(results: Results) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _drawn(results: Results) -> dict[str, str]:
+def _stored_path(key: str) -> Path:
+    """The cache folder's entry for these figures drawn by this code: the figures' key, every
+    file of reportgen (code_digest), matplotlib's and numpy's versions and the font files."""
+    from importlib.metadata import version
+
+    from ..bundle.manifest import code_digest
+    from .fonts import font_records
+
+    material = [key, code_digest(), version("matplotlib"), version("numpy"), font_records()]
+    digest = hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()
+    return default_cache_dir() / "figures" / digest[:2] / f"{digest}.json"
+
+
+def clear_stored() -> int:
+    """Remove every figure set kept in the cache folder; return how many."""
+    count = 0
+    for path in (default_cache_dir() / "figures").glob("*/*.json"):
+        path.unlink(missing_ok=True)
+        count += 1
+    return count
+
+
+def _stored(path: Path) -> dict[str, str] | None:
+    """The SVGs of a cache entry, checked like any document from outside (the cache folder may
+    be shared): size, JSON, shape, checksum; None when absent or not sound (then redrawn)."""
+    try:
+        entry = json.loads(read_bounded(path))
+        svgs = entry["svgs"]
+        text = json.dumps(svgs, sort_keys=True)
+        sound = isinstance(svgs, dict) and all(
+            isinstance(k, str) and isinstance(v, str) for k, v in svgs.items()
+        )
+        if sound and entry["checksum"] == hashlib.sha256(text.encode()).hexdigest():
+            return svgs
+    except (OSError, ValueError, TypeError, KeyError, AttributeError, ReportgenError):
+        pass
+    return None
+
+
+def _store(path: Path, svgs: dict[str, str]) -> None:
+    """Keep drawn SVGs in the cache folder; a folder that cannot be written is skipped."""
+    text = json.dumps(svgs, sort_keys=True)
+    entry = {"checksum": hashlib.sha256(text.encode()).hexdigest(), "svgs": svgs}
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, json.dumps(entry))
+    except OSError:
+        pass
+
+
+def _drawn(results: Results, use_cache: bool = True) -> dict[str, str]:
     key = figures_key(results)
     with _DRAWN_LOCK:
         if key in _DRAWN:
             _DRAWN.move_to_end(key)
             return _DRAWN[key]
-    check_figure_font()
-    lang = language(results.config.report.lang or "sv")
+    stored = _stored_path(key)
+    svgs = _stored(stored) if use_cache else None
+    if svgs is None:
+        svgs = _draw(results)
+        _store(stored, svgs)
+    with _DRAWN_LOCK:
+        _DRAWN[key] = svgs
+        while len(_DRAWN) > _DRAWN_KEEP:
+            _DRAWN.popitem(last=False)
+    return svgs
+
+
+def _draw(results: Results) -> dict[str, str]:
+    """Every figure drawn now, as SVG text with its <title>."""
+    import matplotlib
+
     from .context import figure_alts
 
+    check_figure_font()
+    lang = language(results.config.report.lang or "sv")
     alts = figure_alts(results, lang)
     svgs = {}
     with matplotlib.rc_context(STYLE):
@@ -178,8 +260,4 @@ def _drawn(results: Results) -> dict[str, str]:
             buf = io.StringIO()
             fig.savefig(buf, format="svg", metadata={"Date": None})
             svgs[stem] = _titled(buf.getvalue(), alts[stem])
-    with _DRAWN_LOCK:
-        _DRAWN[key] = svgs
-        while len(_DRAWN) > _DRAWN_KEEP:
-            _DRAWN.popitem(last=False)
     return svgs

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 import traceback
+from collections import OrderedDict
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -60,7 +62,31 @@ class _InMemoryLoader(jinja2.BaseLoader):
         return sorted(self.templates)
 
 
+_ENVIRONMENTS: OrderedDict[tuple, jinja2.Environment] = OrderedDict()
+_ENVIRONMENTS_LOCK = threading.Lock()
+_ENVIRONMENTS_KEEP = 4
+
+
 def make_environment(
+    templates: Mapping[str, str] | None = None, lang: str = "sv"
+) -> jinja2.Environment:
+    """The environment of these templates in this language, made once per process: its
+    compiled templates are kept, so a class of one configuration compiles them once (0.3 s a
+    render), not once per student."""
+    key = (lang, tuple(sorted((templates or {}).items())))
+    with _ENVIRONMENTS_LOCK:
+        if key in _ENVIRONMENTS:
+            _ENVIRONMENTS.move_to_end(key)
+            return _ENVIRONMENTS[key]
+    env = _new_environment(templates, lang)
+    with _ENVIRONMENTS_LOCK:
+        _ENVIRONMENTS[key] = env
+        while len(_ENVIRONMENTS) > _ENVIRONMENTS_KEEP:
+            _ENVIRONMENTS.popitem(last=False)
+    return env
+
+
+def _new_environment(
     templates: Mapping[str, str] | None = None, lang: str = "sv"
 ) -> jinja2.Environment:
     """Jinja2 in its sandbox: the custom templates first (from memory), then the shipped ones.

@@ -82,12 +82,23 @@ def rebuild(results_json: str, data_dir: str | None, use_cache: bool) -> dict[st
 
 # (PDF digest, rebuilt analysis, tolerance) -> its entry, in this process, during one run
 _CHECKED: dict[Any, dict[str, Any]] = {}
+# (path, PDF digest) -> the attachments parsed when the class was grouped, for its check in this
+# process (taken once: a PDF is parsed once per run, not once to group it and again to check it;
+# the attachments, not the Submission: 0.3 MB a PDF rather than 5)
+_READ: dict[tuple[str, str], dict[str, list[bytes]]] = {}
 
 
-def check(path: str, rebuilt_json: str | None, tolerance: float, raw: bytes | None = None):
+def check(
+    path: str,
+    rebuilt_json: str | None,
+    tolerance: float,
+    raw: bytes | None = None,
+    use_cache: bool = True,
+):
     """One submission: integrity, then its numbers against the rebuilt analysis. `raw`: the PDF's
-    bytes, read by the caller (a cluster's worker may not see the caller's files)."""
-    from ..bundle.submission import read_submission
+    bytes, read by the caller (a cluster's worker may not see the caller's files); `use_cache`:
+    False for --no-cache (the figures are drawn, not taken from the cache folder)."""
+    from ..bundle.submission import read_submission, submission_of
     from ..results import parse_results
     from .flags import evidence
     from .integrity import check_integrity
@@ -107,13 +118,14 @@ def check(path: str, rebuilt_json: str | None, tolerance: float, raw: bytes | No
         "path": path, "author": None, "verdict": "error", "checks": {}, "details": [],
     }  # fmt: skip
     try:
-        sub = read_submission(path, raw)
+        found = _READ.pop((path, memo[0]), None) if memo else None
+        sub = submission_of(path, data, found) if found is not None else read_submission(path, raw)
         entry["_evidence"] = evidence(sub)
         entry["author"] = sub.author
         entry["config"] = sub.results.config.model_dump(mode="json")
         entry["facts"] = facts(sub.results)
         entry["checks"]["attachments"] = "tampered" if sub.problems else "ok"
-        integrity = check_integrity(sub)
+        integrity = check_integrity(sub, use_cache)
         entry["checks"]["integrity"] = integrity.status
         entry["details"] += integrity.details
         entry["text_changes"] = integrity.changes
@@ -343,57 +355,82 @@ def _verify_paths(
     progress: Any,
 ) -> Checked:
     """Verify the PDFs `paths`, but those already given a verdict in `entries` (path -> entry)."""
-    from ..bundle.submission import Unattached, read_submission
+    from ..bundle.submission import Unattached, parse_pdf, submission_of
     from .arithmetic import unverifiable
     from .flags import pdf_digest
 
     _CHECKED.clear()  # a run checks the same bytes once; the next run checks them anew
+    _READ.clear()
     readable: dict[str, str] = {}  # path -> its results.json text
-    for path in paths:
-        if path in entries:
-            continue
-        try:
-            readable[path] = read_submission(path).results.to_json()
-        except Unattached as exc:  # its pages are all there is: their arithmetic
-            entries[path] = unverifiable(path, one_line(exc))
-        except ReportgenError as exc:
-            entries[path] = _error_entry(path, one_line(exc))
     groups: dict[str, list[str]] = {}
-    for path, text in readable.items():
-        groups.setdefault(group_key(text), []).append(path)
-    if progress:
-        progress.start(len(paths), len(groups))
-        for path in entries:
-            progress.done(entries[path])
+    started: dict[str, Any] = {}  # group -> its rebuild, submitted once its first member is read
+    rebuilt: dict[str, str | None] = {}  # group -> its rebuilt results (None: it failed)
     pool = executor(jobs, scheduler)
+    early = jobs > 1 or scheduler is not None  # checks handed out while the class is read
     builds, interrupted = 0, False
     checks: dict[str, Any] = {}
     built: dict[str, dict[str, Any]] = {}  # group -> where and how long it was rebuilt
     made: dict[str, dict[str, Any]] = {}  # group -> what its rebuild gave (rebuilt_facts)
+
+    def take(key: str) -> None:
+        """A group's rebuild, once it is done: its result, or its failure as its members'."""
+        rebuilt[key] = None
+        try:
+            done = started[key].result()
+            rebuilt[key] = done["results"]
+            built[key] = {"worker": done["worker"], "seconds": done["seconds"]}
+            made[key] = rebuilt_facts(rebuilt[key])
+        except Exception as exc:  # noqa: BLE001 (one group's failure is its verdict)
+            built[key] = {"error": one_line(exc)}
+
+    def feed(key: str) -> None:
+        """Hand out the checks of the group's members read so far."""
+        for path in groups[key]:
+            if path in entries or path in checks:
+                continue
+            if "error" in built[key]:
+                why = built[key]["error"]
+                entries[path] = _error_entry(path, f"its configuration was not rebuilt: {why}")
+                continue
+            raw = Path(path).read_bytes() if pool.remote else None
+            args = (path, rebuilt[key], options.tolerance, raw, options.use_cache)
+            checks[path] = pool.submit(check, *args)
+
     try:
-        started = {
-            key: pool.submit(rebuild, readable[members[0]], options.data_dir, options.use_cache)
-            for key, members in groups.items()
-        }
-        for key, future in started.items():  # each group's checks start once it is built
-            rebuilt: str | None = None
+        for path in paths:  # the pool's processes rebuild (and check) while the rest is read
+            if path in entries:
+                continue
             try:
-                done = future.result()
-                rebuilt = done["results"]
-                built[key] = {"worker": done["worker"], "seconds": done["seconds"]}
-                made[key] = rebuilt_facts(rebuilt)
-            except Exception as exc:  # noqa: BLE001 (one group's failure is its verdict)
-                why = one_line(exc)
-                built[key] = {"error": why}
-                for path in groups[key]:
-                    entries[path] = _error_entry(path, f"its configuration was not rebuilt: {why}")
+                raw, found = parse_pdf(path)
+                readable[path] = submission_of(path, raw, found).results.to_json()
+            except Unattached as exc:  # its pages are all there is: their arithmetic
+                entries[path] = unverifiable(path, one_line(exc))
+                continue
+            except ReportgenError as exc:
+                entries[path] = _error_entry(path, one_line(exc))
+                continue
+            if jobs == 1 and not scheduler:  # checked in this process: kept for its check
+                _READ[(path, hashlib.sha256(raw).hexdigest())] = found
+            key = group_key(readable[path])
+            groups.setdefault(key, []).append(path)
+            if key not in started:
+                args = (readable[path], options.data_dir, options.use_cache)
+                started[key] = pool.submit(rebuild, *args)
+            for done_key in [k for k, f in started.items() if early and f.done()]:
+                if done_key not in rebuilt:
+                    take(done_key)
+                feed(done_key)
+        if progress:
+            progress.start(len(paths), len(groups))
+            for path in entries:
+                progress.done(entries[path])
+        for key in started:  # each group's checks start once it is built
+            if key not in rebuilt:
+                take(key)
             builds += 1
             if progress:
                 progress.built(builds)
-            for path in groups[key]:
-                if path not in entries:
-                    raw = Path(path).read_bytes() if pool.remote else None
-                    checks[path] = pool.submit(check, path, rebuilt, options.tolerance, raw)
+            feed(key)
         for path, future in checks.items():
             try:
                 entries[path] = future.result()
@@ -412,6 +449,7 @@ def _verify_paths(
         pool.close(cancel=True)
     else:
         pool.close()
+    _READ.clear()  # what no check took (a copy checked under another name)
     for path, entry in entries.items():
         entry["group"] = group_key(readable[path]) if path in readable else None
         if entry["group"] in made:

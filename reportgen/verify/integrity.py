@@ -62,12 +62,13 @@ def environment_differences(sub: Submission) -> list[str]:
     return out
 
 
-def regenerate(sub: Submission, folder: Path) -> bytes:
-    """The report PDF rendered again from the submission's results and templates."""
+def regenerate(sub: Submission, folder: Path, use_cache: bool = True) -> bytes:
+    """The report PDF rendered again from the submission's results and templates (the figures
+    from the cache folder where `use_cache` and they are there)."""
     from ..report.figures import save_figures
     from ..report.html import write_report
 
-    save_figures(sub.results, folder / "figures")
+    save_figures(sub.results, folder / "figures", use_cache)
     write_report(sub.results, folder, sub.templates)
     return (folder / "report.pdf").read_bytes()
 
@@ -125,7 +126,7 @@ def text_changes(regenerated: bytes, submitted: bytes) -> list[dict]:
     return changes
 
 
-def check_integrity(sub: Submission) -> Integrity:
+def check_integrity(sub: Submission, use_cache: bool = True) -> Integrity:
     """Regenerate and compare; a RenderError (a sandbox refusal, say) passes through."""
     if sub.problems:
         return Integrity("tampered", list(sub.problems))
@@ -137,7 +138,7 @@ def check_integrity(sub: Submission) -> Integrity:
         )
     environment = environment_differences(sub)
     with tempfile.TemporaryDirectory(prefix="reportgen-verify-") as tmp:
-        regenerated = regenerate(sub, Path(tmp))
+        regenerated = regenerate(sub, Path(tmp), use_cache)
     if not environment and regenerated == sub.pdf:
         return Integrity("byte-identical")
     changes = text_changes(regenerated, sub.pdf)

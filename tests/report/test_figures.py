@@ -52,11 +52,12 @@ def test_rmse_figure_goes_log_when_a_model_explodes(results_data, linear_rmse, l
     ]
 
 
-def test_svg_bytes_are_stable(tmp_path, results):
+def test_svg_bytes_are_stable(tmp_path, results, monkeypatch):
     from reportgen.report import figures
 
     save_figures(results, tmp_path / "a")
     figures._DRAWN.clear()  # drawn again, not taken from the process's memo
+    monkeypatch.setenv("REPORTGEN_CACHE_DIR", str(tmp_path / "empty-cache"))  # nor the folder's
     save_figures(results, tmp_path / "b")
     names = sorted(p.name for p in (tmp_path / "a").iterdir())
     assert names == [
@@ -83,3 +84,48 @@ def test_figures_are_drawn_again_when_the_analysis_or_the_language_changes(resul
     other = json.loads(Results.model_validate(results_data).to_json())
     other["data"]["class_counts"]["train"][0] += 1
     assert figures_key(Results.model_validate(other)) != key
+
+
+def test_figures_kept_in_the_cache_folder_are_the_drawn_ones(tmp_path, results, monkeypatch):
+    """A second process (a verify after the build, a --jobs process) takes the figures from
+    the cache folder: the same bytes as drawn, without drawing (no matplotlib); an entry that
+    is not sound is drawn again and replaced."""
+    from reportgen.report import figures
+
+    monkeypatch.setenv("REPORTGEN_CACHE_DIR", str(tmp_path / "cache"))
+    figures._DRAWN.clear()
+    save_figures(results, tmp_path / "drawn")
+    (entry,) = (tmp_path / "cache" / "figures").rglob("*.json")
+    figures._DRAWN.clear()
+    monkeypatch.setattr(figures, "_draw", lambda _: pytest.fail("drawn, not taken from the cache"))
+    save_figures(results, tmp_path / "stored")
+    for svg in (tmp_path / "drawn").iterdir():
+        assert (tmp_path / "stored" / svg.name).read_bytes() == svg.read_bytes(), svg.name
+
+    monkeypatch.undo()
+    monkeypatch.setenv("REPORTGEN_CACHE_DIR", str(tmp_path / "cache"))
+    stored = json.loads(entry.read_text(encoding="utf-8"))
+    stored["svgs"]["digits"] = stored["svgs"]["digits"].replace("<title>", "<title>forged ")
+    entry.write_text(json.dumps(stored), encoding="utf-8")  # the checksum no longer holds
+    figures._DRAWN.clear()
+    save_figures(results, tmp_path / "again")
+    digits = (tmp_path / "again" / "digits.svg").read_bytes()
+    assert digits == (tmp_path / "drawn" / "digits.svg").read_bytes()
+    assert "forged" not in entry.read_text(encoding="utf-8")  # replaced by the drawn ones
+    assert figures.clear_stored() == 1 and not entry.exists()  # reportgen cache clear
+
+
+def test_without_the_cache_the_figures_are_drawn(tmp_path, results, monkeypatch):
+    """--no-cache (a cold build, make check-determinism) draws the figures, though the cache
+    folder holds them."""
+    from reportgen.report import figures
+
+    monkeypatch.setenv("REPORTGEN_CACHE_DIR", str(tmp_path / "cache"))
+    figures._DRAWN.clear()
+    save_figures(results, tmp_path / "stored")
+    figures._DRAWN.clear()
+    drawn = []
+    draw = figures._draw
+    monkeypatch.setattr(figures, "_draw", lambda r: drawn.append(1) or draw(r))
+    save_figures(results, tmp_path / "drawn", use_cache=False)
+    assert drawn == [1]

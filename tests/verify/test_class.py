@@ -358,3 +358,27 @@ def test_copies_across_the_class_are_flagged_in_every_summary_format(klass, loca
     index = (summary / "index.html").read_text(encoding="utf-8")
     assert "<h2>Flagged pairs</h2>" in index and index.count("the same PDF bytes (SHA-256") >= 14
     assert console.count("flagged: ") == len(report["pairs"])
+
+
+def test_each_pdf_of_a_class_is_parsed_once(klass, tmp_path, monkeypatch):
+    """In one process, the parse that groups the class is the one its check uses: a PDF is read
+    once per run (pypdf parses its whole catalog object stream: half a second a PDF)."""
+    import reportgen.bundle.submission as submission
+
+    folder, _ = klass
+    small = tmp_path / "small"
+    small.mkdir()
+    for name in ("a1.pdf", "a2.pdf", "b1.pdf"):  # a2: a1's bytes under another name
+        shutil.copy(folder / name, small / name)
+    parsed = []
+    real = submission.attachments_of
+
+    def counted(raw, path, *args):
+        parsed.append(Path(path).name)
+        return real(raw, path, *args)
+
+    monkeypatch.setattr(submission, "attachments_of", counted)
+    code, report, _ = run_verify(str(small))
+    assert code == 0, report
+    assert sorted(parsed) == ["a1.pdf", "a2.pdf", "b1.pdf"]
+    assert {e["checks"]["integrity"] for e in report["submissions"]} == {"byte-identical"}
