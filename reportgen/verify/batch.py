@@ -57,7 +57,8 @@ def _where() -> str:
 
 def rebuild(results_json: str, data_dir: str | None, use_cache: bool) -> dict[str, Any]:
     """The analysis a submission's config describes, rebuilt (through the cache) on the data its
-    fingerprint names: {"results": results.json text, "worker", "seconds"}. Runs on a worker: it
+    fingerprint names: {"results": results.json text, "made": its data fingerprint and tuned
+    scores (for verify.changes), "worker", "seconds"}. Runs on a worker: it
     calls the library, never the CLI."""
     from ..analysis.cache import ResultCache
     from ..analysis.worker_memory import fit_friendly_malloc
@@ -77,7 +78,8 @@ def rebuild(results_json: str, data_dir: str | None, use_cache: bool) -> dict[st
     rebuilt, _, _ = analyse(cfg, lambda *a, **k: None, ResultCache(enabled=use_cache), dataset=ds)
     seconds = round(time.perf_counter() - t0, 2)
     log.info("rebuilt the analysis of %s in %.1f s", group_key(results_json), seconds)
-    return {"results": rebuilt.to_json(), "worker": _where(), "seconds": seconds}
+    made = {"fingerprint": rebuilt.dataset.fingerprint, "scores": facts(rebuilt)["scores"]}
+    return {"results": rebuilt.to_json(), "made": made, "worker": _where(), "seconds": seconds}
 
 
 # (PDF digest, rebuilt analysis, tolerance) -> its entry, in this process, during one run
@@ -180,15 +182,6 @@ def facts(results: Any) -> dict[str, Any]:
         "scores": {k: m.tuned.metrics("test")[m.metric] for k, m in results.models.items()},
         "metrics": {k: m.metric for k, m in results.models.items()},
     }
-
-
-def rebuilt_facts(results_json: str) -> dict[str, Any]:
-    """What a rebuild gave that a later check compares (verify.changes): the fingerprint of the
-    data it ran on and its tuned test scores."""
-    from ..results import parse_results
-
-    rebuilt = parse_results(results_json)
-    return {"fingerprint": rebuilt.dataset.fingerprint, "scores": facts(rebuilt)["scores"]}
 
 
 def _process_init() -> None:
@@ -370,7 +363,7 @@ def _verify_paths(
     builds, interrupted = 0, False
     checks: dict[str, Any] = {}
     built: dict[str, dict[str, Any]] = {}  # group -> where and how long it was rebuilt
-    made: dict[str, dict[str, Any]] = {}  # group -> what its rebuild gave (rebuilt_facts)
+    made: dict[str, dict[str, Any]] = {}  # group -> its data's fingerprint, its scores (changes)
 
     def take(key: str) -> None:
         """A group's rebuild, once it is done: its result, or its failure as its members'."""
@@ -379,7 +372,7 @@ def _verify_paths(
             done = started[key].result()
             rebuilt[key] = done["results"]
             built[key] = {"worker": done["worker"], "seconds": done["seconds"]}
-            made[key] = rebuilt_facts(rebuilt[key])
+            made[key] = done["made"]
         except Exception as exc:  # noqa: BLE001 (one group's failure is its verdict)
             built[key] = {"error": one_line(exc)}
 

@@ -274,11 +274,15 @@ def compare_checks(before: Summary, report: dict[str, Any], previous: str) -> di
     }
 
 
+def counts_words(changes: dict[str, Any]) -> str:
+    """'1 unexplained, 2 changed, 8 unchanged'."""
+    return ", ".join(f"{n} {s}" for s, n in changes["counts"].items()) or "no submissions"
+
+
 def console_lines(changes: dict[str, Any]) -> list[str]:
     """'changes since klass: 1 unexplained, 2 changed, 8 unchanged', then a line per unexplained
     change."""
-    said = ", ".join(f"{n} {s}" for s, n in changes["counts"].items()) or "no submissions"
-    lines = [f"changes since {changes['previous']}: {said}"]
+    lines = [f"changes since {changes['previous']}: {counts_words(changes)}"]
     for r in changes["submissions"]:
         if r["status"] == "unexplained":
             lines.append(f"unexplained: {r['path']}: {'; '.join(r['unexplained'])}")

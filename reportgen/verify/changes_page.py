@@ -11,7 +11,7 @@ from .. import tables
 from ..files import write_atomic
 from ..lms.grading import plain
 from ..tables import Cell, Column, Table
-from .formats import LABELS
+from .formats import verdict_cell
 
 STATUS_CSS = {"unexplained": "differs", "changed": "unverifiable", "new": "", "vanished": ""}
 NOTE = {
@@ -24,7 +24,7 @@ NOTE = {
 
 
 def _verdict(verdict: str | None) -> Cell:
-    return Cell("") if verdict is None else Cell(LABELS[verdict], css=verdict, value=verdict)
+    return Cell("") if verdict is None else verdict_cell(verdict)
 
 
 def _grade(grade: float | None) -> str:

@@ -13,6 +13,7 @@ from typing import Any
 
 from .. import tables
 from ..files import write_atomic
+from .changes import counts_words
 from .formats import LABELS, class_table, detail_lines, to_json
 from .outcome import Checked
 
@@ -31,15 +32,11 @@ def _index(report: dict[str, Any]) -> str:
            if report.get("skipped") else "")
         + (" <strong>Interrupted: only the finished submissions are listed.</strong>"
            if report.get("interrupted") else "")
-        + (f" <a href='changes.html'>Changes since the earlier check</a>: {e(_changes(report))}."
-           if "changes" in report else "")
+        + (" <a href='changes.html'>Changes since the earlier check</a>: "
+           f"{e(counts_words(report['changes']))}." if "changes" in report else "")
         + "</p>" + tables.to_html(class_table(report, links=True)) + _pairs(report)
     )  # fmt: skip
     return tables.html_page("reportgen verify: class summary", text, sortable=True)
-
-
-def _changes(report: dict[str, Any]) -> str:
-    return ", ".join(f"{n} {s}" for s, n in report["changes"]["counts"].items())
 
 
 def _pairs(report: dict[str, Any]) -> str:
