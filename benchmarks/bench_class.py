@@ -9,6 +9,9 @@ in its own process and with an empty cache unless said:
 - the 12 with `--jobs 2`, cold; the 12 through a LocalCluster of 2 workers, cold;
 - warm: one submission per configuration, then all 12: the cost of an extra submission of an
   already-built configuration;
+- every verify forgets the renders its cache folder recorded (render_memo) first, so each
+  report is rendered as on a class's first check; the class of 60 is then checked once more
+  with them kept (a class checked again: renders recalled);
 - a class of 60, warm: the 12 plus 48 more students of configuration a (each a copy of its run
   rendered with the student's own author, date and self-evaluation, as `reportgen render RUN
   --config` makes it; rendered through the library, in two processes). Its first submission
@@ -124,7 +127,15 @@ def make_more(work: Path, env: dict[str, str]) -> Path:
     return more
 
 
-def _verify(child, env, cache: Path, *argv: str) -> dict[str, Any]:
+def _verify(child, env, cache: Path, *argv: str, recall: bool = False) -> dict[str, Any]:
+    """One `reportgen verify` in its own process with `cache` as its cache folder. Unless
+    `recall`, the renders recorded there are forgotten first (render_memo): every submission's
+    report is rendered, as on the first check of a class; with `recall` they stay, as on a
+    class checked again."""
+    from reportgen.report.render_memo import FOLDER
+
+    if not recall:
+        shutil.rmtree(cache / FOLDER, ignore_errors=True)
     summary = cache.parent / f"summary-{cache.name}"
     args = [sys.executable, "-m", "reportgen", "verify", *argv, "--summary", str(summary)]
     seconds, peak_mb, _ = child(args, {**env, "REPORTGEN_CACHE_DIR": str(cache)}, ok=(0, 1))
@@ -135,13 +146,15 @@ def _verify(child, env, cache: Path, *argv: str) -> dict[str, Any]:
         "submissions": len(data["submissions"]),
         "builds": data["builds"],
         "verdicts": data["summary"],
-        "wrong": _wrong_verdicts(data["submissions"]),
+        "wrong": _wrong_verdicts(data["submissions"], "recalled" if recall else "rendered"),
+        "rendered": sum(s.get("render") == "rendered" for s in data["submissions"]),
     }
 
 
-def _wrong_verdicts(submissions: list[dict[str, Any]]) -> list[str]:
+def _wrong_verdicts(submissions: list[dict[str, Any]], render: str) -> list[str]:
     """Each submission whose verdict is not the expected one: the forged one `tampered`, every
-    other `reproduced` with its integrity checked byte for byte."""
+    other `reproduced` with its integrity checked byte for byte, its report `render`ed (or
+    recalled) as the stage means."""
     wrong = []
     for s in submissions:
         name = Path(s["path"]).name
@@ -149,8 +162,10 @@ def _wrong_verdicts(submissions: list[dict[str, Any]]) -> list[str]:
             ok = s["verdict"] == "tampered"
         else:
             ok = s["verdict"] == "reproduced" and s["checks"].get("integrity") == "byte-identical"
+            ok = ok and s.get("render") == render
         if not ok:
-            wrong.append(f"{name}: {s['verdict']} ({s['checks'].get('integrity')})")
+            how = f"{s['checks'].get('integrity')}, {s.get('render')}"
+            wrong.append(f"{name}: {s['verdict']} ({how})")
     return wrong
 
 
@@ -197,16 +212,20 @@ def class_of_60(work: Path, env: dict[str, str], child, folder: Path, cache: Pat
     first = _verify(child, env, cache, str(folder / "a" / "a1.pdf"))
     sixty = _verify(child, env, cache, str(folder), str(more))
     sixty_jobs = _verify(child, env, cache, str(folder), str(more), "--jobs", "2")
+    print("bench: the class of 60 checked again (renders recalled)...", file=sys.stderr)
+    again = _verify(child, env, cache, str(folder), str(more), recall=True)
     per = {
         "one_process": (sixty["seconds"] - first["seconds"]) / (sixty["submissions"] - 1),
         "jobs2": (sixty_jobs["seconds"] - first["seconds"]) / (sixty_jobs["submissions"] - 1),
+        "checked_again": (again["seconds"] - first["seconds"]) / (again["submissions"] - 1),
     }
     return {
         "first": first,
         "one_process": sixty,
         "jobs2": sixty_jobs,
+        "checked_again": again,
         "seconds_per_submission_after_the_first": per,
-        "wrong_verdicts": sixty["wrong"] + sixty_jobs["wrong"],
+        "wrong_verdicts": sixty["wrong"] + sixty_jobs["wrong"] + again["wrong"],
     }
 
 
@@ -263,8 +282,10 @@ def format_class(r: dict[str, Any]) -> str:
             row("verify 1 (the first), warm", sixty["first"]),
             row("verify 60, one process, warm", sixty["one_process"]),
             row("verify 60, --jobs 2, warm", sixty["jobs2"]),
+            row("verify 60 again, renders recalled", sixty["checked_again"]),
             f"per submission after the first, (total - first) / 59: {per['one_process']:.2f} s "
-            f"in one process, {per['jobs2']:.2f} s with --jobs 2",
+            f"in one process, {per['jobs2']:.2f} s with --jobs 2; checked again (renders "
+            f"recalled, one process): {per['checked_again']:.2f} s",
             f"verdicts (60): {sixty['one_process']['verdicts']}; "
             + ("as expected" if not sixty["wrong_verdicts"] else
                "WRONG: " + "; ".join(sixty["wrong_verdicts"])),

@@ -128,7 +128,7 @@ def test_the_benchmark_tables_read_their_own_json():
     from benchmarks.bench_class import format_class
 
     stage = {"seconds": 2.0, "peak_mb": 100.0}
-    verify = {"cached": stage, "uncached": stage}
+    verify = {"cached": stage, "checked_again": {**stage, "seconds": 1.5}, "uncached": stage}
     report = {
         "n_samples": 10_000,
         "cpus": 2,
@@ -146,7 +146,7 @@ def test_the_benchmark_tables_read_their_own_json():
     }
     text = format_report(report) + "\n" + format_verify(report)
     assert "MNIST digits: 10,000" in text and "ratio reportgen / reference: 0.100" in text
-    assert "10,000 digits, uncached" in text
+    assert "10,000 digits, uncached" in text and "sample, again (recalled)" in text
     run = {**stage, "builds": 1, "submissions": 4, "verdicts": {"reproduced": 4}}
     klass = {
         "cold_builds": {"a": 3.0},
@@ -164,11 +164,18 @@ def test_the_benchmark_tables_read_their_own_json():
         "first": run,
         "one_process": sixty,
         "jobs2": sixty,
-        "seconds_per_submission_after_the_first": {"one_process": 1.25, "jobs2": 0.75},
+        "checked_again": {**sixty, "seconds": 20.0},
+        "seconds_per_submission_after_the_first": {
+            "one_process": 1.25,
+            "jobs2": 0.75,
+            "checked_again": 0.3,
+        },
         "wrong_verdicts": [],
     }
     text = format_class(klass)
     assert "(total - first) / 59: 1.25 s in one process, 0.75 s with --jobs 2" in text
+    assert "checked again (renders recalled, one process): 0.30 s" in text
+    assert "verify 60 again, renders recalled" in text
     assert "as expected" in text
     klass["class_of_60"]["wrong_verdicts"] = ["a4.pdf: reproduced (byte-identical)"]
     assert "WRONG: a4.pdf: reproduced" in format_class(klass)

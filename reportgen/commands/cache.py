@@ -1,4 +1,4 @@
-"""`reportgen cache clear`: forget every cached model result and drawn figure."""
+"""`reportgen cache clear`: forget every cached model result, drawn figure and recorded render."""
 
 from __future__ import annotations
 
@@ -15,8 +15,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..analysis.cache import ResultCache
     from ..report.figures import clear_stored
+    from ..report.render_memo import FOLDER, clear_renders
 
     cache = ResultCache()
     print(f"removed {cache.clear()} cached model results from {cache.folder}")
     print(f"removed {clear_stored()} cached figure sets from {cache.folder / 'figures'}")
+    print(f"removed {clear_renders()} recorded renders from {cache.folder / FOLDER}")
     return 0

@@ -117,9 +117,11 @@ def run(args: argparse.Namespace) -> int:
     finally:
         progress.stop()
     report = checked.report
+    recalled = sum(entry.get("render") == "recalled" for entry in report["submissions"])
+    memo = f", {recalled} report(s) recalled, not rendered (--no-cache renders)" if recalled else ""
     print(
         f"verify: {len(report['submissions'])} of {report['total']} submission(s), "
-        f"{report['builds']} distinct build(s)",
+        f"{report['builds']} distinct build(s){memo}",
         file=sys.stderr,
     )
     if report["skipped"]:

@@ -162,30 +162,44 @@ def render_html(results: Results, templates: Mapping[str, str] | None = None) ->
         raise RenderError(f"{_template_location(exc)}: {first}") from None
 
 
+def pdf_options(results: Results, templates: Mapping[str, str] | None = None) -> dict:
+    """write_pdf's keyword arguments for `results`: the document's metadata, its PDF variant
+    and its attachments (results.json, the custom templates, manifest.json)."""
+    from ..bundle.manifest import attachments_for
+    from .pdf import render_environment
+
+    report = results.config.report
+    return {
+        "title": report.title,
+        "author": report.author,
+        "date": results.report_date,
+        "lang": report.lang or "sv",
+        "variant": report.pdf_variant or "pdf/ua-1",
+        "attachments": attachments_for(results, templates or {}, render_environment()),
+    }
+
+
 def write_report(
-    results: Results, run_dir: Path, templates: Mapping[str, str] | None = None
+    results: Results,
+    run_dir: Path,
+    templates: Mapping[str, str] | None = None,
+    html: str | None = None,
 ) -> list[Path]:
     """Write run_dir/report.html and run_dir/report.pdf (atomically); return both paths.
 
     The PDF carries what it takes to regenerate it: results.json, every custom template and a
-    manifest of the attachments (manifest.json)."""
-    from ..bundle.manifest import attachments_for
-    from .pdf import render_environment, write_pdf
+    manifest of the attachments (manifest.json). A render of reportgen's own templates is
+    recorded in the cache folder (render_memo) for verify. `html`: render_html's text when the
+    caller has it already."""
+    from . import render_memo
+    from .pdf import write_pdf
 
     run_dir = Path(run_dir)
-    html = render_html(results, templates)
+    html = render_html(results, templates) if html is None else html
     html_path, pdf_path = run_dir / "report.html", run_dir / "report.pdf"
     write_atomic(html_path, html)
-    report = results.config.report
-    write_pdf(
-        html,
-        run_dir,
-        pdf_path,
-        title=report.title,
-        author=report.author,
-        date=results.report_date,
-        lang=report.lang or "sv",
-        variant=report.pdf_variant or "pdf/ua-1",
-        attachments=attachments_for(results, templates or {}, render_environment()),
-    )
+    options = pdf_options(results, templates)
+    write_pdf(html, run_dir, pdf_path, **options)
+    if not templates:
+        render_memo.remember(render_memo.render_key(html, run_dir, options), pdf_path.read_bytes())
     return [html_path, pdf_path]

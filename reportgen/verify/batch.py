@@ -132,6 +132,7 @@ def check(
         entry["details"] += integrity.details
         entry["text_changes"] = integrity.changes
         entry["checks"]["render_environment"] = integrity.environment or "same"
+        entry["render"] = "recalled" if integrity.recalled else "rendered"
         if integrity.regenerated is not None:
             entry["_regenerated"] = integrity.regenerated
         if integrity.status == "tampered":

@@ -9,6 +9,7 @@ listed as page, what the analysis says -> what the PDF says.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import re
 import tempfile
 from dataclasses import dataclass, field
@@ -33,6 +34,7 @@ class Integrity:
     changes: list[dict] = field(default_factory=list)  # page, before (regenerated), after (PDF)
     environment: list[str] = field(default_factory=list)  # what differs from the build's
     regenerated: bytes | None = None  # the regenerated report, kept when it is not the PDF's
+    recalled: bool = False  # the render's digest came from the cache folder (render_memo)
 
 
 def environment_differences(sub: Submission) -> list[str]:
@@ -62,15 +64,23 @@ def environment_differences(sub: Submission) -> list[str]:
     return out
 
 
-def regenerate(sub: Submission, folder: Path, use_cache: bool = True) -> bytes:
+def regenerate(sub: Submission, folder: Path, use_cache: bool = True) -> tuple[bytes, bool]:
     """The report PDF rendered again from the submission's results and templates (the figures
-    from the cache folder where `use_cache` and they are there)."""
+    from the cache folder where `use_cache` and they are there), and whether it was recalled:
+    where `use_cache` and this machine rendered the same inputs before to the submission's very
+    bytes (render_memo), those bytes are the answer and nothing is rendered."""
+    from ..report import render_memo
     from ..report.figures import save_figures
-    from ..report.html import write_report
+    from ..report.html import pdf_options, render_html, write_report
 
     save_figures(sub.results, folder / "figures", use_cache)
-    write_report(sub.results, folder, sub.templates)
-    return (folder / "report.pdf").read_bytes()
+    html = render_html(sub.results, sub.templates)
+    if use_cache and not sub.templates:
+        key = render_memo.render_key(html, folder, pdf_options(sub.results))
+        if render_memo.recall(key) == hashlib.sha256(sub.pdf).hexdigest():
+            return sub.pdf, True
+    write_report(sub.results, folder, sub.templates, html=html)
+    return (folder / "report.pdf").read_bytes(), False
 
 
 def _normalise(text: str) -> str:
@@ -138,9 +148,9 @@ def check_integrity(sub: Submission, use_cache: bool = True) -> Integrity:
         )
     environment = environment_differences(sub)
     with tempfile.TemporaryDirectory(prefix="reportgen-verify-") as tmp:
-        regenerated = regenerate(sub, Path(tmp), use_cache)
+        regenerated, recalled = regenerate(sub, Path(tmp), use_cache)
     if not environment and regenerated == sub.pdf:
-        return Integrity("byte-identical")
+        return Integrity("byte-identical", recalled=recalled)
     changes = text_changes(regenerated, sub.pdf)
     if changes:
         return Integrity(
