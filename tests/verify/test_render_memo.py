@@ -58,7 +58,7 @@ def test_other_bytes_under_the_same_inputs_are_rendered_and_caught(built, tmp_pa
     assert "changed after the build" in " ".join(entry["details"])
 
 
-def test_a_damaged_or_foreign_entry_is_no_entry(built, capsys):
+def test_a_damaged_entry_is_no_entry(built, capsys):
     before = {path: path.read_bytes() for path in _entries()}
     assert before, "the build recorded no render"
     try:
@@ -66,14 +66,29 @@ def test_a_damaged_or_foreign_entry_is_no_entry(built, capsys):
             path.write_text("{not json", encoding="utf-8")
         entry = _verify(capsys, str(built / "report.pdf"))
         assert (entry["verdict"], entry["render"]) == ("reproduced", "rendered"), entry
-        sha = hashlib.sha256((built / "report.pdf").read_bytes()).hexdigest()
-        for path in _entries():  # the render above wrote its entry again: another key's entry
-            path.write_text(json.dumps({"key": "0" * 64, "pdf_sha256": sha}), encoding="utf-8")
-        entry = _verify(capsys, str(built / "report.pdf"))
-        assert entry["render"] == "rendered", entry
     finally:
         for path, data in before.items():
             path.write_bytes(data)
+
+
+def test_an_entry_answers_only_for_its_own_key(tmp_path, monkeypatch):
+    """An entry copied under another key's name, a digest that is not one, an entry too large:
+    no entry."""
+    monkeypatch.setenv("REPORTGEN_CACHE_DIR", str(tmp_path))
+    pdf = b"%PDF-1.7 a report"
+    mine, other = "1" * 64, "2" * 64
+    render_memo.remember(mine, pdf)
+    assert render_memo.recall(mine) == hashlib.sha256(pdf).hexdigest()
+    entry = render_memo._entry_path(mine)
+    target = render_memo._entry_path(other)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(entry.read_bytes())
+    assert render_memo.recall(other) is None
+    entry.write_text(json.dumps({"key": mine, "pdf_sha256": "not a digest"}), encoding="utf-8")
+    assert render_memo.recall(mine) is None
+    entry.write_text(json.dumps({"key": mine, "pad": "x" * 5000}), encoding="utf-8")
+    assert render_memo.recall(mine) is None
+    assert render_memo.recall(None) is None
 
 
 def test_the_key_follows_every_input(built, tmp_path):
