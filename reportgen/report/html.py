@@ -184,13 +184,14 @@ def write_report(
     run_dir: Path,
     templates: Mapping[str, str] | None = None,
     html: str | None = None,
+    options: dict | None = None,
 ) -> list[Path]:
     """Write run_dir/report.html and run_dir/report.pdf (atomically); return both paths.
 
     The PDF carries what it takes to regenerate it: results.json, every custom template and a
     manifest of the attachments (manifest.json). A render of reportgen's own templates is
-    recorded in the cache folder (render_memo) for verify. `html`: render_html's text when the
-    caller has it already."""
+    recorded in the cache folder (render_memo) for verify. `html` and `options`: render_html's
+    text and pdf_options' arguments when the caller has them already."""
     from . import render_memo
     from .pdf import write_pdf
 
@@ -198,7 +199,7 @@ def write_report(
     html = render_html(results, templates) if html is None else html
     html_path, pdf_path = run_dir / "report.html", run_dir / "report.pdf"
     write_atomic(html_path, html)
-    options = pdf_options(results, templates)
+    options = pdf_options(results, templates) if options is None else options
     write_pdf(html, run_dir, pdf_path, **options)
     if not templates:
         render_memo.remember(render_memo.render_key(html, run_dir, options), pdf_path.read_bytes())

@@ -75,11 +75,12 @@ def regenerate(sub: Submission, folder: Path, use_cache: bool = True) -> tuple[b
 
     save_figures(sub.results, folder / "figures", use_cache)
     html = render_html(sub.results, sub.templates)
+    options = pdf_options(sub.results, sub.templates)
     if use_cache and not sub.templates:
-        key = render_memo.render_key(html, folder, pdf_options(sub.results))
+        key = render_memo.render_key(html, folder, options)
         if render_memo.recall(key) == hashlib.sha256(sub.pdf).hexdigest():
             return sub.pdf, True
-    write_report(sub.results, folder, sub.templates, html=html)
+    write_report(sub.results, folder, sub.templates, html=html, options=options)
     return (folder / "report.pdf").read_bytes(), False
 
 

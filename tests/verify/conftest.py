@@ -57,3 +57,12 @@ def local_class(klass, tmp_path_factory) -> tuple[int, dict, str, Path]:
     summary = tmp_path_factory.mktemp("summary") / "klass-summary"
     argv = [str(folder), "--summary", str(summary), "--expect", str(course), "--jobs", "2"]
     return (*run_verify(*argv), summary)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    """A fast build's output folder (300 sample digits): its report.pdf is the submission."""
+    tmp = tmp_path_factory.mktemp("submission")
+    config = write_fast_toml(tmp / "fast.toml", report={"author": "Anna Andersson"})
+    assert main(["build", "--config", config, *BUILD_ARGS, "--out", str(tmp / "out")]) == 0
+    return tmp / "out"

@@ -14,8 +14,6 @@ import pytest
 from reportgen.cli import main
 from reportgen.report import render_memo
 
-from ..helpers import BUILD_ARGS, write_fast_toml
-
 
 def _verify(capsys, *args: str) -> dict:
     code = main(["verify", *args, "--format", "json"])
@@ -27,15 +25,6 @@ def _verify(capsys, *args: str) -> dict:
 
 def _entries() -> list[Path]:
     return sorted((Path(os.environ["REPORTGEN_CACHE_DIR"]) / render_memo.FOLDER).glob("*/*.json"))
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    """A fast build: its render is recorded in the (test session's) cache folder."""
-    tmp = tmp_path_factory.mktemp("memo")
-    config = write_fast_toml(tmp / "fast.toml", report={"author": "Minna Memo"})
-    assert main(["build", "--config", config, *BUILD_ARGS, "--out", str(tmp / "out")]) == 0
-    return tmp / "out"
 
 
 def test_a_built_report_is_recalled_and_a_no_cache_verify_renders(built, capsys):

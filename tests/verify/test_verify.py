@@ -16,15 +16,6 @@ from reportgen.results import Results, parse_results
 from ..helpers import BUILD_ARGS, one_error_line, report_pdf, write_fast_toml
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    """A fast build's output folder (300 sample digits): its report.pdf is the submission."""
-    tmp = tmp_path_factory.mktemp("submission")
-    config = write_fast_toml(tmp / "fast.toml", report={"author": "Anna Andersson"})
-    assert main(["build", "--config", config, *BUILD_ARGS, "--out", str(tmp / "out")]) == 0
-    return tmp / "out"
-
-
 def verify(capsys, *args: str) -> tuple[int, dict]:
     code = main(["verify", *args, "--format", "json"])
     out = capsys.readouterr().out
