@@ -16,34 +16,48 @@ MNIST_DIR ?= $(abspath ../shared/data/mnist)
 
 .PHONY: all install setup-run setup-app setup-cluster setup-dev sysdeps sysdeps-run sysdeps-test \
         report render test test-slow test-full lint format bench update-golden check-determinism \
-        check-wheel schema i18n app app-screenshots clean
+        check-wheel lock schema i18n app app-screenshots clean
 
 all: report
 
-# The venv, then the package (editable) with one set of extras per stamp: run = none (a report),
-# app = [app] (make app), cluster = [cluster] (make bench), dev = [dev] (tests, lint; it holds
-# the app's and the cluster's packages too, so it also stamps those).
+# The venv, then uv (pinned; PyPI's wheel carries its binary), then `uv sync` from uv.lock: every
+# package at the locked version, the package itself editable, one set of extras per stamp:
+# run = none (a report), app = [app] (make app), cluster = [cluster] (make bench), dev = every
+# extra (tests, lint, the app's and the cluster's packages). `--locked` refuses a uv.lock that no
+# longer matches pyproject.toml (`make lock` rewrites it); `--inexact` keeps what another stamp
+# installed. The lock is the tested environment: CI, `make report`, `make test` and the wheel's
+# pinned render stack (pyproject.toml) agree.
+UV_VERSION := 0.13.9
+UV   := UV_PROJECT_ENVIRONMENT=$(VENV) UV_PYTHON_DOWNLOADS=never $(BIN)/uv
+SYNC := $(UV) sync --locked --inexact --quiet --python $(BIN)/python
+
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
+$(BIN)/uv: | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
 STAMP_run     := $(VENV)/.stamp-run
 STAMP_app     := $(VENV)/.stamp-app
 STAMP_cluster := $(VENV)/.stamp-cluster
 STAMP_dev     := $(VENV)/.stamp-dev
 
-$(STAMP_run): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+$(STAMP_run): pyproject.toml uv.lock | $(BIN)/uv
+	$(SYNC)
 	touch $@
-$(STAMP_app): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[app]'
+$(STAMP_app): pyproject.toml uv.lock | $(BIN)/uv
+	$(SYNC) --extra app
 	touch $@ $(STAMP_run)
-$(STAMP_cluster): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[cluster]'
+$(STAMP_cluster): pyproject.toml uv.lock | $(BIN)/uv
+	$(SYNC) --extra cluster
 	touch $@ $(STAMP_run)
-$(STAMP_dev): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[dev]'
+$(STAMP_dev): pyproject.toml uv.lock | $(BIN)/uv
+	$(SYNC) --all-extras
 	touch $@ $(STAMP_run) $(STAMP_app) $(STAMP_cluster)
+
+# uv.lock again from pyproject.toml (after a change of a dependency), then the venv from it.
+lock: | $(BIN)/uv
+	$(UV) lock
+	$(SYNC) --all-extras
 
 setup-run: $(STAMP_run) sysdeps-run
 setup-app: $(STAMP_app) sysdeps-run
