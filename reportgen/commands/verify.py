@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from ..errors import ReportgenError, exit_code
+from ..files import StagedFolders
 from .common import add_tolerance_and_output, check_tolerance, write_output
 
 HELP = "check handed-in report PDFs: untouched, and does the analysis reproduce?"
@@ -74,7 +77,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..verify.batch import verify_class
     from ..verify.formats import FORMATS
-    from ..verify.outcome import Options, findings
+    from ..verify.outcome import Options, clean_report, failed_outputs, findings
     from ..verify.progress import ClassProgress
 
     check_tolerance(args.tolerance)
@@ -83,6 +86,8 @@ def run(args: argparse.Namespace) -> int:
     if args.assignment and not args.gradebook:
         raise ReportgenError("--assignment picks the column of a --gradebook FILE: give both")
     grading = None
+    if args.gradebook and args.summary:
+        _gradebook_outside(Path(args.gradebook), Path(args.summary))
     if args.gradebook:  # every problem of the gradebook before the class is verified
         from ..verify.roundtrip import preflight
 
@@ -117,6 +122,7 @@ def run(args: argparse.Namespace) -> int:
     finally:
         progress.stop()
     report = checked.report
+    clean_report(checked)
     recalled = sum(entry.get("render") == "recalled" for entry in report["submissions"])
     memo = f", {recalled} report(s) recalled, not rendered (--no-cache renders)" if recalled else ""
     print(
@@ -140,24 +146,65 @@ def run(args: argparse.Namespace) -> int:
 
         report["changes"] = compare_checks(previous, report, args.previous)
         print("\n".join(console_lines(report["changes"])), file=sys.stderr)
-    if args.gradebook:
-        from ..verify.roundtrip import write_gradebook
-
-        _, lines = write_gradebook(
-            report, Path(args.gradebook), Path(args.summary), args.assignment
-        )
-        print("\n".join(lines), file=sys.stderr)
-    if args.feedback:
-        from ..verify.feedback import write_feedback
-
-        for line in write_feedback(checked, Path(args.feedback), course, grading):
-            print(line, file=sys.stderr)
-    if args.summary:
-        from ..verify.summary import write_summary
-
-        for path in write_summary(checked, Path(args.summary)):
-            print(f"wrote {path}", file=sys.stderr)
+    write_outputs(args, checked, course, grading)
     write_output(FORMATS[args.format](report), args.output)
     if report["interrupted"]:
         raise KeyboardInterrupt
-    return exit_code(findings(report), args.fail_on or ["any"])
+    code = exit_code(findings(report), args.fail_on or ["any"])
+    return max(code, 1) if failed_outputs(report) else code
+
+
+def write_outputs(args: argparse.Namespace, checked: Any, course: Any, grading: Any) -> None:
+    """The gradebook, the feedback and the summary, written into staging folders beside their
+    destinations and moved into place together at the end (files.StagedFolders): a run that
+    fails or is interrupted while writing leaves the previous ones as they were. One student's
+    output that cannot be written is named on their entry; the rest are written all the same."""
+    from ..runs import deferred_interrupts
+    from ..verify import feedback, summary
+
+    wanted = {"summary": args.summary, "feedback": args.feedback}
+    owns = {"summary": summary.own_file, "feedback": feedback.own_file}
+    lines: list[str] = []
+    with StagedFolders() as stage:
+        staged: dict[str, Path] = {}
+        shown: dict[str, Path] = {}
+        # a folder inside the other is written inside the other's staging: the outer first
+        for what in sorted((w for w in wanted if wanted[w]), key=lambda w: _depth(wanted[w])):
+            shown[what] = Path(wanted[what])
+            staged[what] = stage.folder(shown[what], owns[what])
+        if args.gradebook:
+            from ..verify.roundtrip import write_gradebook
+
+            target, written = write_gradebook(
+                checked.report, Path(args.gradebook), staged["summary"], args.assignment
+            )
+            lines += [line.replace(str(target), str(shown["summary"] / target.name))
+                      for line in written]  # fmt: skip
+        if args.feedback:
+            written = feedback.write_feedback(checked, staged["feedback"], course, grading)
+            lines += [line.replace(str(staged["feedback"]), str(shown["feedback"]))
+                      for line in written]  # fmt: skip
+        if args.summary:
+            for path in summary.write_summary(checked, staged["summary"]):
+                lines.append(f"wrote {shown['summary'] / path.relative_to(staged['summary'])}")
+        with deferred_interrupts() as pending:
+            stage.publish()
+    if lines:
+        print("\n".join(lines), file=sys.stderr)
+    for entry in checked.report["submissions"]:
+        for line in entry.get("output_errors", []):
+            print(f"{entry['path']}: {line}", file=sys.stderr)
+    if pending:
+        raise KeyboardInterrupt
+
+
+def _gradebook_outside(downloaded: Path, summary: Path) -> None:
+    """The gradebook is written as SUMMARY/<its name>: never over the download itself."""
+    if (summary / downloaded.name).resolve() == downloaded.resolve():
+        raise ReportgenError(
+            f"--summary {summary} holds the gradebook {downloaded.name}: pick another folder"
+        )
+
+
+def _depth(folder: str) -> int:
+    return len(Path(os.path.realpath(folder)).parts)

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import InputError
+from ..errors import InputError, one_line
 from .sheet import Sheet
 
 CANVAS_ASSIGNMENT = re.compile(r"(?P<title>.+) \((?P<id>\d+)\)")
@@ -28,13 +28,15 @@ _EMPTY = ("", "-")
 
 @dataclass
 class Written:
-    """The gradebook's new text and what was done: students graded, and those of the download
-    that the gradebook lacks."""
+    """The gradebook's new text and what was done: students graded, those of the download that
+    the gradebook lacks, and those whose row could not be written (student id -> why): one
+    student's row never stops the others'."""
 
     text: str
     graded: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     column: str = ""
+    failed: dict[str, str] = field(default_factory=dict)
 
 
 def _pick(choices: dict[int, str], wanted: str | None, sheet: Sheet) -> int:
@@ -73,9 +75,13 @@ def canvas(sheet: Sheet, grades: dict[str, tuple[float, str]], wanted: str | Non
             continue
         student = sheet.value(r, id_col).strip()
         if student in grades:
-            changes[(r, col)] = plain(grades[student][0], mark)
-            out.graded.append(student)
             seen.add(student)
+            try:
+                changes[(r, col)] = plain(grades[student][0], mark)
+            except Exception as exc:  # noqa: BLE001 (this student's row alone)
+                out.failed[student] = one_line(exc)
+                continue
+            out.graded.append(student)
     out.missing = sorted(set(grades) - seen)
     out.text = sheet.edited(changes)
     return out
@@ -124,15 +130,20 @@ def moodle(
         if not match or match[1] not in grades or cols["grade"] >= len(sheet.rows[r]):
             continue
         pid = match[1]
-        changes[(r, cols["grade"])] = plain(grades[pid][0], mark)
-        if "feedback" in cols and cols["feedback"] < len(sheet.rows[r]):
-            changes[(r, cols["feedback"])] = comment(pid)
+        seen.add(pid)
+        try:
+            row = {(r, cols["grade"]): plain(grades[pid][0], mark)}
+            if "feedback" in cols and cols["feedback"] < len(sheet.rows[r]):
+                row[(r, cols["feedback"])] = comment(pid)
+        except Exception as exc:  # noqa: BLE001 (this student's row alone)
+            out.failed[pid] = one_line(exc)
+            continue
+        changes.update(row)
         modified = cols.get("modified")
         filled = modified is None or modified >= len(sheet.rows[r])
         if not filled and sheet.value(r, modified).strip() in _EMPTY:
             changes[(r, modified)] = stamp
         out.graded.append(pid)
-        seen.add(pid)
     out.missing = sorted(set(grades) - seen)
     out.text = sheet.edited(changes)
     return out

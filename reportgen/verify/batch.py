@@ -403,6 +403,9 @@ def _verify_paths(
             except ReportgenError as exc:
                 entries[path] = _error_entry(path, one_line(exc))
                 continue
+            except Exception as exc:  # noqa: BLE001 (a reader's bug on one file: its verdict)
+                entries[path] = _error_entry(path, f"could not be read: {one_line(exc)}")
+                continue
             if jobs == 1 and not scheduler:  # checked in this process: kept for its check
                 _READ[(path, hashlib.sha256(raw).hexdigest())] = found
             key = group_key(readable[path])

@@ -10,15 +10,17 @@ from __future__ import annotations
 import html
 import io
 import zipfile
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..config import GradingConfig
 from ..files import write_atomic
 from ..lms.grading import graded, terms
+from ..report.fonts import uncovered
 from ..report.language import language
 from ..report.pdf import write_pdf
-from .outcome import Checked
+from ..untrusted import REPLACEMENT, clean_text
+from .outcome import Checked, output_failed
 
 WORDS = {
     "en": {
@@ -153,33 +155,57 @@ def _zip(files: dict[str, bytes]) -> bytes:
     return out.getvalue()
 
 
+def drawable(page: str) -> str:
+    """`page` (HTML) with every character the bundled fonts cannot draw replaced by U+FFFD (which
+    DejaVu draws), so that a student's text (a page's U+FFFE, a control character) never stops
+    their feedback; the text is cleaned first (untrusted.clean_text)."""
+    page = clean_text(page)
+    for char in uncovered(page):
+        page = page.replace(char, REPLACEMENT)
+    return page
+
+
+def _write_one(entry: dict[str, Any], lang: str, grading: GradingConfig | None, folder: Path,
+               out: Path) -> bytes:  # fmt: skip
+    """One student's feedback PDF at `out`; its bytes."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    write_pdf(
+        drawable(feedback_html(entry, lang, grading)), folder, out, title=WORDS[lang]["title"],
+        author="reportgen verify", date="", lang=lang,
+    )  # fmt: skip
+    return out.read_bytes()
+
+
 def write_feedback(checked: Checked, folder: Path, course: dict[str, Any] | None,
                    grading: GradingConfig | None = None) -> list[str]:  # fmt: skip
     """A feedback PDF per student of an LMS download (on their latest submission) under
     `folder`, laid out as the bulk upload's ZIP, and that ZIP (feedback-LMS.zip); the console's
-    lines."""
+    lines. A student whose PDF cannot be written gets none (and the reason on their entry,
+    outcome.output_failed): the others' are written all the same."""
     from ..lms.names import PARSERS
 
     chosen = graded(checked.report["submissions"])
     files: dict[str, bytes] = {}
-    lmss = set()
+    lmss, failed = set(), 0
     for (lms, _), entry in sorted(chosen.items()):
         parsed = PARSERS[lms](entry["entry"]) if entry.get("entry") else None
         if parsed is None:
             continue
         lang = _lang(entry, course)
         name = _name_in_zip(entry, parsed.key)
-        out = folder / name
-        out.parent.mkdir(parents=True, exist_ok=True)
-        write_pdf(
-            feedback_html(entry, lang, grading), folder, out, title=WORDS[lang]["title"],
-            author="reportgen verify", date="", lang=lang,
-        )  # fmt: skip
-        files[name] = out.read_bytes()
+        try:
+            files[name] = _write_one(entry, lang, grading, folder, folder / name)
+        except Exception as exc:  # noqa: BLE001 (one student's failure is theirs alone)
+            (folder / name).unlink(missing_ok=True)
+            output_failed(entry, "feedback PDF", exc)
+            failed += 1
+            continue
         lmss.add(lms)
-    if not files:
+    if not files and not failed:
         return ["no feedback written: --feedback writes for the students of an LMS download"]
     lines = [f"wrote {len(files)} feedback PDF(s) under {folder}"]
+    if failed:
+        lines[0] += f"; {failed} could not be written (each named below)"
     for lms in sorted(lmss & {"canvas", "moodle"}):
         target = folder / f"feedback-{lms}.zip"
         own = {n: b for n, b in files.items() if chosen_lms(n, lms)}
@@ -188,6 +214,17 @@ def write_feedback(checked: Checked, folder: Path, course: dict[str, Any] | None
                   "canvas": "Upload submission comments"}[lms]  # fmt: skip
         lines.append(f"wrote {target}: {len(own)} file(s), for {lms.capitalize()}'s {upload!r}")
     return lines
+
+
+def own_file(relative: PurePosixPath) -> bool:
+    """Whether a file of a feedback folder is one --feedback writes (a PDF of a student, an
+    upload's ZIP): those a run does not write again are not kept (files.StagedFolders)."""
+    name = relative.name
+    return (
+        (len(relative.parts) == 1 and name.startswith("feedback-") and name.endswith(".zip"))
+        or (len(relative.parts) == 1 and name.endswith("_feedback.pdf"))
+        or (len(relative.parts) == 2 and name == "feedback.pdf")
+    )
 
 
 def chosen_lms(name: str, lms: str) -> bool:

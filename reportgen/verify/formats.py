@@ -43,6 +43,7 @@ def detail_lines(entry: dict[str, Any]) -> list[str]:
         for c in entry.get("text_changes", [])
     ]
     lines += [f"departs from the course: {d}" for d in entry.get("departs", [])]
+    lines += entry.get("output_errors", [])
     lines += [
         f"flagged, {f['kind']} with {f['with']}: {f['evidence']}" for f in entry.get("flags", [])
     ]
@@ -128,6 +129,7 @@ def class_table(report: dict[str, Any], links: bool = False) -> Table:
         *(STUDENT_COLUMNS if lms else ()),
         Column("verdict"),
         Column("reason"),
+        Column("not written", key="not_written"),  # this one's outputs that failed (why)
         *(
             (Column("grade", align="right"), Column("grade rule", key="grade_rule"))
             if graded
@@ -153,6 +155,7 @@ def class_table(report: dict[str, Any], links: bool = False) -> Table:
                 *(student_cells(entry) if lms else ()),
                 verdict_cell(entry["verdict"]),
                 entry.get("reason", ""),
+                "; ".join(entry.get("output_errors", [])),
                 *((_points(entry.get("grade")), entry.get("grade_rule", "")) if graded else ()),
                 f"{facts['dataset']} ({facts['n_samples']} digits)" if facts else "",
                 str(facts.get("seed", "")),

@@ -9,6 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..errors import one_line
+from ..untrusted import clean_data, clean_text
+
 # unverifiable: no attachments, so nothing to regenerate; only the pages' arithmetic is checked
 VERDICTS = ("reproduced", "within_tolerance", "differs", "tampered", "unverifiable", "error")
 PASSED = ("reproduced", "within_tolerance")
@@ -46,3 +49,26 @@ def findings(report: dict[str, Any]) -> list[set[str]]:
         | (set() if e["verdict"] in PASSED else {"any"})
         for e in report["submissions"]
     ]
+
+
+def output_failed(entry: dict[str, Any], what: str, problem: object) -> str:
+    """Record on a submission's entry that `what` of its outputs (its feedback PDF, its summary
+    page, its gradebook row) was not written, and why; the line, for the console. The class's
+    other outputs are written all the same, and the exit code is not 0 (failed_outputs)."""
+    line = f"{what} not written: {one_line(problem)}"
+    entry.setdefault("output_errors", []).append(line)
+    return line
+
+
+def failed_outputs(report: dict[str, Any]) -> int:
+    """How many submissions had an output that could not be written."""
+    return sum(bool(e.get("output_errors")) for e in report["submissions"])
+
+
+def clean_report(checked: Checked) -> None:
+    """Every string of a verified class (what was read from the submissions: authors, details,
+    text changes, file names) cleaned before any writer, renderer or terminal gets it
+    (untrusted.clean_data): the class's outputs never fail on one student's text."""
+    checked.report.update(clean_data(checked.report))
+    checked.diffs = clean_data(checked.diffs)
+    checked.regenerated = {clean_text(k): pdf for k, pdf in checked.regenerated.items()}

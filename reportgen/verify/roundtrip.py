@@ -16,6 +16,7 @@ from ..lms import gradebook
 from ..lms.grading import grade, graded, plain
 from ..lms.sheet import BOM, read_sheet
 from .formats import LABELS
+from .outcome import output_failed
 
 
 def grading_of(expect: str | None) -> GradingConfig:
@@ -95,4 +96,10 @@ def write_gradebook(report: dict[str, Any], downloaded: Path, folder: Path,
         lines.append(
             f"not in the gradebook (not graded): student id(s) {', '.join(written.missing)}"
         )
+    by_student = {sid: e for (_, sid), e in chosen.items()}
+    for sid in written.missing:
+        why = f"student id {sid} is not in {downloaded.name}: grade them by hand in the LMS"
+        output_failed(by_student[sid], "its gradebook row", why)
+    for sid, why in written.failed.items():
+        output_failed(by_student[sid], "its gradebook row", why)
     return target, lines

@@ -8,14 +8,18 @@ colours. index.html and summary.csv are the one class table (verify.formats.clas
 from __future__ import annotations
 
 import html
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .. import tables
 from ..files import write_atomic
 from .changes import counts_words
 from .formats import LABELS, class_table, detail_lines, to_json
-from .outcome import Checked
+from .outcome import Checked, output_failed
+
+# what --summary writes at the folder's top (and s/, a page per submission); the gradebook beside
+# them has the download's name, listed in the folder's .reportgen-written (files.WRITTEN_LIST)
+OWN_FILES = ("index.html", "summary.csv", "summary.json", "changes.html", "changes.csv")
 
 
 def _skipped(report: dict[str, Any]) -> str:
@@ -95,10 +99,17 @@ def _submission_page(entry: dict[str, Any], diff_html: str, regenerated: str | N
 def write_summary(checked: Checked, folder: Path) -> list[Path]:
     """index.html, s/<n>.html, summary.csv and summary.json into `folder`; where a submission's
     regenerated report is not its PDF (tampered, or another render environment), that report as
-    s/<n>-regenerated.pdf."""
+    s/<n>-regenerated.pdf. A submission whose page cannot be written has the reason on its entry
+    (outcome.output_failed), in the class's files written after it."""
     report = checked.report
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "s").mkdir(exist_ok=True)
+    for n, entry in enumerate(report["submissions"]):  # first: their failures reach the table
+        try:
+            _write_submission(checked, entry, folder / "s", n)
+        except Exception as exc:  # noqa: BLE001 (one submission's failure is its own)
+            output_failed(entry, "its page of the summary", exc)
+            write_atomic(folder / "s" / f"{n}.html", _failed_page(entry))
     written = [folder / "index.html", folder / "summary.csv", folder / "summary.json"]
     write_atomic(written[0], _index(report))
     write_atomic(written[1], tables.to_csv(class_table(report)))
@@ -107,12 +118,32 @@ def write_summary(checked: Checked, folder: Path) -> list[Path]:
         from .changes_page import write_changes
 
         written += write_changes(report, folder)
-    for n, entry in enumerate(report["submissions"]):
-        pdf = checked.regenerated.get(entry["path"])
-        if pdf is not None:
-            write_atomic(folder / "s" / f"{n}-regenerated.pdf", pdf)
-        page = _submission_page(
-            entry, checked.diffs.get(entry["path"], ""), f"{n}-regenerated.pdf" if pdf else None
-        )
-        write_atomic(folder / "s" / f"{n}.html", page)
     return written
+
+
+def _write_submission(checked: Checked, entry: dict[str, Any], pages: Path, n: int) -> None:
+    """s/<n>.html, and s/<n>-regenerated.pdf where there is one."""
+    pdf = checked.regenerated.get(entry["path"])
+    if pdf is not None:
+        write_atomic(pages / f"{n}-regenerated.pdf", pdf)
+    page = _submission_page(
+        entry, checked.diffs.get(entry["path"], ""), f"{n}-regenerated.pdf" if pdf else None
+    )
+    write_atomic(pages / f"{n}.html", page)
+
+
+def _failed_page(entry: dict[str, Any]) -> str:
+    """The page of a submission whose own page could not be written: why (the index links it)."""
+    e = html.escape
+    items = "".join(f"<li>{e(line)}</li>" for line in entry["output_errors"])
+    body = (
+        "<p><a href='../index.html'>All submissions</a></p><h1>A submission's page</h1>"
+        f"<p>Its verdict: {e(LABELS[entry['verdict']])}. Its page was not written:</p>"
+        f"<ul>{items}</ul>"
+    )
+    return tables.html_page("reportgen verify: a submission", body)
+
+
+def own_file(relative: PurePosixPath) -> bool:
+    """Whether a file of a summary folder is one --summary writes (files.StagedFolders)."""
+    return relative.parts[0] == "s" or relative.as_posix() in OWN_FILES
