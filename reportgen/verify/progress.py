@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 from typing import Any
 
+from ..untrusted import clean_line
+
 
 class ClassProgress:
     """A rich progress bar on stderr when it is a terminal; a line per submission otherwise."""
@@ -47,7 +49,8 @@ class ClassProgress:
         if self.bar is not None:
             self.bar.update(self.task, advance=1, description=text)
         else:
-            self._say(f"  {verdict:<17} {self.names.get(entry['path'], entry['path'])}")
+            name = clean_line(self.names.get(entry["path"], entry["path"]))  # a download's name
+            self._say(f"  {verdict:<17} {name}")
 
     def stop(self) -> None:
         if self.bar is not None:

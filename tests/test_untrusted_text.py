@@ -1,0 +1,47 @@
+"""Text read from a submission, cleaned before a renderer, a terminal or a CSV gets it
+(reportgen.untrusted)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from reportgen.untrusted import REPLACEMENT as R
+from reportgen.untrusted import clean_data, clean_line, clean_text
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("validerings\ufffeoch testdelen", f"validerings{R}och testdelen"),  # pypdfium2's hyphen
+        ("a\uffffb\ufdd0c\U0001fffed", f"a{R}b{R}c{R}d"),  # noncharacters, any plane
+        ("\x1b[31mröd\x1b[0m", f"{R}[31mröd{R}[0m"),  # a terminal's escape
+        ("nul\x00bell\x07del\x7fc1\x85", f"nul{R}bell{R}del{R}c1{R}"),
+        ("half \ud800 pair", f"half {R} pair"),  # an unpaired surrogate (a JSON escape)
+        ("admin\u202egnp.exe", f"admin{R}gnp.exe"),  # a bidirectional override
+        ("rad 1\r\nrad 2\rrad 3\u2028rad 4\tflik", "rad 1\nrad 2\nrad 3\nrad 4\tflik"),
+        ("Åsa Öberg – 98,3 % ﬁ ‐ \u00ad 😀", "Åsa Öberg – 98,3 % ﬁ ‐ \u00ad 😀"),  # untouched
+    ],
+)
+def test_what_is_replaced_and_what_is_kept(raw, clean):
+    assert clean_text(raw) == clean
+    assert clean_text(clean) == clean  # cleaning twice changes nothing more
+    clean_text(raw).encode("utf-8")  # every result can be written
+
+
+def test_one_line_for_a_cell_or_a_console_line():
+    assert clean_line("rad 1\r\nrad 2\tflik\x0b") == f"rad 1 rad 2 flik{R}"
+
+
+def test_every_string_of_a_report_keys_too():
+    raw = {"path\x1b": ["a\ufffe", ("b\x00", 1.5)], "n": 3, "none": None}
+    assert clean_data(raw) == {f"path{R}": [f"a{R}", (f"b{R}", 1.5)], "n": 3, "none": None}
+
+
+def test_a_cleaned_csv_reads_back_as_written():
+    cells = [clean_text("a\x00b"), clean_text("rad 1\r\nrad 2"), clean_line("\ud800")]
+    out = io.StringIO()
+    csv.writer(out).writerow(cells)
+    assert next(csv.reader(io.StringIO(out.getvalue()))) == cells
