@@ -195,6 +195,8 @@ def write_feedback(checked: Checked, folder: Path, course: dict[str, Any] | None
         name = _name_in_zip(entry, parsed.key)
         try:
             files[name] = _write_one(entry, lang, grading, folder, folder / name)
+        except OSError:  # a full disk is the class's, not one student's: nothing is published
+            raise
         except Exception as exc:  # noqa: BLE001 (one student's failure is theirs alone)
             (folder / name).unlink(missing_ok=True)
             output_failed(entry, "feedback PDF", exc)

@@ -107,6 +107,8 @@ def write_summary(checked: Checked, folder: Path) -> list[Path]:
     for n, entry in enumerate(report["submissions"]):  # first: their failures reach the table
         try:
             _write_submission(checked, entry, folder / "s", n)
+        except OSError:  # a full disk is the class's, not one student's: nothing is published
+            raise
         except Exception as exc:  # noqa: BLE001 (one submission's failure is its own)
             output_failed(entry, "its page of the summary", exc)
             write_atomic(folder / "s" / f"{n}.html", _failed_page(entry))
