@@ -85,6 +85,8 @@ def run(args: argparse.Namespace) -> int:
         raise ReportgenError(f"--jobs must be 1 or more, got {args.jobs}")
     if args.assignment and not args.gradebook:
         raise ReportgenError("--assignment picks the column of a --gradebook FILE: give both")
+    _writable(args.summary, "--summary")  # before the class is checked, not after the hour
+    _writable(args.feedback, "--feedback")
     grading = None
     if args.gradebook and args.summary:
         _gradebook_outside(Path(args.gradebook), Path(args.summary))
@@ -142,9 +144,11 @@ def run(args: argparse.Namespace) -> int:
 
         add_grades(report, grading)
     if previous is not None:
+        from ..untrusted import clean_data
         from ..verify.changes import compare_checks, console_lines
 
-        report["changes"] = compare_checks(previous, report, args.previous)
+        # the earlier summary.json is read as untrusted too
+        report["changes"] = clean_data(compare_checks(previous, report, args.previous))
         print("\n".join(console_lines(report["changes"])), file=sys.stderr)
     write_outputs(args, checked, course, grading)
     write_output(FORMATS[args.format](report), args.output)
@@ -196,6 +200,20 @@ def write_outputs(args: argparse.Namespace, checked: Any, course: Any, grading: 
             print(f"{entry['path']}: {line}", file=sys.stderr)
     if pending:
         raise KeyboardInterrupt
+
+
+def _writable(folder: str | None, option: str) -> None:
+    """A folder verify will write (beside which it stages): refused at once when it cannot be."""
+    if not folder:
+        return
+    path = Path(os.path.realpath(folder))
+    if path.exists() and not path.is_dir():
+        raise ReportgenError(f"{option} {folder} is a file, not a folder: name a folder")
+    existing = next(p for p in (path.parent, *path.parents) if p.exists())
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise ReportgenError(
+            f"{option} {folder}: cannot write in {existing}: fix its permissions or name another"
+        )
 
 
 def _gradebook_outside(downloaded: Path, summary: Path) -> None:

@@ -38,6 +38,8 @@ WORDS = {
         "rule": "Rule",
         "of": "of",
         "none": "none",
+        "replaced": "The mark \ufffd stands for characters that cannot be shown: control "
+                    "characters, or characters that none of the fonts has.",
         "mismatch": "The title page does not name the student the report was handed in for.",
         "terms": {"departs": "departure(s) from the course", "mismatch": "another student's name"},
         "verdicts": {"reproduced": "reproduced", "within_tolerance": "within tolerance",
@@ -60,6 +62,8 @@ WORDS = {
         "rule": "Regel",
         "of": "av",
         "none": "inga",
+        "replaced": "Tecknet \ufffd står för tecken som inte kan visas: styrtecken, eller tecken "
+                    "som inget av typsnitten har.",
         "mismatch": "Titelsidan namnger inte studenten som rapporten lämnades in för.",
         "terms": {"departs": "avvikelse(r) från kursen", "mismatch": "en annan students namn"},
         "verdicts": {"reproduced": "reproducerad", "within_tolerance": "inom toleransen",
@@ -169,8 +173,12 @@ def _write_one(entry: dict[str, Any], lang: str, grading: GradingConfig | None, 
                out: Path) -> bytes:  # fmt: skip
     """One student's feedback PDF at `out`; its bytes."""
     out.parent.mkdir(parents=True, exist_ok=True)
+    page = drawable(feedback_html(entry, lang, grading))
+    if REPLACEMENT in page:  # said on the page: the student sees that something was there
+        note = f"<p><small>{html.escape(WORDS[lang]['replaced'])}</small></p>"
+        page = page.replace("</body>", f"{note}</body>")
     write_pdf(
-        drawable(feedback_html(entry, lang, grading)), folder, out, title=WORDS[lang]["title"],
+        page, folder, out, title=WORDS[lang]["title"],
         author="reportgen verify", date="", lang=lang,
     )  # fmt: skip
     return out.read_bytes()

@@ -82,6 +82,9 @@ def test_a_student_s_unsafe_text_reaches_no_writer_and_stops_nothing(klass, monk
     bob = PdfReader(klass["feedback"] / "smithbob_LATE_102_feedback.pdf")
     text = " ".join(page.extract_text() for page in bob.pages)
     assert "validerings" in text and "testdelen" in text and "\ufffe" not in text
+    assert "Tecknet \ufffd står för tecken som inte kan visas" in " ".join(text.split())
+    alice = PdfReader(klass["feedback"] / "obergasa_101_feedback.pdf").pages[0].extract_text()
+    assert "\ufffd" not in alice  # the note only where a character was replaced
     summary_text = "".join(
         p.read_text(encoding="utf-8")
         for p in klass["summary"].rglob("*")
@@ -146,3 +149,13 @@ def test_a_run_stopped_while_writing_leaves_the_previous_outputs_byte_for_byte(
     code, _, _ = verify(klass)
     assert code == (130 if stop is KeyboardInterrupt else 2) and len(calls) == 2
     assert snapshot(klass["summary"], klass["feedback"]) == before
+
+
+def test_an_output_folder_that_is_a_file_is_one_line_before_any_check(klass, capsys):
+    from reportgen.cli import main
+
+    klass["summary"].write_text("not a folder", encoding="utf-8")
+    assert main(["verify", str(klass["download"]), "--summary", str(klass["summary"])]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("reportgen: error: --summary") and "is a file, not a folder" in err
+    assert "submission(s)" not in err  # refused before the class was checked
