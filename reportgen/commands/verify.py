@@ -22,7 +22,8 @@ EXAMPLE = (
     "      --gradebook grades.csv --feedback feedback   (a Canvas, Moodle or Blackboard download)\n"
     "verdicts: reproduced, within_tolerance, differs, tampered, unverifiable, error\n"
     "exit code: 0 every submission reproduced (or within tolerance), 2 every one an error "
-    "(or a usage error), 1 otherwise"
+    "(or a usage error), 1 otherwise (also when a student's feedback, page or gradebook row "
+    "could not be written: the summary's column 'not written' says why)"
 )
 FORMATS = ("text", "json", "markdown", "html", "csv")  # verify.formats.FORMATS
 
@@ -161,12 +162,24 @@ def run(args: argparse.Namespace) -> int:
 def write_outputs(args: argparse.Namespace, checked: Any, course: Any, grading: Any) -> None:
     """The gradebook, the feedback and the summary, written into staging folders beside their
     destinations and moved into place together at the end (files.StagedFolders): a run that
-    fails or is interrupted while writing leaves the previous ones as they were. One student's
+    fails or is interrupted (while checking or writing) leaves the previous ones as they were
+    and no partial new ones. One student's
     output that cannot be written is named on their entry; the rest are written all the same."""
     from ..runs import deferred_interrupts
     from ..verify import feedback, summary
 
     wanted = {"summary": args.summary, "feedback": args.feedback}
+    if checked.report["interrupted"]:  # what finished is in the report (stdout, --output)
+        named = [f"{w} {wanted[w]}" for w in wanted if wanted[w]] + (
+            [f"gradebook {args.gradebook}"] if args.gradebook else []
+        )
+        if named:
+            print(
+                f"interrupted: nothing written ({', '.join(named)}): the previous outputs are as "
+                "they were; the finished checks are in verify's report (--output FILE keeps it)",
+                file=sys.stderr,
+            )
+        return
     owns = {"summary": summary.own_file, "feedback": feedback.own_file}
     lines: list[str] = []
     with StagedFolders() as stage:

@@ -145,12 +145,20 @@ def test_ctrl_c_keeps_what_finished(klass, tmp_path, monkeypatch):
         return real_check(*args)
 
     monkeypatch.setattr(batch, "check", interrupted_at_the_second)
-    code, report, console = run_verify(str(small), "--summary", str(tmp_path / "s"))
+    previous = tmp_path / "s"
+    previous.mkdir()
+    (previous / "summary.json").write_text("an earlier check's", encoding="utf-8")
+    out = tmp_path / "report.json"
+    code, _, console = run_verify(str(small), "--summary", str(previous), "--output", str(out))
     assert code == 130
-    kept = json.loads((tmp_path / "s" / "summary.json").read_text(encoding="utf-8"))
+    kept = json.loads(out.read_text(encoding="utf-8"))  # what finished, in verify's report
     assert kept["interrupted"] is True and kept["total"] == 4
     assert sorted(Path(e["path"]).name for e in kept["submissions"]) == ["a1.pdf", "broken.pdf"]
-    assert "Interrupted" in (tmp_path / "s" / "index.html").read_text(encoding="utf-8")
+    # no partial summary over the earlier one: it is as it was, and nothing beside it
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+    assert [p.name for p in previous.iterdir()] == ["summary.json"]
+    assert (previous / "summary.json").read_text(encoding="utf-8") == "an earlier check's"
+    assert "interrupted: nothing written (summary " in console
 
 
 def test_fail_on_departs_from_the_command_line(klass, tmp_path):
