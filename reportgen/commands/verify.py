@@ -163,8 +163,8 @@ def write_outputs(args: argparse.Namespace, checked: Any, course: Any, grading: 
     """The gradebook, the feedback and the summary, written into staging folders beside their
     destinations and moved into place together at the end (files.StagedFolders): a run that
     fails or is interrupted (while checking or writing) leaves the previous ones as they were
-    and no partial new ones. One student's
-    output that cannot be written is named on their entry; the rest are written all the same."""
+    and no partial new ones. One student's output that cannot be written is named on their
+    entry (and the console); the rest are written all the same."""
     from ..runs import deferred_interrupts
     from ..verify import feedback, summary
 
