@@ -48,7 +48,7 @@ def bob_reads_nasty(monkeypatch) -> None:
     def check(path, *args):
         entry = real(path, *args)
         if "smithbob" in path:
-            entry["author"] = f"Bob\x1b]0;pwned\x07 {NASTY}"
+            entry["author"] = f"Bob\x1b]0;pwned\x07 {NASTY} 王"  # 王: no bundled font has it
             entry["text_changes"] = [{"page": 7, "before": "validerings- och", "after": NASTY}]
             entry["details"] = [*entry["details"], f"page 7 reads {NASTY}"]
         return entry
@@ -83,6 +83,7 @@ def test_a_student_s_unsafe_text_reaches_no_writer_and_stops_nothing(klass, monk
     text = " ".join(page.extract_text() for page in bob.pages)
     assert "validerings" in text and "testdelen" in text and "\ufffe" not in text
     assert "Tecknet \ufffd står för tecken som inte kan visas" in " ".join(text.split())
+    assert "王" not in text and "王" in rows(klass["summary"])["102"]["author"]  # a browser has it
     alice = PdfReader(klass["feedback"] / "obergasa_101_feedback.pdf").pages[0].extract_text()
     assert "\ufffd" not in alice  # the note only where a character was replaced
     summary_text = "".join(
@@ -159,3 +160,13 @@ def test_an_output_folder_that_is_a_file_is_one_line_before_any_check(klass, cap
     err = capsys.readouterr().err
     assert err.startswith("reportgen: error: --summary") and "is a file, not a folder" in err
     assert "submission(s)" not in err  # refused before the class was checked
+
+
+def test_a_student_missing_from_the_gradebook_is_named_on_their_row(canvas_run):
+    graded = rows(canvas_run["summary"])
+    assert graded["103"]["not_written"] == (
+        "its gradebook row not written: student id 103 is not in Grades-KK2.csv: "
+        "grade them by hand in the LMS"
+    )
+    assert graded["101"]["not_written"] == "" and graded["102"]["not_written"] == ""
+    assert canvas_run["code"] == 1
