@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
+from .untrusted import clean_line
+
 
 class ReportgenError(Exception):
     """A problem the user can fix; the CLI prints it as one line and exits 2."""
@@ -50,9 +52,11 @@ class BuildInterrupted(KeyboardInterrupt):
 
 
 def one_line(problem: object) -> str:
-    """A problem as one line: its lines joined, each run of white space one space. An exception
-    that is not reportgen's own (a worker lost, say) also names its kind."""
-    text = " ".join(str(problem).split())
+    """A problem as one line: its lines joined, each run of white space one space, control
+    characters and the like replaced (untrusted.clean_line). An exception that is not
+    reportgen's own (a worker lost, say) also names its kind."""
+    # a message may quote a submission (a file name, a page's text): cleaned for the terminal
+    text = " ".join(clean_line(str(problem)).split())
     if isinstance(problem, BaseException) and not isinstance(problem, ReportgenError):
         return f"{type(problem).__name__}: {text}"
     return text

@@ -45,3 +45,13 @@ def test_a_cleaned_csv_reads_back_as_written():
     out = io.StringIO()
     csv.writer(out).writerow(cells)
     assert next(csv.reader(io.StringIO(out.getvalue()))) == cells
+
+
+def test_an_error_line_never_carries_a_terminal_escape():
+    from reportgen.errors import ReportgenError, one_line
+
+    name = "evil\x1b]0;owned\x07\nname\ufffe.pdf"
+    assert (
+        one_line(ReportgenError(f"{name} is not a PDF"))
+        == f"evil{R}]0;owned{R} name{R}.pdf is not a PDF"
+    )
