@@ -87,6 +87,7 @@ def read_bounded(path: Path, limit: int = MAX_DOCUMENT_BYTES, hint: str = "") ->
 # ---- output folders written whole, then moved into place at once ----------------------------
 
 STAGING_MARK = ".staging-"  # .NAME.staging-<pid>-<random>: a folder being written
+IN_PLACE = ".reportgen"  # DIR/.reportgen.staging-<pid>-<random>: the same, inside DIR
 OLD_MARK = ".old-"  # .NAME.old-<pid>-<random>: the previous folder, for a moment, where no swap
 
 
@@ -134,6 +135,23 @@ def recover_leftovers(destination: Path) -> None:
                 os.replace(path, destination)
             else:
                 shutil.rmtree(path, ignore_errors=True)
+    for path in sorted(destination.glob(f"{IN_PLACE}{STAGING_MARK}*")):  # staged inside
+        pid = _owner(path, STAGING_MARK)
+        if pid is not None and not _alive(pid):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _in_place(destination: Path) -> bool:
+    """Whether `destination` must stay the folder it is (staged inside it, its files moved in
+    one by one): the working directory or a folder above it (a swap would leave the shell in a
+    removed folder), a mount point, or one whose parent cannot be written."""
+    if not destination.is_dir():
+        return False
+    return (
+        Path.cwd().resolve().is_relative_to(destination)
+        or os.path.ismount(destination)
+        or not os.access(destination.parent, os.W_OK | os.X_OK)
+    )
 
 
 WRITTEN_LIST = ".reportgen-written"  # in a published folder: the files its run wrote
@@ -179,10 +197,29 @@ def _carry_over(old: Path, new: Path, own: Callable[[PurePosixPath], bool]) -> N
             shutil.copy2(source, target)
 
 
+def _move_in(staging: Path, destination: Path) -> None:
+    """The files of `staging` renamed into `destination` one by one (each whole), then those
+    an earlier run wrote there and this one did not are removed: for a folder that must stay."""
+    before = _written_before(destination)
+    now = _files_in(staging)
+    for relative in now:
+        (destination / relative).parent.mkdir(parents=True, exist_ok=True)
+        os.replace(staging / relative, destination / relative)
+    for relative in sorted(before - set(now)):
+        stale = destination / relative
+        if stale.is_file() or stale.is_symlink():
+            stale.unlink()
+    shutil.rmtree(staging, ignore_errors=True)
+
+
 class StagedFolders:
     """Output folders written in full beside their destinations (.NAME.staging-*), then moved
     into place together by publish(): a run that fails or is interrupted before it leaves the
     previous folders as they were and no partial new ones (discard() removes the staging).
+
+    The working directory (or a folder above it), a mount point, or a folder whose parent
+    cannot be written is staged inside itself instead, and its files are renamed into place
+    one by one at publish (each whole; together within milliseconds).
 
     The files of an existing destination that are not the command's own are kept (hard-linked
     into the new folder). Its own are those an earlier run listed in the folder's
@@ -193,6 +230,7 @@ class StagedFolders:
 
     def __init__(self) -> None:
         self._staged: dict[Path, tuple[Path, Callable[[PurePosixPath], bool]]] = {}
+        self._in_place: set[Path] = set()
 
     def folder(self, destination: Path, own: Callable[[PurePosixPath], bool]) -> Path:
         """Where to write what goes to `destination` (a folder inside one already staged is
@@ -209,10 +247,14 @@ class StagedFolders:
             raise ValueError(f"stage {destination} before the folders inside it")
         destination.parent.mkdir(parents=True, exist_ok=True)
         recover_leftovers(destination)
+        inside = _in_place(destination)
+        if inside:
+            self._in_place.add(destination)
         staging = Path(
             tempfile.mkdtemp(
-                dir=destination.parent,
-                prefix=f".{destination.name}{STAGING_MARK}{os.getpid()}-",
+                dir=destination if inside else destination.parent,
+                prefix=f"{IN_PLACE if inside else '.' + destination.name}"
+                f"{STAGING_MARK}{os.getpid()}-",
             )
         )
         # mkdtemp's 0o700 would hide a new summary from the others who read it (TAs)
@@ -226,11 +268,13 @@ class StagedFolders:
         the destinations. Run it with interrupts deferred (runs.deferred_interrupts)."""
         for destination, (staging, own) in self._staged.items():
             write_atomic(staging / WRITTEN_LIST, "".join(f"{f}\n" for f in _files_in(staging)))
-            if destination.is_dir() and not destination.is_symlink():
+            if destination.is_dir() and destination not in self._in_place:
                 _carry_over(destination, staging, own)
         published = []
         for destination, (staging, _) in list(self._staged.items()):
-            if not destination.exists():
+            if destination in self._in_place:
+                _move_in(staging, destination)
+            elif not destination.exists():
                 os.replace(staging, destination)
             elif _exchange(staging, destination):
                 shutil.rmtree(staging, ignore_errors=True)  # now the previous folder

@@ -139,3 +139,26 @@ def test_publish_over_a_previous_folder_with_or_without_an_atomic_exchange(
         stage.publish()
     assert (out / "index.html").read_text(encoding="utf-8") == "new"
     assert len(swaps) == 1 and leftovers(tmp_path) == []
+
+
+def test_the_working_directory_is_written_in_place_and_stays_the_shell_s(tmp_path, monkeypatch):
+    out = tmp_path / "klass"
+    with StagedFolders() as stage:
+        write(stage, out, {"index.html": "1", "pages/0.html": "a", "pages/1.html": "b"})
+        stage.publish()
+    (out / "notes.txt").write_text("mine", encoding="utf-8")
+    monkeypatch.chdir(out)  # `--summary .`: a swap would leave the shell in a removed folder
+    inode = out.stat().st_ino
+    with pytest.raises(RuntimeError), StagedFolders() as stage:
+        staged = write(stage, Path("."), {"index.html": "half"})
+        assert staged.parent == out  # staged inside it
+        raise RuntimeError("a writer failed")
+    assert snapshot(out)["index.html"] == b"1" and leftovers(out) == [".reportgen-written"]
+    with StagedFolders() as stage:
+        write(stage, Path("."), {"index.html": "2", "pages/0.html": "a2"})
+        stage.publish()
+    assert out.stat().st_ino == inode and Path.cwd() == out
+    files = snapshot(out)
+    assert files["index.html"] == b"2" and files["pages/0.html"] == b"a2"
+    assert "pages/1.html" not in files and files["notes.txt"] == b"mine"
+    assert leftovers(out) == [".reportgen-written"]

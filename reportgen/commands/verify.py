@@ -222,7 +222,7 @@ def _writable(folder: str | None, option: str) -> None:
     path = Path(os.path.realpath(folder))
     if path.exists() and not path.is_dir():
         raise ReportgenError(f"{option} {folder} is a file, not a folder: name a folder")
-    existing = next(p for p in (path.parent, *path.parents) if p.exists())
+    existing = next(p for p in (path, *path.parents) if p.exists())
     if not os.access(existing, os.W_OK | os.X_OK):
         raise ReportgenError(
             f"{option} {folder}: cannot write in {existing}: fix its permissions or name another"
