@@ -173,7 +173,12 @@ def _written_before(folder: Path) -> set[str]:
         text = read_bounded(folder / WRITTEN_LIST).decode("utf-8", "replace")
     except InputError:
         return set()
-    return set(text.splitlines())
+    # a list edited by hand names nothing outside the folder (its files may be removed)
+    return {
+        line
+        for line in text.splitlines()
+        if line and not PurePosixPath(line).is_absolute() and ".." not in PurePosixPath(line).parts
+    }
 
 
 def _carry_over(old: Path, new: Path, own: Callable[[PurePosixPath], bool]) -> None:
@@ -207,6 +212,8 @@ def _move_in(staging: Path, destination: Path) -> None:
         os.replace(staging / relative, destination / relative)
     for relative in sorted(before - set(now)):
         stale = destination / relative
+        if not stale.parent.resolve().is_relative_to(destination.resolve()):
+            continue  # under a link to elsewhere: not this folder's file
         if stale.is_file() or stale.is_symlink():
             stale.unlink()
     shutil.rmtree(staging, ignore_errors=True)

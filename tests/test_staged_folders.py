@@ -162,3 +162,15 @@ def test_the_working_directory_is_written_in_place_and_stays_the_shell_s(tmp_pat
     assert files["index.html"] == b"2" and files["pages/0.html"] == b"a2"
     assert "pages/1.html" not in files and files["notes.txt"] == b"mine"
     assert leftovers(out) == [".reportgen-written"]
+
+
+def test_a_hand_edited_list_of_written_files_removes_nothing_outside(tmp_path, monkeypatch):
+    out, elsewhere = tmp_path / "klass", tmp_path / "precious.txt"
+    elsewhere.write_text("keep", encoding="utf-8")
+    out.mkdir()
+    (out / ".reportgen-written").write_text(f"../precious.txt\n{elsewhere}\n", encoding="utf-8")
+    monkeypatch.chdir(out)  # in place: the files an earlier run listed are removed
+    with StagedFolders() as stage:
+        write(stage, out, {"index.html": "1"})
+        stage.publish()
+    assert elsewhere.read_text(encoding="utf-8") == "keep"
