@@ -55,3 +55,37 @@ def test_an_error_line_never_carries_a_terminal_escape():
         one_line(ReportgenError(f"{name} is not a PDF"))
         == f"evil{R}]0;owned{R} name{R}.pdf is not a PDF"
     )
+
+
+@pytest.mark.parametrize(
+    ("cell", "safe"),
+    [
+        ('=HYPERLINK("http://example.com","x")', '\'=HYPERLINK("http://example.com","x")'),
+        ("+1+cmd|' /C calc'!A0", "'+1+cmd|' /C calc'!A0"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("-x", "'-x"),
+        ("-0.25", "-0.25"),  # a number stays one
+        ("+3", "+3"),
+        ("Åsa Öberg", "Åsa Öberg"),
+        ("", ""),
+    ],
+)
+def test_a_csv_cell_never_runs_as_a_formula(cell, safe):
+    from reportgen.untrusted import spreadsheet_safe
+
+    assert spreadsheet_safe(cell) == safe
+
+
+def test_the_class_csv_guards_what_a_submission_decides_and_nothing_else():
+    from reportgen.verify.formats import to_csv
+
+    entry = {"path": "=cmd.pdf", "author": "=1+2", "verdict": "error", "checks": {},
+             "details": [], "reason": "@x", "output_errors": ["-y"]}  # fmt: skip
+    row = next(csv.DictReader(io.StringIO(to_csv({"submissions": [entry]}))))
+    assert (row["file"], row["author"], row["reason"], row["not_written"]) == (
+        "'=cmd.pdf",
+        "'=1+2",
+        "'@x",
+        "'-y",
+    )
+    assert row["verdict"] == "error"

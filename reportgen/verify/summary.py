@@ -14,7 +14,7 @@ from typing import Any
 from .. import tables
 from ..files import write_atomic
 from .changes import counts_words
-from .formats import LABELS, class_table, detail_lines, to_json
+from .formats import LABELS, class_table, detail_lines, to_csv, to_json
 from .outcome import Checked, output_failed
 
 # what --summary writes at the folder's top (and s/, a page per submission); the gradebook beside
@@ -114,7 +114,7 @@ def write_summary(checked: Checked, folder: Path) -> list[Path]:
             write_atomic(folder / "s" / f"{n}.html", _failed_page(entry))
     written = [folder / "index.html", folder / "summary.csv", folder / "summary.json"]
     write_atomic(written[0], _index(report))
-    write_atomic(written[1], tables.to_csv(class_table(report)))
+    write_atomic(written[1], to_csv(report))
     write_atomic(written[2], to_json(report))
     if "changes" in report:
         from .changes_page import write_changes
