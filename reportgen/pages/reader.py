@@ -1,0 +1,348 @@
+"""Read a PDF's pages as a reader sees them: characters where they are shown, lines, words.
+
+PDFium (pypdfium2) gives each character of a page with its box, in the order of the page's
+content stream. The stream's order is not the reading order when a PDF editor has changed the
+page: it paints a white box over a number and appends the new digits at the end of the stream,
+so get_text_range() reads them after the footer and the table cell under them as empty. Here the
+characters are placed where they are shown instead:
+
+1. the characters are grouped into lines as the stream draws them (one height, left to
+   right), and a line drawn later over an earlier one (an editor's appended text, overlapping
+   it at the same height) is merged into it, each line sorted left to right;
+2. a character painted over by a later character (another text object, most of its box
+   covered) or by a later white fill is hidden, as on screen;
+3. the lines are split into words at spaces and at gaps wider than a fifth of the line's height
+   (a space is about a quarter of it; table cells are further apart);
+4. a word broken at a line end by the renderer (U+2010 or U+00AD ending the line) is joined
+   with its rest on the next line, without the hyphen; an explicit hyphen that ends a line
+   ('-', which PDFium reports as U+0002) stays, and text.comparable() joins it with its next
+   word when two renders are compared;
+5. every word is sanitised (text.sanitize): nothing read here reaches a renderer or a terminal
+   with a control character, a lone surrogate or a noncharacter.
+
+Measured on `make report`'s 22-page report (43 890 characters): 0.17 s for the whole PDF on
+this 2-core machine (get_text_range alone: 0.04 s).
+"""
+
+from __future__ import annotations
+
+import ctypes
+from dataclasses import dataclass, field
+
+from .text import INSERTED_HYPHENS, sanitize
+
+WORD_GAP = 0.2  # of a line's height: a gap wider than this between characters parts two words
+CELL_GAP = 0.8  # of a line's height: wider than any space, so it parts two table cells
+COVERED = 0.5  # of a character's box: covered this much by a later character, it is hidden
+_WHITE = (255, 255, 255)
+
+
+@dataclass(frozen=True, slots=True)
+class Box:
+    """A rectangle on a page, in PDF points from the page's bottom left."""
+
+    left: float
+    bottom: float
+    right: float
+    top: float
+
+    def union(self, other: Box) -> Box:
+        """The smallest box holding both."""
+        return Box(
+            min(self.left, other.left),
+            min(self.bottom, other.bottom),
+            max(self.right, other.right),
+            max(self.top, other.top),
+        )
+
+    def holds(self, x: float, y: float) -> bool:
+        """Whether the point (x, y) is inside."""
+        return self.left <= x <= self.right and self.bottom <= y <= self.top
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    text: str
+    box: Box
+
+
+@dataclass
+class Line:
+    words: list[Word] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        """The line's words, a space apart."""
+        return " ".join(w.text for w in self.words)
+
+    @property
+    def box(self) -> Box:
+        """The box around the line's words."""
+        box = self.words[0].box
+        for word in self.words[1:]:
+            box = box.union(word.box)
+        return box
+
+    def cells(self) -> list[Word]:
+        """The line's words grouped by the gaps between them: a table row's cells (a cell's
+        words a space apart), each with its box."""
+        if not self.words:
+            return []
+        height = max(w.box.top - w.box.bottom for w in self.words)
+        out = [self.words[0]]
+        for word in self.words[1:]:
+            last = out[-1]
+            if word.box.left - last.box.right > CELL_GAP * height:
+                out.append(word)
+            else:
+                out[-1] = Word(f"{last.text} {word.text}", last.box.union(word.box))
+        return out
+
+
+@dataclass
+class Page:
+    number: int  # from 1
+    width: float
+    height: float
+    lines: list[Line] = field(default_factory=list)
+
+    @property
+    def words(self) -> list[str]:
+        """The page's words in reading order."""
+        return [w.text for line in self.lines for w in line.words]
+
+    @property
+    def text(self) -> str:
+        """The page's lines, a line each."""
+        return "\n".join(line.text for line in self.lines)
+
+    def cells_in(self, box: Box) -> list[Word]:
+        """The cells (see Line.cells) whose centre lies inside `box`."""
+        return [
+            c
+            for line in self.lines
+            for c in line.cells()
+            if box.holds((c.box.left + c.box.right) / 2, (c.box.bottom + c.box.top) / 2)
+        ]
+
+
+class _Char:
+    """A shown character and its loose box (plain attributes: a page has thousands)."""
+
+    __slots__ = ("index", "char", "left", "bottom", "right", "top", "hidden")
+
+    def __init__(self, index: int, char: str, box: tuple[float, float, float, float]) -> None:
+        self.index, self.char = index, char
+        self.left, self.bottom, self.right, self.top = box
+        self.hidden = False
+
+    @property
+    def box(self) -> Box:
+        return Box(self.left, self.bottom, self.right, self.top)
+
+
+def read_pages(pdf: bytes) -> list[Page]:
+    """Every page of `pdf`, as lines of words in reading order (see the module's docstring)."""
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(pdf)
+    try:
+        pages = []
+        for index in range(len(document)):
+            page = document[index]
+            textpage = page.get_textpage()
+            try:
+                rows = _rows(_chars(textpage))
+                _hide_covered(rows, textpage, page)
+                width, height = page.get_size()
+                lines = _sanitized(_dehyphenate([_words(row) for row in _shown(rows)]))
+                pages.append(Page(index + 1, width, height, lines))
+            finally:
+                textpage.close()
+                page.close()
+        return pages
+    finally:
+        document.close()
+
+
+def _chars(textpage) -> list[_Char]:
+    """The page's characters with their loose boxes (the font's ascent to descent, the glyph's
+    advance: one height for a line, so lines group cleanly). Spaces part words, the PDF's own
+    and those PDFium infers from a gap (WeasyPrint draws some spaces as a gap: 1.4 pt between
+    "Python." and "Journal" in the references); PDFium's line breaks are left out."""
+    import pypdfium2.raw as raw
+
+    handle = textpage.raw
+    count = raw.FPDFText_CountChars(handle)
+    text = textpage.get_text_range(0, count) if count else ""
+    if len(text) != count:  # a character beyond the BMP takes two: ask character by character
+        text = "".join(chr(raw.FPDFText_GetUnicode(handle, i)) for i in range(count))
+    rect = raw.FS_RECTF()
+    pointer = ctypes.byref(rect)
+    out = []
+    for i, char in enumerate(text):
+        if char in "\r\n" or not raw.FPDFText_GetLooseCharBox(handle, i, pointer):
+            continue
+        if char in " \t":  # PDFium's own spaces too: it puts one where a gap is a space wide
+            char = " "
+        if char == " " or rect.right > rect.left or rect.top > rect.bottom:
+            out.append(_Char(i, char, (rect.left, rect.bottom, rect.right, rect.top)))
+    return out
+
+
+def _overlap(a: _Char, b: _Char) -> float:
+    """How much of `a`'s box `b` covers, from 0 to 1."""
+    w = min(a.right, b.right) - max(a.left, b.left)
+    h = min(a.top, b.top) - max(a.bottom, b.bottom)
+    area = (a.right - a.left) * (a.top - a.bottom)
+    return w * h / area if w > 0 and h > 0 and area > 0 else 0.0
+
+
+def _hide_covered(rows: list[list[_Char]], textpage, page) -> None:
+    """Mark what cannot be seen: a character most of whose box a later character of another
+    text object covers (an editor's new digit over the old one), and a character under a white
+    fill painted after it (an editor's white box)."""
+    import pypdfium2.raw as raw
+
+    objects = {}  # a top-level page object's address -> its place in the content stream
+    whites = []  # (place, box) of each white fill
+    for place in range(raw.FPDFPage_CountObjects(page.raw)):
+        obj = raw.FPDFPage_GetObject(page.raw, place)
+        objects[ctypes.cast(obj, ctypes.c_void_p).value] = place
+        if raw.FPDFPageObj_GetType(obj) == raw.FPDF_PAGEOBJ_PATH and _white_fill(obj):
+            whites.append((place, _bounds(obj)))
+    places: dict[int, int] = {}
+
+    def place_of(char: _Char) -> int:
+        if char.index not in places:
+            obj = raw.FPDFText_GetTextObject(textpage.raw, char.index)
+            places[char.index] = objects.get(ctypes.cast(obj, ctypes.c_void_p).value, -1)
+        return places[char.index]
+
+    for row in rows:  # each row is sorted left to right
+        for i, char in enumerate(row):
+            for j in range(i + 1, len(row)):
+                other = row[j]
+                if other.left >= char.right - 0.5:  # touching (kerning): not covering
+                    break
+                under, over = (char, other) if char.index < other.index else (other, char)
+                if under.hidden or " " in (under.char, over.char):
+                    continue
+                if _overlap(under, over) >= COVERED and place_of(under) != place_of(over):
+                    under.hidden = True
+    for place, box in whites:
+        for row in rows:
+            for char in row:
+                middle = ((char.left + char.right) / 2, (char.bottom + char.top) / 2)
+                if not char.hidden and box.holds(*middle) and 0 <= place_of(char) < place:
+                    char.hidden = True
+
+
+def _white_fill(obj) -> bool:
+    import pypdfium2.raw as raw
+
+    mode, stroke = ctypes.c_int(), ctypes.c_int()
+    if (
+        not raw.FPDFPath_GetDrawMode(obj, ctypes.byref(mode), ctypes.byref(stroke))
+        or not mode.value
+    ):
+        return False
+    r, g, b, a = (ctypes.c_uint() for _ in range(4))
+    if not raw.FPDFPageObj_GetFillColor(obj, *(ctypes.byref(v) for v in (r, g, b, a))):
+        return False
+    return (r.value, g.value, b.value) == _WHITE and a.value == 255
+
+
+def _bounds(obj) -> Box:
+    import pypdfium2.raw as raw
+
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    raw.FPDFPageObj_GetBounds(obj, *(ctypes.byref(v) for v in (left, bottom, right, top)))
+    return Box(left.value, bottom.value, right.value, top.value)
+
+
+def _rows(chars: list[_Char]) -> list[list[_Char]]:
+    """Characters grouped into lines, each sorted left to right. A line is what the content
+    stream draws in one go (a character joins the line before it when its vertical middle lies
+    within that line's extent and it does not go back left), and a line drawn later over an
+    earlier one (the same height, overlapping it: an editor's appended text) is merged into it,
+    so that text is read where it is shown. Lines keep the stream's order: two figures side by
+    side stay one after the other, not interleaved."""
+    drawn: list[list[_Char]] = []
+    low = high = right = 0.0
+    for char in chars:  # in the stream's order
+        middle = (char.top + char.bottom) / 2
+        if drawn and low <= middle <= high and char.left >= right - (high - low):
+            drawn[-1].append(char)
+        else:
+            drawn.append([char])
+            low, high = char.bottom, char.top
+        right = char.right
+    rows: list[list[_Char]] = []
+    extents: list[list[float]] = []  # per row: bottom, top, left, right
+    for line in drawn:
+        bottom, top = line[0].bottom, line[0].top
+        left, right = min(c.left for c in line), max(c.right for c in line)
+        middle = (bottom + top) / 2
+        for row, extent in zip(rows, extents, strict=True):
+            if extent[0] <= middle <= extent[1] and left < extent[3] and right > extent[2]:
+                row.extend(line)
+                extent[2], extent[3] = min(extent[2], left), max(extent[3], right)
+                break
+        else:
+            rows.append(list(line))
+            extents.append([bottom, top, left, right])
+    for row in rows:
+        row.sort(key=lambda c: c.left)
+    return rows
+
+
+def _shown(rows: list[list[_Char]]) -> list[list[_Char]]:
+    """The rows without their hidden characters, and without rows left with only spaces."""
+    out = [[c for c in row if not c.hidden] for row in rows]
+    return [row for row in out if any(c.char != " " for c in row)]
+
+
+def _words(row: list[_Char]) -> Line:
+    """A row's characters as words: parted at spaces and at gaps wider than WORD_GAP."""
+    gap = WORD_GAP * max(c.top - c.bottom for c in row)
+    words: list[Word] = []
+    text: list[str] = []
+    left = bottom = right = top = 0.0
+    for char in row:
+        if char.char == " " or (text and char.left - right > gap):
+            if text:
+                words.append(Word("".join(text), Box(left, bottom, right, top)))
+            text = []
+            if char.char == " ":
+                continue
+        if text:
+            bottom, right, top = (
+                min(bottom, char.bottom),
+                max(right, char.right),
+                max(top, char.top),
+            )
+        else:
+            left, bottom, right, top = char.left, char.bottom, char.right, char.top
+        text.append(char.char)
+    if text:
+        words.append(Word("".join(text), Box(left, bottom, right, top)))
+    return Line(words)
+
+
+def _dehyphenate(lines: list[Line]) -> list[Line]:
+    """A word the renderer broke at a line end (U+2010 or U+00AD last) joined with its rest,
+    the next line's first word, on the line where it starts."""
+    for line, following in zip(lines, lines[1:], strict=False):
+        if not line.words or not following.words:
+            continue
+        last = line.words[-1]
+        if last.text.endswith(INSERTED_HYPHENS) and len(last.text) > 1:
+            rest = following.words.pop(0)
+            line.words[-1] = Word(last.text[:-1] + rest.text, last.box)
+    return [line for line in lines if line.words]
+
+
+def _sanitized(lines: list[Line]) -> list[Line]:
+    out = [Line([Word(t, w.box) for w in line.words if (t := sanitize(w.text))]) for line in lines]
+    return [line for line in out if line.words]
