@@ -47,20 +47,21 @@ def sanitize(text: str) -> str:
     return "".join(out)
 
 
-def comparable(words: list[str]) -> list[str]:
-    """Words as two renders of one text are compared: a word that ends with a hyphen is joined
-    with the next one ('validerings-' 'och' -> 'validerings-och', whether the line broke after
-    the hyphen or not; 'Python-' 'program' -> 'Python-program'), and a renderer's inserted
-    hyphens (U+2010, U+00AD) are dropped wherever they are. Every other character counts."""
-    out: list[str] = []
+def comparable(words: list[str]) -> list[tuple[int, str]]:
+    """Words as two renders of one text are compared, each with the index of its first word in
+    `words`: a word that ends with a hyphen is joined with the next one ('validerings-' 'och'
+    -> 'validerings-och', whether the line broke after the hyphen or not; 'Python-' 'program'
+    -> 'Python-program'), and a renderer's inserted hyphens (U+2010, U+00AD) are dropped
+    wherever they are. Every other character counts."""
+    out: list[tuple[int, str]] = []
     joined = False
-    for word in words:
+    for index, word in enumerate(words):
         word = word.replace("\u2010", "").replace("\u00ad", "")
         if not word:
             continue
         if joined and out:
-            out[-1] += word
+            out[-1] = (out[-1][0], out[-1][1] + word)
         else:
-            out.append(word)
+            out.append((index, word))
         joined = word.endswith("-") and len(word) > 1
     return out

@@ -2,7 +2,8 @@
 tables, the per-digit table, the class counts and the sentences that rank the models.
 
 For a PDF that lost its attachments (re-saved by a viewer or printed to PDF), this is all that is
-left to check (arithmetic.py). The page text is PDFium's (pypdfium2); the phrases that find each
+left to check (arithmetic.py). The page text is the page reader's (reportgen.pages: lines as
+shown, so a digit an editor laid over a cell is read in that cell); the phrases that find each
 table are the shipped templates' words in each language, so a report built from custom templates
 may show less, and what is not found is not checked.
 """
@@ -14,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .integrity import page_texts
+from ..pages.reader import read_pages
 
 # The shipped templates' words that open each table's caption, and the sentences' patterns
 PHRASES = {
@@ -171,7 +172,7 @@ def _pdf_facts(pdf: bytes) -> tuple[str, str]:
 def read_visible(pdf: bytes) -> Visible:
     """Everything arithmetic.py checks, read from the pages' text."""
     lang, producer = _pdf_facts(pdf)
-    pages = page_texts(pdf)
+    pages = [page.text for page in read_pages(pdf)]
     if lang not in PHRASES:
         joined = "\n".join(pages)
         lang = "en" if re.search(r"\bPage \d+ of \d+", joined) else "sv"

@@ -1,0 +1,106 @@
+"""A PDF's figures by what they show: each drawn region without text, rendered in grayscale.
+
+Two renders of one report by different render stacks break lines differently, so a figure may
+sit higher or lower, or on another page; what it shows is the same. A figure here is a block of
+drawing (paths and images, found with pypdfium2's page objects) at least MIN_SIZE points high
+and wide with no word inside it: the report's figures are SVG with their text drawn as paths
+(svg.fonttype "path"), while a table's rules are thin and its cells hold words. Each is
+rendered on its own, cropped to its drawing's exact bounds, so a figure that moved by a
+fraction of a point is rendered alike; two figures are the same when no more than MOVED_PIXELS
+of their pixels differ by more than DARKER (anti-aliasing at the edges).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .reader import Box, Page
+
+MIN_SIZE = 30.0  # points: smaller drawings are rules, bullets, a table's borders
+GAP = 4.0  # points: drawings closer than this, one above the other, belong to one figure
+SCALE = 1.5  # pixels per point (108 dpi): a 1-point line is a pixel and a half
+DARKER = 64  # of 255: a pixel differing by less is anti-aliasing
+MOVED_PIXELS = 0.002  # of a figure's pixels: more than this differing is another figure
+
+
+@dataclass
+class Figure:
+    page: int  # from 1
+    box: Box
+    pixels: object  # a 2-D numpy array of uint8, the figure in grayscale
+
+    def difference(self, other: Figure) -> float:
+        """The share of pixels that differ by more than DARKER (1.0 when the sizes differ by
+        more than a pixel)."""
+        import numpy as np
+
+        a, b = self.pixels, other.pixels
+        if abs(a.shape[0] - b.shape[0]) > 1 or abs(a.shape[1] - b.shape[1]) > 1:
+            return 1.0
+        rows, cols = min(a.shape[0], b.shape[0]), min(a.shape[1], b.shape[1])
+        diff = np.abs(a[:rows, :cols].astype(np.int16) - b[:rows, :cols].astype(np.int16))
+        return float((diff > DARKER).mean())
+
+    def same_as(self, other: Figure) -> bool:
+        """Whether the two show the same (see the module's docstring)."""
+        return self.difference(other) <= MOVED_PIXELS
+
+
+def read_figures(pdf: bytes, pages: list[Page]) -> list[Figure]:
+    """Every figure of `pdf` in page order, top to bottom; `pages`: its pages as the reader
+    read them (where the words are)."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    document = pdfium.PdfDocument(pdf)
+    try:
+        out = []
+        for index, read in zip(range(len(document)), pages, strict=False):
+            page = document[index]
+            try:
+                for obj in list(page.get_objects(max_depth=0)):
+                    if obj.type == raw.FPDF_PAGEOBJ_TEXT:
+                        page.remove_obj(obj)  # in memory only: the drawing, without its text
+                bitmap = page.render(scale=SCALE, grayscale=True, may_draw_forms=False)
+                try:
+                    pixels = bitmap.to_numpy().reshape(bitmap.height, -1)[:, : bitmap.width]
+                    out += [Figure(index + 1, box, crop) for box, crop in _blocks(pixels, read)]
+                finally:
+                    bitmap.close()
+            finally:
+                page.close()
+        return out
+    finally:
+        document.close()
+
+
+def _blocks(pixels, read: Page) -> list[tuple[Box, object]]:
+    """The page's drawing in blocks, one above the other (rows of ink less than GAP apart),
+    each cropped to its ink; those big enough and without a word inside."""
+    import numpy as np
+
+    ink = pixels < 250
+    rows = np.flatnonzero(ink.any(axis=1))
+    if not len(rows):
+        return []
+    breaks = np.flatnonzero(np.diff(rows) > GAP * SCALE)
+    starts = np.concatenate(([rows[0]], rows[breaks + 1]))
+    ends = np.concatenate((rows[breaks], [rows[-1]])) + 1
+    middles = [
+        ((w.box.left + w.box.right) / 2, (w.box.bottom + w.box.top) / 2)
+        for line in read.lines
+        for w in line.words
+    ]
+    out = []
+    for start, end in zip(starts, ends, strict=True):
+        cols = np.flatnonzero(ink[start:end].any(axis=0))
+        left, right = cols[0], cols[-1] + 1
+        box = Box(
+            left / SCALE, read.height - end / SCALE, right / SCALE, read.height - start / SCALE
+        )
+        if box.right - box.left < MIN_SIZE or box.top - box.bottom < MIN_SIZE:
+            continue
+        if any(box.holds(x, y) for x, y in middles):
+            continue
+        out.append((box, pixels[start:end, left:right].copy()))
+    return out
