@@ -12,6 +12,7 @@ of their pixels differ by more than DARKER (anti-aliasing at the edges).
 
 from __future__ import annotations
 
+import ctypes
 from dataclasses import dataclass
 
 from .reader import Box, Page
@@ -20,7 +21,8 @@ MIN_SIZE = 30.0  # points: smaller drawings are rules, bullets, a table's border
 GAP = 4.0  # points: drawings closer than this, one above the other, belong to one figure
 SCALE = 1.5  # pixels per point (108 dpi): a 1-point line is a pixel and a half
 DARKER = 64  # of 255: a pixel differing by less is anti-aliasing
-MOVED_PIXELS = 0.002  # of a figure's pixels: more than this differing is another figure
+MOVED_PIXELS = 0.001  # of its pixels: a figure moved by layout differs in none (measured: 0.0),
+# one whose bar is 0.6 pt higher in 0.18 %, 3 pt higher in 0.7 %
 
 
 @dataclass
@@ -58,15 +60,21 @@ def read_figures(pdf: bytes, pages: list[Page]) -> list[Figure]:
         for index, read in zip(range(len(document)), pages, strict=False):
             page = document[index]
             try:
+                drawn = []
                 for obj in list(page.get_objects(max_depth=0)):
                     if obj.type == raw.FPDF_PAGEOBJ_TEXT:
                         page.remove_obj(obj)  # in memory only: the drawing, without its text
+                    else:
+                        drawn.append(Box(*obj.get_bounds()))
                 bitmap = page.render(scale=SCALE, grayscale=True, may_draw_forms=False)
                 try:
                     pixels = bitmap.to_numpy().reshape(bitmap.height, -1)[:, : bitmap.width]
-                    out += [Figure(index + 1, box, crop) for box, crop in _blocks(pixels, read)]
+                    blocks = _blocks(pixels, read)
                 finally:
                     bitmap.close()
+                for block in blocks:
+                    box = _exact(block, drawn)
+                    out.append(Figure(index + 1, box, _render(page, box, read.height)))
             finally:
                 page.close()
         return out
@@ -74,9 +82,9 @@ def read_figures(pdf: bytes, pages: list[Page]) -> list[Figure]:
         document.close()
 
 
-def _blocks(pixels, read: Page) -> list[tuple[Box, object]]:
+def _blocks(pixels, read: Page) -> list[Box]:
     """The page's drawing in blocks, one above the other (rows of ink less than GAP apart),
-    each cropped to its ink; those big enough and without a word inside."""
+    each around its ink, to a pixel; those big enough and without a word inside."""
     import numpy as np
 
     ink = pixels < 250
@@ -94,13 +102,58 @@ def _blocks(pixels, read: Page) -> list[tuple[Box, object]]:
     out = []
     for start, end in zip(starts, ends, strict=True):
         cols = np.flatnonzero(ink[start:end].any(axis=0))
-        left, right = cols[0], cols[-1] + 1
+        left, right = float(cols[0]), float(cols[-1] + 1)
         box = Box(
             left / SCALE, read.height - end / SCALE, right / SCALE, read.height - start / SCALE
         )
         if box.right - box.left < MIN_SIZE or box.top - box.bottom < MIN_SIZE:
             continue
-        if any(box.holds(x, y) for x, y in middles):
-            continue
-        out.append((box, pixels[start:end, left:right].copy()))
+        if not any(box.holds(x, y) for x, y in middles):
+            out.append(box)
     return out
+
+
+def _exact(block: Box, drawn: list[Box]) -> Box:
+    """The block's bounds in points from the bounds of the objects wholly inside it (a clipped
+    object's bounds reach past its clip: matplotlib's bars reach 900 points below the page; an
+    invisible white background reaches past the ink), so that a figure moved by a fraction of a
+    pixel is rendered at the same fraction, to the same pixels."""
+    margin = 2 / SCALE
+    exact = None
+    for b in drawn:
+        inside = (
+            b.left >= block.left - margin
+            and b.right <= block.right + margin
+            and b.bottom >= block.bottom - margin
+            and b.top <= block.top + margin
+        )
+        if inside:
+            exact = b if exact is None else exact.union(b)
+    return exact or block
+
+
+def _render(page, box: Box, page_height: float):
+    """The box rendered alone in grayscale, its top left corner at the bitmap's (0, 0)."""
+    import math
+
+    import numpy as np
+    import pypdfium2.raw as raw
+
+    width = max(1, math.ceil((box.right - box.left) * SCALE))
+    height = max(1, math.ceil((box.top - box.bottom) * SCALE))
+    bitmap = raw.FPDFBitmap_Create(width, height, 0)
+    try:
+        raw.FPDFBitmap_FillRect(bitmap, 0, 0, width, height, 0xFFFFFFFF)
+        matrix = raw.FS_MATRIX(
+            SCALE, 0, 0, SCALE, -box.left * SCALE, -(page_height - box.top) * SCALE
+        )
+        clip = raw.FS_RECTF(0, 0, width, height)
+        raw.FPDF_RenderPageBitmapWithMatrix(
+            bitmap, page.raw, ctypes.byref(matrix), ctypes.byref(clip), 0
+        )
+        stride = raw.FPDFBitmap_GetStride(bitmap)
+        buffer = ctypes.cast(raw.FPDFBitmap_GetBuffer(bitmap), ctypes.POINTER(ctypes.c_ubyte))
+        bgrx = np.ctypeslib.as_array(buffer, shape=(height, stride))[:, : width * 4]
+        return bgrx.reshape(height, width, 4)[:, :, :3].mean(axis=2).astype(np.uint8)
+    finally:
+        raw.FPDFBitmap_Destroy(bitmap)

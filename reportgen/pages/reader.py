@@ -33,6 +33,8 @@ from .text import INSERTED_HYPHENS, sanitize
 
 WORD_GAP = 0.2  # of a line's height: a gap wider than this between characters parts two words
 CELL_GAP = 0.8  # of a line's height: wider than any space, so it parts two table cells
+NEAR = 1.5  # of a line's height: lines drawn apart at one height and closer are one line (a
+# table's name and description cells: 0.43; two confusion matrices side by side: 3.7)
 COVERED = 0.5  # of a character's box: covered this much by a later character, it is hidden
 _WHITE = (255, 255, 255)
 
@@ -264,9 +266,10 @@ def _bounds(obj) -> Box:
 def _rows(chars: list[_Char]) -> list[list[_Char]]:
     """Characters grouped into lines, each sorted left to right. A line is what the content
     stream draws in one go (a character joins the line before it when its vertical middle lies
-    within that line's extent and it does not go back left), and a line drawn later over an
-    earlier one (the same height, overlapping it: an editor's appended text) is merged into it,
-    so that text is read where it is shown. Lines keep the stream's order: two figures side by
+    within that line's extent and it does not go back left), and a line drawn later over or
+    next to an earlier one (the same height, overlapping it or nearer than NEAR: an editor's
+    appended text, a list's marker, a table's next cell) is merged into it, so that text is
+    read where it is shown. Lines keep the stream's order: two figures side by
     side stay one after the other, not interleaved."""
     drawn: list[list[_Char]] = []
     low = high = right = 0.0
@@ -285,7 +288,12 @@ def _rows(chars: list[_Char]) -> list[list[_Char]]:
         left, right = min(c.left for c in line), max(c.right for c in line)
         middle = (bottom + top) / 2
         for row, extent in zip(rows, extents, strict=True):
-            if extent[0] <= middle <= extent[1] and left < extent[3] and right > extent[2]:
+            reach = NEAR * (extent[1] - extent[0])
+            if (
+                extent[0] <= middle <= extent[1]
+                and left < extent[3] + reach
+                and right > extent[2] - reach
+            ):
                 row.extend(line)
                 extent[2], extent[3] = min(extent[2], left), max(extent[3], right)
                 break
@@ -294,7 +302,56 @@ def _rows(chars: list[_Char]) -> list[list[_Char]]:
             extents.append([bottom, top, left, right])
     for row in rows:
         row.sort(key=lambda c: c.left)
-    return rows
+    return _reading_order(rows, extents)
+
+
+def _reading_order(rows: list[list[_Char]], extents: list[list[float]]) -> list[list[_Char]]:
+    """The lines top to bottom, but where two lines stand side by side (two figures, each its
+    lines), all of the left one's lines before the right one's: a stretch of lines that do not
+    cross the gutter between them is read column by column. The content stream's order is no
+    guide here: WeasyPrint draws a table's cells column by column at times."""
+    order = sorted(range(len(rows)), key=lambda i: -(extents[i][0] + extents[i][1]))
+    out: list[int] = []
+    i = 0
+    while i < len(order):
+        line = order[i]
+        bottom, top, left, right = extents[line]
+        beside = next(
+            (
+                other
+                for other in order[i + 1 : i + 8]
+                if extents[other][0] <= (bottom + top) / 2 <= extents[other][1]
+                and (extents[other][2] > right or extents[other][3] < left)
+            ),
+            None,
+        )
+        if beside is None:
+            out.append(line)
+            i += 1
+            continue
+        # the gap between the two columns, narrowed by every line of the stretch
+        ends = min(right, extents[beside][3])
+        starts = max(left, extents[beside][2])
+        lefts: list[int] = []
+        rights: list[int] = []
+        j, floor, step = i, bottom, top - bottom
+        while j < len(order):
+            y0, y1, x0, x1 = extents[order[j]]
+            if floor - y1 > step:
+                break  # a gap in height (a heading's margin after two figures): over too
+            floor, step = min(floor, y0), y1 - y0
+            if x1 <= starts:
+                lefts.append(order[j])
+                ends = max(ends, x1)
+            elif x0 >= ends:
+                rights.append(order[j])
+                starts = min(starts, x0)
+            else:
+                break  # a line across the gap: the stretch is over
+            j += 1
+        out += lefts + rights
+        i = j
+    return [rows[k] for k in out]
 
 
 def _shown(rows: list[list[_Char]]) -> list[list[_Char]]:
@@ -336,6 +393,9 @@ def _dehyphenate(lines: list[Line]) -> list[Line]:
     for line, following in zip(lines, lines[1:], strict=False):
         if not line.words or not following.words:
             continue
+        height = line.box.top - line.box.bottom
+        if not line.box.bottom - 2 * height < following.box.top <= line.box.bottom + 1:
+            continue  # the next line drawn is not the next line down (a footer, say)
         last = line.words[-1]
         if last.text.endswith(INSERTED_HYPHENS) and len(last.text) > 1:
             rest = following.words.pop(0)

@@ -51,17 +51,19 @@ def comparable(words: list[str]) -> list[tuple[int, str]]:
     """Words as two renders of one text are compared, each with the index of its first word in
     `words`: a word that ends with a hyphen is joined with the next one ('validerings-' 'och'
     -> 'validerings-och', whether the line broke after the hyphen or not; 'Python-' 'program'
-    -> 'Python-program'), and a renderer's inserted hyphens (U+2010, U+00AD) are dropped
-    wherever they are. Every other character counts."""
+    -> 'Python-program'; 'https://' 'example.org' -> 'https://example.org'), and a renderer's
+    inserted hyphens (U+2010, U+00AD) are dropped wherever they are. The rest counts."""
     out: list[tuple[int, str]] = []
     joined = False
-    for index, word in enumerate(words):
-        word = word.replace("\u2010", "").replace("\u00ad", "")
+    for index, shown in enumerate(words):
+        word = shown.replace("\u2010", "").replace("\u00ad", "")
         if not word:
             continue
         if joined and out:
             out[-1] = (out[-1][0], out[-1][1] + word)
         else:
             out.append((index, word))
-        joined = word.endswith("-") and len(word) > 1
+        # a hyphen the renderer inserted that ends a page: the word goes on on the next one
+        # and a web address broken after a slash goes on in the next word
+        joined = len(word) > 1 and word.endswith(("-", "/")) or shown.endswith(INSERTED_HYPHENS)
     return out

@@ -21,6 +21,7 @@ from .. import __version__
 from ..bundle.submission import Submission
 from ..errors import ReportgenError
 from ..pages.figures import Figure, read_figures
+from ..pages.layout import content_words
 from ..pages.reader import Page, read_pages
 from ..pages.text import comparable
 
@@ -99,10 +100,14 @@ def page_words(pdf: bytes) -> list[list[str]]:
     return [[word for _, word in comparable(page.words)] for page in read_pages(pdf)]
 
 
-def _compared(pages: list[Page]) -> list[tuple[int, str]]:
+def _compared(pages: list[Page], layout_free: bool = False) -> list[tuple[int, str]]:
     """(page, word) of every word of the document, as compared: a word that ends a page with a
-    hyphen is joined with the next page's first word, as within a page."""
-    numbered = [(page.number, word) for page in pages for word in page.words]
+    hyphen is joined with the next page's first word, as within a page; `layout_free`: page
+    numbers as placeholders (pages.layout)."""
+    words = content_words(pages) if layout_free else [page.words for page in pages]
+    numbered = [
+        (page.number, word) for page, shown in zip(pages, words, strict=True) for word in shown
+    ]
     return [(numbered[i][0], word) for i, word in comparable([w for _, w in numbered])]
 
 
@@ -112,10 +117,13 @@ def text_changes(regenerated: bytes, submitted: bytes) -> list[dict]:
     return word_changes(read_pages(regenerated), read_pages(submitted))
 
 
-def word_changes(regenerated: list[Page], submitted: list[Page]) -> list[dict]:
-    """text_changes, of pages already read."""
-    theirs = _compared(submitted)
-    ours = [w for _, w in _compared(regenerated)]
+def word_changes(
+    regenerated: list[Page], submitted: list[Page], layout_free: bool = False
+) -> list[dict]:
+    """text_changes, of pages already read; `layout_free`: page numbers not compared (where the
+    render stack differs, pagination may)."""
+    theirs = _compared(submitted, layout_free)
+    ours = [w for _, w in _compared(regenerated, layout_free)]
     after_words = [w for _, w in theirs]
     matcher = difflib.SequenceMatcher(None, ours, after_words, autojunk=False)
     changes = []
@@ -174,7 +182,7 @@ def judge(
     if not environment and regenerated == pdf:
         return Integrity("byte-identical", recalled=recalled)
     ours, theirs = read_pages(regenerated), read_pages(pdf)
-    changes = word_changes(ours, theirs)
+    changes = word_changes(ours, theirs, layout_free=bool(environment))
     if changes:
         return Integrity(
             "tampered", [f"{len(changes)} text change(s)"], changes, environment, regenerated
@@ -200,12 +208,12 @@ def judge(
             environment,
             regenerated,
         )
-    words = _compared(theirs)
+    words = _compared(theirs, layout_free=True)
     numbers = sum(_has_digit(w) for _, w in words)
     reason = (
         f"the render stack differs: {'; '.join(environment)}; every page's words ({len(words)}), "
         f"every number ({numbers}) and every figure ({len(figures)}) are the same; the bytes "
-        "could not be compared"
+        "and the page numbers could not be compared"
     )
     return Integrity("consistent", [reason], [], environment, regenerated)
 
