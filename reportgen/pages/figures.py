@@ -5,8 +5,9 @@ sit higher or lower, or on another page; what it shows is the same. A figure her
 drawing (paths and images, found with pypdfium2's page objects) at least MIN_SIZE points high
 and wide with no word inside it: the report's figures are SVG with their text drawn as paths
 (svg.fonttype "path"), while a table's rules are thin and its cells hold words. Each is
-rendered on its own, cropped to its drawing's exact bounds, so a figure that moved by a
-fraction of a point is rendered alike; two figures are the same when no more than MOVED_PIXELS
+rendered on its own (the page's text taken out), cropped to its drawing's exact bounds (each
+object's bounds cut by its clipping path), so a figure that moved by a fraction of a point is
+rendered to the same pixels; two figures are the same when no more than MOVED_PIXELS
 of their pixels differ by more than DARKER (anti-aliasing at the edges).
 """
 
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from .reader import Box, Page
 
 MIN_SIZE = 30.0  # points: smaller drawings are rules, bullets, a table's borders
-GAP = 4.0  # points: drawings closer than this, one above the other, belong to one figure
+GAP = 6.0  # points: drawings closer than this, one above the other, are one figure
 SCALE = 1.5  # pixels per point (108 dpi): a 1-point line is a pixel and a half
 DARKER = 64  # of 255: a pixel differing by less is anti-aliasing
 MOVED_PIXELS = 0.001  # of its pixels: a figure moved by layout differs in none (measured: 0.0),
@@ -64,16 +65,9 @@ def read_figures(pdf: bytes, pages: list[Page]) -> list[Figure]:
                 for obj in list(page.get_objects(max_depth=0)):
                     if obj.type == raw.FPDF_PAGEOBJ_TEXT:
                         page.remove_obj(obj)  # in memory only: the drawing, without its text
-                    else:
-                        drawn.append(Box(*obj.get_bounds()))
-                bitmap = page.render(scale=SCALE, grayscale=True, may_draw_forms=False)
-                try:
-                    pixels = bitmap.to_numpy().reshape(bitmap.height, -1)[:, : bitmap.width]
-                    blocks = _blocks(pixels, read)
-                finally:
-                    bitmap.close()
-                for block in blocks:
-                    box = _exact(block, drawn)
+                    elif (box := _visible(obj, read)) is not None:
+                        drawn.append(box)
+                for box in _blocks(drawn, read):
                     out.append(Figure(index + 1, box, _render(page, box, read.height)))
             finally:
                 page.close()
@@ -82,54 +76,56 @@ def read_figures(pdf: bytes, pages: list[Page]) -> list[Figure]:
         document.close()
 
 
-def _blocks(pixels, read: Page) -> list[Box]:
-    """The page's drawing in blocks, one above the other (rows of ink less than GAP apart),
-    each around its ink, to a pixel; those big enough and without a word inside."""
-    import numpy as np
+def _visible(obj, read: Page) -> Box | None:
+    """Where an object can be seen: its bounds cut by its clipping path (a clipped object's
+    bounds reach past its clip: matplotlib's bars reach 900 points below the page) and by the
+    page; None for nothing, or for the page's background."""
+    import pypdfium2.raw as raw
 
-    ink = pixels < 250
-    rows = np.flatnonzero(ink.any(axis=1))
-    if not len(rows):
-        return []
-    breaks = np.flatnonzero(np.diff(rows) > GAP * SCALE)
-    starts = np.concatenate(([rows[0]], rows[breaks + 1]))
-    ends = np.concatenate((rows[breaks], [rows[-1]])) + 1
+    left, bottom, right, top = obj.get_bounds()
+    clip = raw.FPDFPageObj_GetClipPath(obj.raw)
+    if clip:
+        xs, ys = [], []
+        x, y = ctypes.c_float(), ctypes.c_float()
+        for path in range(raw.FPDFClipPath_CountPaths(clip)):
+            for index in range(raw.FPDFClipPath_CountPathSegments(clip, path)):
+                segment = raw.FPDFClipPath_GetPathSegment(clip, path, index)
+                if raw.FPDFPathSegment_GetPoint(segment, ctypes.byref(x), ctypes.byref(y)):
+                    xs.append(x.value)
+                    ys.append(y.value)
+        if xs:
+            left, right = max(left, min(xs)), min(right, max(xs))
+            bottom, top = max(bottom, min(ys)), min(top, max(ys))
+    left, bottom = max(left, 0.0), max(bottom, 0.0)
+    right, top = min(right, read.width), min(top, read.height)
+    if right <= left and top <= bottom:
+        return None
+    if right - left >= read.width * 0.98 and top - bottom >= read.height * 0.98:
+        return None
+    return Box(left, bottom, right, top)
+
+
+def _blocks(drawn: list[Box], read: Page) -> list[Box]:
+    """The page's drawing in blocks one above the other (less than GAP apart), those big
+    enough and without a word inside."""
+    blocks: list[Box] = []
+    for box in sorted(drawn, key=lambda b: -b.top):
+        if blocks and box.top >= blocks[-1].bottom - GAP:
+            blocks[-1] = blocks[-1].union(box)
+        else:
+            blocks.append(box)
     middles = [
         ((w.box.left + w.box.right) / 2, (w.box.bottom + w.box.top) / 2)
         for line in read.lines
         for w in line.words
     ]
-    out = []
-    for start, end in zip(starts, ends, strict=True):
-        cols = np.flatnonzero(ink[start:end].any(axis=0))
-        left, right = float(cols[0]), float(cols[-1] + 1)
-        box = Box(
-            left / SCALE, read.height - end / SCALE, right / SCALE, read.height - start / SCALE
-        )
-        if box.right - box.left < MIN_SIZE or box.top - box.bottom < MIN_SIZE:
-            continue
-        if not any(box.holds(x, y) for x, y in middles):
-            out.append(box)
-    return out
-
-
-def _exact(block: Box, drawn: list[Box]) -> Box:
-    """The block's bounds in points from the bounds of the objects wholly inside it (a clipped
-    object's bounds reach past its clip: matplotlib's bars reach 900 points below the page; an
-    invisible white background reaches past the ink), so that a figure moved by a fraction of a
-    pixel is rendered at the same fraction, to the same pixels."""
-    margin = 2 / SCALE
-    exact = None
-    for b in drawn:
-        inside = (
-            b.left >= block.left - margin
-            and b.right <= block.right + margin
-            and b.bottom >= block.bottom - margin
-            and b.top <= block.top + margin
-        )
-        if inside:
-            exact = b if exact is None else exact.union(b)
-    return exact or block
+    return [
+        b
+        for b in blocks
+        if b.right - b.left >= MIN_SIZE
+        and b.top - b.bottom >= MIN_SIZE
+        and not any(b.holds(x, y) for x, y in middles)
+    ]
 
 
 def _render(page, box: Box, page_height: float):

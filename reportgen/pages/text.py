@@ -16,6 +16,7 @@ PDFIUM_LINE_END_HYPHENS = ("\x02", "\ufffe")
 # What a renderer inserts where it breaks a word (CSS hyphens: auto, or a soft hyphen in the
 # text): WeasyPrint draws its hyphenate-character, U+2010, and a PDF may carry U+00AD itself
 INSERTED_HYPHENS = ("\u2010", "\u00ad")
+JOINING = ("-", "/", "\u2013", "\u2014")  # a line may break after these, inside a word
 LIGATURES = {
     "\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
     "\ufb05": "st", "\ufb06": "st",
@@ -64,6 +65,6 @@ def comparable(words: list[str]) -> list[tuple[int, str]]:
         else:
             out.append((index, word))
         # a hyphen the renderer inserted that ends a page: the word goes on on the next one
-        # and a web address broken after a slash goes on in the next word
-        joined = len(word) > 1 and word.endswith(("-", "/")) or shown.endswith(INSERTED_HYPHENS)
+        # and so does a web address broken after a slash and a range broken after its dash
+        joined = len(word) > 1 and word.endswith(JOINING) or shown.endswith(INSERTED_HYPHENS)
     return out

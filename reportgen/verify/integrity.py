@@ -144,28 +144,33 @@ def word_changes(
 
 
 def figure_changes(regenerated: list[Figure], submitted: list[Figure]) -> list[dict]:
-    """Where the submitted PDF's figures differ from the regenerated one's, in order: a figure
-    that shows something else, or one more or fewer."""
+    """Where the submitted PDF's figures differ from the regenerated one's: a figure that shows
+    something else, or one more or fewer (the two lists aligned by the figures' sizes)."""
+    ours = [f.pixels.shape for f in regenerated]
+    theirs = [f.pixels.shape for f in submitted]
+    matcher = difflib.SequenceMatcher(None, ours, theirs, autojunk=False)
     changes = []
-    for index, (ours, theirs) in enumerate(zip(regenerated, submitted, strict=False), start=1):
-        if not ours.same_as(theirs):
-            share = ours.difference(theirs)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        pairs = list(zip(range(i1, i2), range(j1, j2), strict=False))
+        for i, j in pairs:
+            if not regenerated[i].same_as(submitted[j]):
+                share = regenerated[i].difference(submitted[j])
+                changes.append(
+                    {
+                        "page": submitted[j].page,
+                        "before": f"figure {j + 1}, as the attached results draw it",
+                        "after": f"figure {j + 1}, {share:.1%} of its pixels different",
+                    }
+                )
+        if tag != "equal" and i2 - i1 != j2 - j1:
+            page = submitted[min(j1, len(submitted) - 1)].page if submitted else 1
             changes.append(
                 {
-                    "page": theirs.page,
-                    "before": f"figure {index}, as the attached results draw it",
-                    "after": f"figure {index}, {share:.1%} of its pixels different",
+                    "page": page,
+                    "before": f"{i2 - i1} figure(s) here",
+                    "after": f"{j2 - j1} figure(s) here",
                 }
             )
-    if len(regenerated) != len(submitted):
-        last = submitted[-1].page if submitted else 1
-        changes.append(
-            {
-                "page": last,
-                "before": f"{len(regenerated)} figures",
-                "after": f"{len(submitted)} figures",
-            }
-        )
     return changes
 
 
