@@ -199,8 +199,13 @@ def _model_in(text: str, words: dict) -> str | None:
 
 
 def _matrices(lines: list[str], page: int, words: dict, seen: Visible) -> None:
-    for i, line in enumerate(lines):
-        if line != HEADER or i + 11 > len(lines):
+    for header, line in enumerate(lines):
+        if line != HEADER:
+            continue
+        # the axis' label ("sann ↓") stands between the header and the first row, as shown
+        i = next((k for k in range(header, header + 3) if lines[k + 1 : k + 2] and
+                  lines[k + 1].startswith("0 ")), header)  # fmt: skip
+        if i + 11 > len(lines):
             continue
         rows = []
         for d, row in enumerate(lines[i + 1 : i + 11]):
