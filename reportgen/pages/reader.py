@@ -9,8 +9,10 @@ characters are placed where they are shown instead:
 1. the characters are grouped into lines as the stream draws them (one height, left to
    right), and a line drawn later over an earlier one (an editor's appended text, overlapping
    it at the same height) is merged into it, each line sorted left to right;
-2. a character painted over by a later character (another text object, most of its box
-   covered) or by a later white fill is hidden, as on screen;
+2. a character painted over is hidden, as on screen: one under a white fill painted after it
+   (an editor's white box), and, in a line where a character of one text object covers half of
+   one of another, every character within a later text object's run (an editor's new digits
+   drawn over the old ones, which need not line up glyph by glyph);
 3. the lines are split into words at spaces and at gaps wider than a fifth of the line's height
    (a space is about a quarter of it; table cells are further apart);
 4. a word broken at a line end by the renderer (U+2010 or U+00AD ending the line) is joined
@@ -222,22 +224,46 @@ def _hide_covered(rows: list[list[_Char]], textpage, page) -> None:
         return places[char.index]
 
     for row in rows:  # each row is sorted left to right
-        for i, char in enumerate(row):
-            for j in range(i + 1, len(row)):
-                other = row[j]
-                if other.left >= char.right - 0.5:  # touching (kerning): not covering
-                    break
-                under, over = (char, other) if char.index < other.index else (other, char)
-                if under.hidden or " " in (under.char, over.char):
-                    continue
-                if _overlap(under, over) >= COVERED and place_of(under) != place_of(over):
-                    under.hidden = True
+        if _overlaid(row, place_of):
+            _hide_under_later_runs(row, place_of)
     for place, box in whites:
         for row in rows:
             for char in row:
                 middle = ((char.left + char.right) / 2, (char.bottom + char.top) / 2)
                 if not char.hidden and box.holds(*middle) and 0 <= place_of(char) < place:
                     char.hidden = True
+
+
+def _overlaid(row: list[_Char], place_of) -> bool:
+    """Whether a character of the row covers much of one of another text object."""
+    for i, char in enumerate(row):
+        for j in range(i + 1, len(row)):
+            other = row[j]
+            if other.left >= char.right - 0.5:  # touching (kerning): not covering
+                break
+            if " " in (char.char, other.char) or _overlap(char, other) < COVERED:
+                continue
+            if place_of(char) != place_of(other):
+                return True
+    return False
+
+
+def _hide_under_later_runs(row: list[_Char], place_of) -> None:
+    """Hide each character whose middle lies within the box of a text object's characters
+    drawn later in the row (an editor's new text over the old: the glyphs need not line up)."""
+    runs: dict[int, list[float]] = {}
+    for char in row:
+        if char.char != " ":
+            box = runs.setdefault(place_of(char), [char.left, char.bottom, char.right, char.top])
+            box[0], box[1] = min(box[0], char.left), min(box[1], char.bottom)
+            box[2], box[3] = max(box[2], char.right), max(box[3], char.top)
+    for char in row:
+        x, y = (char.left + char.right) / 2, (char.bottom + char.top) / 2
+        place = place_of(char)
+        for later, (left, bottom, right, top) in runs.items():
+            if later > place and left <= x <= right and bottom <= y <= top:
+                char.hidden = True
+                break
 
 
 def _white_fill(obj) -> bool:
@@ -389,18 +415,23 @@ def _words(row: list[_Char]) -> Line:
 
 def _dehyphenate(lines: list[Line]) -> list[Line]:
     """A word the renderer broke at a line end (U+2010 or U+00AD last) joined with its rest,
-    the next line's first word, on the line where it starts."""
-    for line, following in zip(lines, lines[1:], strict=False):
-        if not line.words or not following.words:
-            continue
-        height = line.box.top - line.box.bottom
-        if not line.box.bottom - 2 * height < following.box.top <= line.box.bottom + 1:
-            continue  # the next line drawn is not the next line down (a footer, say)
+    the next line's first word, on the line where it starts (again if the rest was all of its
+    line and broke too: 'konfigura-' 'tions-' 'filen')."""
+    lines = [line for line in lines if line.words]
+    i = 0
+    while i + 1 < len(lines):
+        line, following = lines[i], lines[i + 1]
         last = line.words[-1]
-        if last.text.endswith(INSERTED_HYPHENS) and len(last.text) > 1:
+        height = line.box.top - line.box.bottom
+        below = line.box.bottom - 2 * height < following.box.top <= line.box.bottom + 1
+        if below and last.text.endswith(INSERTED_HYPHENS) and len(last.text) > 1:
             rest = following.words.pop(0)
-            line.words[-1] = Word(last.text[:-1] + rest.text, last.box)
-    return [line for line in lines if line.words]
+            line.words[-1] = Word(last.text[:-1] + rest.text, last.box.union(rest.box))
+            if not following.words:
+                del lines[i + 1]
+                continue  # the joined word may end in a hyphen again
+        i += 1
+    return lines
 
 
 def _sanitized(lines: list[Line]) -> list[Line]:
