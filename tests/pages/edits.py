@@ -38,7 +38,8 @@ def overlay(pdf: bytes, page: int, box: Box, text: str, white: bool = True) -> b
     baseline = box.bottom + (box.top - box.bottom) * 0.22
     # the page's own content wrapped in q ... Q (its transformation ends there), as editors do
     target.contents_add(pikepdf.Stream(doc, b"q\n"), prepend=True)
-    stream = f"Q\n{paint}q BT /FEdit {size:.2f} Tf {box.left:.2f} {baseline:.2f} Td ({text}) Tj ET Q"
+    run = f"BT /FEdit {size:.2f} Tf {box.left:.2f} {baseline:.2f} Td ({text}) Tj ET"
+    stream = f"Q\n{paint}q {run} Q"
     target.contents_add(pikepdf.Stream(doc, stream.encode("latin-1")), prepend=False)
     out = io.BytesIO()
     doc.save(out)

@@ -95,6 +95,28 @@ def test_verify_says_unverifiable_names_the_producer_and_lists_the_checks(
     assert entry["arithmetic"] and all(c["passed"] for c in entry["arithmetic"])
 
 
+def test_a_number_an_editor_laid_over_its_cell_is_read_in_that_cell(editions):
+    """A PDF editor's white box over the tuned MLP's test accuracy and a new number appended to
+    the page's content stream: the cell reads the new number (not "–"), and the check of that
+    cell fails naming it."""
+    from reportgen.pages.reader import read_pages
+
+    from ..pages.edits import overlay
+
+    pdf = editions["sv"]
+    cell = read_visible(pdf).results[("tuned", "mlp", "test")]
+    page = read_pages(pdf)[cell.page - 1]
+    row = next(line for line in page.lines if cell.text in [w.text for w in line.words]
+               and "+" in line.text)  # fmt: skip
+    word = next(w for w in row.words if w.text == cell.text)
+    edited = overlay(pdf, cell.page, word.box, "99,9 %")
+    seen = read_visible(edited)
+    assert seen.results[("tuned", "mlp", "test")].text == "99,9"
+    failed = [c for c in check_arithmetic(seen) if not c.passed]
+    assert any(c.where == cell.where and "the page says 99,9" in c.detail for c in failed), failed
+    assert not any(c.name == "complete" for c in failed), failed
+
+
 def test_a_pdf_with_no_report_tables_stays_an_error(tmp_path, capsys):
     from pypdf import PdfWriter
 
