@@ -82,10 +82,13 @@ class Line:
     @property
     def box(self) -> Box:
         """The box around the line's words."""
-        box = self.words[0].box
-        for word in self.words[1:]:
-            box = box.union(word.box)
-        return box
+        boxes = [w.box for w in self.words]
+        return Box(
+            min(b.left for b in boxes),
+            min(b.bottom for b in boxes),
+            max(b.right for b in boxes),
+            max(b.top for b in boxes),
+        )
 
     def cells(self) -> list[Word]:
         """The line's words grouped by the gaps between them: a table row's cells (a cell's
@@ -311,7 +314,12 @@ def _rows(chars: list[_Char]) -> list[list[_Char]]:
     extents: list[list[float]] = []  # per row: bottom, top, left, right
     for line in drawn:
         bottom, top = line[0].bottom, line[0].top
-        left, right = min(c.left for c in line), max(c.right for c in line)
+        left, right = line[0].left, line[-1].right  # a drawn line goes left to right
+        for char in line:
+            if char.left < left:
+                left = char.left
+            if char.right > right:
+                right = char.right
         middle = (bottom + top) / 2
         for row, extent in zip(rows, extents, strict=True):
             reach = NEAR * (extent[1] - extent[0])
@@ -399,12 +407,13 @@ def _words(row: list[_Char]) -> Line:
             text = []
             if char.char == " ":
                 continue
-        if text:
-            bottom, right, top = (
-                min(bottom, char.bottom),
-                max(right, char.right),
-                max(top, char.top),
-            )
+        if text:  # plain comparisons: min() and max() took a fifth of the reader's time
+            if char.bottom < bottom:
+                bottom = char.bottom
+            if char.right > right:
+                right = char.right
+            if char.top > top:
+                top = char.top
         else:
             left, bottom, right, top = char.left, char.bottom, char.right, char.top
         text.append(char.char)
