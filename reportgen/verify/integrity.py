@@ -217,8 +217,12 @@ def judge(
     numbers = sum(_has_digit(w) for _, w in words)
     reason = (
         f"the render stack differs: {'; '.join(environment)}; every page's words ({len(words)}), "
-        f"every number ({numbers}) and every figure ({len(figures)}) are the same; the bytes "
-        "and the page numbers could not be compared"
+        f"every number ({numbers}) and every figure ({len(figures)}) are the same; "
+        + (
+            "the bytes are the same too"
+            if regenerated == pdf
+            else "the bytes and the page numbers could not be compared"
+        )
     )
     return Integrity("consistent", [reason], [], environment, regenerated)
 
