@@ -117,6 +117,18 @@ def test_a_number_an_editor_laid_over_its_cell_is_read_in_that_cell(editions):
     assert not any(c.name == "complete" for c in failed), failed
 
 
+def test_a_sentence_the_renderer_hyphenated_is_found():
+    """CSS hyphens: auto in a narrow column: 'klas-' / 'sar', 'MLP-' / 'Classifi-' / 'er' (the
+    issue's honest report whose `complete` check found 5 of 6 sentences)."""
+    import weasyprint
+
+    sentence = "MLPClassifier klassar 75,2 procentenheter fler testbilder rätt än Elastic Net."
+    html = f"<html lang='sv'><body><p style='width:68px;hyphens:auto'>{sentence}</p></body></html>"
+    pdf = weasyprint.HTML(string=html).write_pdf()
+    said, page = read_visible(pdf).sentences["gap"]
+    assert said == {"model": "MLPClassifier", "value": "75,2", "other": "Elastic Net"}
+
+
 def test_a_pdf_with_no_report_tables_stays_an_error(tmp_path, capsys):
     from pypdf import PdfWriter
 
