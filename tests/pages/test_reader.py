@@ -3,7 +3,6 @@ digit, what never comes out of it, and figures that moved or changed."""
 
 from __future__ import annotations
 
-import base64
 import unicodedata
 
 import pypdfium2 as pdfium
@@ -13,23 +12,10 @@ from reportgen.pages.figures import read_figures
 from reportgen.pages.reader import read_pages
 from reportgen.pages.text import comparable, sanitize
 
+from .documents import figure_pdf, prose_pdf
 from .edits import overlay
 
 weasyprint = pytest.importorskip("weasyprint")
-
-PROSE = (
-    "Skalaren tillämpades sedan oförändrad på validerings- och testdelen, så att ett "
-    "Python-program och klassificeringen fungerar; modellen klassar bilderna rätt, och "
-    "finansieringen flödar effektivt genom konfigurationsfilen (se https://example.org/mnist/)."
-)
-
-
-def _pdf(width: str, size: str = "11pt") -> bytes:
-    html = (
-        f"<html lang='sv'><body style='font-size:{size}'><p style='width:{width};"
-        f"hyphens:auto'>{PROSE}</p></body></html>"
-    )
-    return weasyprint.HTML(string=html).write_pdf()
 
 
 def _raw_text(pdf: bytes) -> str:
@@ -43,7 +29,7 @@ def _raw_text(pdf: bytes) -> str:
 @pytest.fixture(scope="module")
 def renders() -> dict[str, bytes]:
     """The same paragraph at three widths: every line breaks elsewhere."""
-    return {width: _pdf(width) for width in ("600px", "140px", "93px")}
+    return {width: prose_pdf(width) for width in ("600px", "140px", "93px")}
 
 
 def _words(pdf: bytes) -> list[str]:
@@ -115,31 +101,6 @@ def test_an_overlaid_number_is_read_in_its_cell(table_pdf, white):
 def test_a_table_is_read_row_by_row(table_pdf):
     lines = [line.text for line in read_pages(table_pdf)[0].lines]
     assert "Linjär regression 5,00 6,29" in lines and "Lasso 2,77 2,78" in lines
-
-
-def _svg(third_bar: int) -> str:
-    bars = "".join(
-        f'<rect x="{20 + i * 40}" y="{150 - h}" width="30" height="{h}" fill="#4477aa"/>'
-        for i, h in enumerate([80, 120, third_bar, 100])
-    )
-    svg = (
-        '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="160" viewBox="0 0 200 160">'
-        '<line x1="10" y1="150" x2="190" y2="150" stroke="black"/>'
-        '<polyline points="20,100 60,60 100,90 140,40 180,70" fill="none" stroke="#cc3311"/>'
-        f"{bars}</svg>"
-    )
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
-
-
-def figure_pdf(width: str, third_bar: int = 50, size: str = "11pt", word: str = "väl") -> bytes:
-    """A paragraph (at `width`: the figure below it moves) and a bar chart."""
-    text = f"Modellen klassar bilderna rätt, och klassificeringen fungerar {word}. " * 3
-    html = (
-        f"<html lang='sv'><body style='font-size:{size}'><p style='width:{width};hyphens:auto'>"
-        f"{text}</p><figure><img src='{_svg(third_bar)}' style='width:200pt'></figure>"
-        "<p>Figur 1. Fyra staplar.</p></body></html>"
-    )
-    return weasyprint.HTML(string=html).write_pdf()
 
 
 def test_a_figure_moved_by_the_layout_is_the_same_and_a_changed_one_is_not():

@@ -9,7 +9,7 @@ import pytest
 
 from reportgen.verify.integrity import judge
 
-from ..pages.test_reader import _pdf, figure_pdf
+from ..pages.documents import figure_pdf, prose_pdf
 
 pytest.importorskip("weasyprint")
 
@@ -36,7 +36,7 @@ def test_other_line_breaks_and_a_moved_figure_are_consistent(built):
 def test_a_line_break_after_a_hyphen_is_consistent():
     """The issue's student: 'validerings- och' on one line here, broken after the hyphen there
     (PDFium's U+FFFE), and a word WeasyPrint hyphenated (U+2010) at another width."""
-    integrity = judge(_pdf("600px"), _pdf("93px"), STACK)
+    integrity = judge(prose_pdf("600px"), prose_pdf("93px"), STACK)
     assert integrity.status == "consistent", integrity.changes
 
 
