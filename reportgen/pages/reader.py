@@ -33,7 +33,7 @@ from __future__ import annotations
 import ctypes
 from dataclasses import dataclass, field
 
-from .text import INSERTED_HYPHENS, sanitize
+from .text import INSERTED_HYPHENS, PDFIUM_LINE_END_HYPHENS, sanitize
 
 WORD_GAP = 0.2  # of a line's height: a gap wider than this between characters parts two words
 CELL_GAP = 0.8  # of a line's height: wider than any space, so it parts two table cells
@@ -194,6 +194,8 @@ def _chars(textpage) -> list[_Char]:
             continue
         if char in " \t":  # PDFium's own spaces too: it puts one where a gap is a space wide
             char = " "
+        elif char in PDFIUM_LINE_END_HYPHENS:
+            char = "-"
         if char == " " or rect.right > rect.left or rect.top > rect.bottom:
             out.append(_Char(i, char, (rect.left, rect.bottom, rect.right, rect.top)))
     return out

@@ -27,13 +27,11 @@ _SPACES = re.compile(r"[\t\n\r\f\v ]+")
 
 
 def sanitize(text: str) -> str:
-    """`text` with nothing a font or a terminal cannot show: PDFium's line-end hyphen marks as
-    '-', ligatures as their letters, tabs and line breaks as spaces, and controls, format
-    characters, lone surrogates, private-use characters and noncharacters dropped."""
+    """`text` with nothing a font or a terminal cannot show: ligatures as their letters, tabs
+    and line breaks as spaces, and controls, format characters, lone surrogates, private-use
+    characters and noncharacters (U+FFFE) dropped."""
     if text.isprintable() and not _LIGATURE.search(text):
         return text  # the common case, in a tenth of the time
-    for mark in PDFIUM_LINE_END_HYPHENS:
-        text = text.replace(mark, "-")
     # a surrogate pair split over two of PDFium's characters becomes one character again
     text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
     text = _SPACES.sub(" ", text)
