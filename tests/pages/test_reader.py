@@ -88,13 +88,15 @@ def _cell(pdf: bytes, text: str):
 
 @pytest.mark.parametrize("white", [True, False], ids=["white-box", "over-the-old"])
 def test_an_overlaid_number_is_read_in_its_cell(table_pdf, white):
-    edited = overlay(table_pdf, 1, _cell(table_pdf, "6,29").box, "9,99", white=white)
+    box = _cell(table_pdf, "6,29").box
+    edited = overlay(table_pdf, 1, box, "9,99", white=white)
     # PDFium's own text has it last, after the page's last line: where the stream has it
     assert _raw_text(edited).rstrip().endswith("9,99")
     page = read_pages(edited)[0]
     row = next(line for line in page.lines if line.words[0].text == "Linjär")
     assert [c.text for c in row.cells()] == ["Linjär regression", "5,00", "9,99"]
     assert "6,29" not in page.words
+    assert [c.text for c in page.cells_in(box)] == ["9,99"]  # the cell's box holds the new text
     assert page.lines[-1].text == "Sista raden på sidan."
 
 
