@@ -33,37 +33,14 @@ from __future__ import annotations
 import ctypes
 from dataclasses import dataclass, field
 
+from .boxes import Box, Char
+from .covered import hide_covered
 from .text import INSERTED_HYPHENS, PDFIUM_LINE_END_HYPHENS, sanitize
 
 WORD_GAP = 0.2  # of a line's height: a gap wider than this between characters parts two words
 CELL_GAP = 0.8  # of a line's height: wider than any space, so it parts two table cells
 NEAR = 1.5  # of a line's height: lines drawn apart at one height and closer are one line (a
 # table's name and description cells: 0.43; two confusion matrices side by side: 3.7)
-COVERED = 0.5  # of a character's box: covered this much by a later character, it is hidden
-_WHITE = (255, 255, 255)
-
-
-@dataclass(frozen=True, slots=True)
-class Box:
-    """A rectangle on a page, in PDF points from the page's bottom left."""
-
-    left: float
-    bottom: float
-    right: float
-    top: float
-
-    def union(self, other: Box) -> Box:
-        """The smallest box holding both."""
-        return Box(
-            min(self.left, other.left),
-            min(self.bottom, other.bottom),
-            max(self.right, other.right),
-            max(self.top, other.top),
-        )
-
-    def holds(self, x: float, y: float) -> bool:
-        """Whether the point (x, y) is inside."""
-        return self.left <= x <= self.right and self.bottom <= y <= self.top
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,21 +112,6 @@ class Page:
         ]
 
 
-class _Char:
-    """A shown character and its loose box (plain attributes: a page has thousands)."""
-
-    __slots__ = ("index", "char", "left", "bottom", "right", "top", "hidden")
-
-    def __init__(self, index: int, char: str, box: tuple[float, float, float, float]) -> None:
-        self.index, self.char = index, char
-        self.left, self.bottom, self.right, self.top = box
-        self.hidden = False
-
-    @property
-    def box(self) -> Box:
-        return Box(self.left, self.bottom, self.right, self.top)
-
-
 def read_pages(pdf: bytes) -> list[Page]:
     """Every page of `pdf`, as lines of words in reading order (see the module's docstring)."""
     import pypdfium2 as pdfium
@@ -162,7 +124,7 @@ def read_pages(pdf: bytes) -> list[Page]:
             textpage = page.get_textpage()
             try:
                 rows = _rows(_chars(textpage))
-                _hide_covered(rows, textpage, page)
+                hide_covered(rows, textpage, page)
                 width, height = page.get_size()
                 lines = _sanitized(_dehyphenate([_words(row) for row in _shown(rows)]))
                 pages.append(Page(index + 1, width, height, lines))
@@ -174,7 +136,7 @@ def read_pages(pdf: bytes) -> list[Page]:
         document.close()
 
 
-def _chars(textpage) -> list[_Char]:
+def _chars(textpage) -> list[Char]:
     """The page's characters with their loose boxes (the font's ascent to descent, the glyph's
     advance: one height for a line, so lines group cleanly). Spaces part words, the PDF's own
     and those PDFium infers from a gap (WeasyPrint draws some spaces as a gap: 1.4 pt between
@@ -197,106 +159,11 @@ def _chars(textpage) -> list[_Char]:
         elif char in PDFIUM_LINE_END_HYPHENS:
             char = "-"
         if char == " " or rect.right > rect.left or rect.top > rect.bottom:
-            out.append(_Char(i, char, (rect.left, rect.bottom, rect.right, rect.top)))
+            out.append(Char(i, char, (rect.left, rect.bottom, rect.right, rect.top)))
     return out
 
 
-def _overlap(a: _Char, b: _Char) -> float:
-    """How much of `a`'s box `b` covers, from 0 to 1."""
-    w = min(a.right, b.right) - max(a.left, b.left)
-    h = min(a.top, b.top) - max(a.bottom, b.bottom)
-    area = (a.right - a.left) * (a.top - a.bottom)
-    return w * h / area if w > 0 and h > 0 and area > 0 else 0.0
-
-
-def _hide_covered(rows: list[list[_Char]], textpage, page) -> None:
-    """Mark what cannot be seen: a character most of whose box a later character of another
-    text object covers (an editor's new digit over the old one), and a character under a white
-    fill painted after it (an editor's white box)."""
-    import pypdfium2.raw as raw
-
-    objects = {}  # a top-level page object's address -> its place in the content stream
-    whites = []  # (place, box) of each white fill
-    for place in range(raw.FPDFPage_CountObjects(page.raw)):
-        obj = raw.FPDFPage_GetObject(page.raw, place)
-        objects[ctypes.cast(obj, ctypes.c_void_p).value] = place
-        if raw.FPDFPageObj_GetType(obj) == raw.FPDF_PAGEOBJ_PATH and _white_fill(obj):
-            whites.append((place, _bounds(obj)))
-    places: dict[int, int] = {}
-
-    def place_of(char: _Char) -> int:
-        if char.index not in places:
-            obj = raw.FPDFText_GetTextObject(textpage.raw, char.index)
-            places[char.index] = objects.get(ctypes.cast(obj, ctypes.c_void_p).value, -1)
-        return places[char.index]
-
-    for row in rows:  # each row is sorted left to right
-        if _overlaid(row, place_of):
-            _hide_under_later_runs(row, place_of)
-    for place, box in whites:
-        for row in rows:
-            for char in row:
-                middle = ((char.left + char.right) / 2, (char.bottom + char.top) / 2)
-                if not char.hidden and box.holds(*middle) and 0 <= place_of(char) < place:
-                    char.hidden = True
-
-
-def _overlaid(row: list[_Char], place_of) -> bool:
-    """Whether a character of the row covers much of one of another text object."""
-    for i, char in enumerate(row):
-        for j in range(i + 1, len(row)):
-            other = row[j]
-            if other.left >= char.right - 0.5:  # touching (kerning): not covering
-                break
-            if " " in (char.char, other.char) or _overlap(char, other) < COVERED:
-                continue
-            if place_of(char) != place_of(other):
-                return True
-    return False
-
-
-def _hide_under_later_runs(row: list[_Char], place_of) -> None:
-    """Hide each character whose middle lies within the box of a text object's characters
-    drawn later in the row (an editor's new text over the old: the glyphs need not line up)."""
-    runs: dict[int, list[float]] = {}
-    for char in row:
-        if char.char != " ":
-            box = runs.setdefault(place_of(char), [char.left, char.bottom, char.right, char.top])
-            box[0], box[1] = min(box[0], char.left), min(box[1], char.bottom)
-            box[2], box[3] = max(box[2], char.right), max(box[3], char.top)
-    for char in row:
-        x, y = (char.left + char.right) / 2, (char.bottom + char.top) / 2
-        place = place_of(char)
-        for later, (left, bottom, right, top) in runs.items():
-            if later > place and left <= x <= right and bottom <= y <= top:
-                char.hidden = True
-                break
-
-
-def _white_fill(obj) -> bool:
-    import pypdfium2.raw as raw
-
-    mode, stroke = ctypes.c_int(), ctypes.c_int()
-    if (
-        not raw.FPDFPath_GetDrawMode(obj, ctypes.byref(mode), ctypes.byref(stroke))
-        or not mode.value
-    ):
-        return False
-    r, g, b, a = (ctypes.c_uint() for _ in range(4))
-    if not raw.FPDFPageObj_GetFillColor(obj, *(ctypes.byref(v) for v in (r, g, b, a))):
-        return False
-    return (r.value, g.value, b.value) == _WHITE and a.value == 255
-
-
-def _bounds(obj) -> Box:
-    import pypdfium2.raw as raw
-
-    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
-    raw.FPDFPageObj_GetBounds(obj, *(ctypes.byref(v) for v in (left, bottom, right, top)))
-    return Box(left.value, bottom.value, right.value, top.value)
-
-
-def _rows(chars: list[_Char]) -> list[list[_Char]]:
+def _rows(chars: list[Char]) -> list[list[Char]]:
     """Characters grouped into lines, each sorted left to right. A line is what the content
     stream draws in one go (a character joins the line before it when its vertical middle lies
     within that line's extent and it does not go back left), and a line drawn later over or
@@ -304,7 +171,7 @@ def _rows(chars: list[_Char]) -> list[list[_Char]]:
     appended text, a list's marker, a table's next cell) is merged into it, so that text is
     read where it is shown. Lines keep the stream's order: two figures side by
     side stay one after the other, not interleaved."""
-    drawn: list[list[_Char]] = []
+    drawn: list[list[Char]] = []
     low = high = right = 0.0
     for char in chars:  # in the stream's order
         middle = (char.top + char.bottom) / 2
@@ -314,7 +181,7 @@ def _rows(chars: list[_Char]) -> list[list[_Char]]:
             drawn.append([char])
             low, high = char.bottom, char.top
         right = char.right
-    rows: list[list[_Char]] = []
+    rows: list[list[Char]] = []
     extents: list[list[float]] = []  # per row: bottom, top, left, right
     for line in drawn:
         bottom, top = line[0].bottom, line[0].top
@@ -343,7 +210,7 @@ def _rows(chars: list[_Char]) -> list[list[_Char]]:
     return _reading_order(rows, extents)
 
 
-def _reading_order(rows: list[list[_Char]], extents: list[list[float]]) -> list[list[_Char]]:
+def _reading_order(rows: list[list[Char]], extents: list[list[float]]) -> list[list[Char]]:
     """The lines top to bottom, but where two lines stand side by side (two figures, each its
     lines), all of the left one's lines before the right one's: a stretch of lines that do not
     cross the gutter between them is read column by column. The content stream's order is no
@@ -392,13 +259,13 @@ def _reading_order(rows: list[list[_Char]], extents: list[list[float]]) -> list[
     return [rows[k] for k in out]
 
 
-def _shown(rows: list[list[_Char]]) -> list[list[_Char]]:
+def _shown(rows: list[list[Char]]) -> list[list[Char]]:
     """The rows without their hidden characters, and without rows left with only spaces."""
     out = [[c for c in row if not c.hidden] for row in rows]
     return [row for row in out if any(c.char != " " for c in row)]
 
 
-def _words(row: list[_Char]) -> Line:
+def _words(row: list[Char]) -> Line:
     """A row's characters as words: parted at spaces and at gaps wider than WORD_GAP."""
     gap = WORD_GAP * max(c.top - c.bottom for c in row)
     words: list[Word] = []
