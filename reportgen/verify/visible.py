@@ -53,7 +53,7 @@ PHRASES = {
         ),
         "confused": (
             r"vanligaste förväxlingen var att en (?P<true>\w+) togs för"
-            r" en (?P<pred>\w+) \((?P<value>[\d\u00a0]+) gånger?\)"
+            r" en (?P<pred>\w+) \((?P<value>[\d\u00a0]+) gång(?:er)?\)"
         ),
         "diagonal": (
             r"låg (?P<correct>\S+) av (?P<total>\S+) testbilder på"

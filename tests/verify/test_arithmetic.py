@@ -129,6 +129,20 @@ def test_a_sentence_the_renderer_hyphenated_is_found():
     assert said == {"model": "MLPClassifier", "value": "75,2", "other": "Elastic Net"}
 
 
+def test_a_confusion_made_once_is_found():
+    """'(1 gång)', singular: a report of 800 digits has such a most common confusion, and its
+    `complete` check found 5 of 6 sentences."""
+    import weasyprint
+
+    sentence = (
+        "För MLPClassifier var siffran 5 svårast (F1 0,667), och den vanligaste förväxlingen "
+        "var att en nolla togs för en femma (1 gång)."
+    )
+    pdf = weasyprint.HTML(string=f"<html lang='sv'><body><p>{sentence}</p></body></html>")
+    said, _ = read_visible(pdf.write_pdf()).sentences["confused"]
+    assert said == {"true": "nolla", "pred": "femma", "value": "1"}
+
+
 def test_a_pdf_with_no_report_tables_stays_an_error(tmp_path, capsys):
     from pypdf import PdfWriter
 
