@@ -23,9 +23,9 @@ characters are placed where they are shown instead:
 5. every word is sanitised (text.sanitize): nothing read here reaches a renderer or a terminal
    with a control character, a lone surrogate or a noncharacter.
 
-Measured on `make report`'s 22-page report (43 890 characters), the best of 7: 0.39 s with the
-machine's load at 4 (get_text_range alone: 0.075 s), 1.7 s at a load of 12 (0.32 s): about
-five times PDFium's plain text, 0.2 s on an idle machine (get_text_range: 0.04 s).
+Measured on `make report`'s 22-page report (43 890 characters), the best of 7: 0.22 s with the
+machine's load at 3 (get_text_range alone: 0.049 s), 1.7 s at a load of 12 (0.32 s): about
+five times PDFium's plain text.
 """
 
 from __future__ import annotations
