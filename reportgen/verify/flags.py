@@ -27,6 +27,7 @@ from itertools import combinations
 from typing import Any
 
 from ..numbers import decimal_number
+from ..pages.text import sanitize
 
 KINDS = ("same_pdf", "same_results", "same_self_evaluation", "near_copy", "same_analysis",
          "claimed_config")  # fmt: skip
@@ -85,7 +86,8 @@ def jaccard(a: set, b: set) -> float:
 
 
 def _quote(text: str) -> str:
-    w = " ".join(text.split()).split(" ")
+    """The first words of a submission's text, safe to print and to render (pages.sanitize)."""
+    w = " ".join(sanitize(text).split()).split(" ")
     return " ".join(w[:SHOWN_WORDS]) + (" ..." if len(w) > SHOWN_WORDS else "")
 
 

@@ -2,15 +2,17 @@
 
 Where the render environment equals the build's (reportgen, matplotlib, Jinja2, WeasyPrint,
 pydyf, Pango, HarfBuzz, the font files), the regenerated PDF must be byte-identical. Elsewhere
-the text of every page is compared, as words in reading order: any difference is tampering,
-listed as page, what the analysis says -> what the PDF says.
+the bytes cannot be compared, and what a reader sees is (reportgen.pages): every page's words
+in reading order, after undoing the line breaks' hyphenation (pages.text.comparable), every
+number among them exactly, and every figure by its pixels (pages.figures). All the same: the
+status is `consistent` (older summaries say `text-identical`); any changed word, number or
+figure is tampering, listed as page, what the analysis says -> what the PDF says.
 """
 
 from __future__ import annotations
 
 import difflib
 import hashlib
-import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +20,10 @@ from pathlib import Path
 from .. import __version__
 from ..bundle.submission import Submission
 from ..errors import ReportgenError
+from ..pages.figures import Figure, read_figures
+from ..pages.layout import content_words
+from ..pages.reader import Page, read_pages
+from ..pages.text import comparable
 
 RENDER_LIBRARIES = ("matplotlib", "jinja2", "weasyprint")
 CONTEXT_WORDS = 3
@@ -29,7 +35,7 @@ class VersionMismatch(ReportgenError):
 
 @dataclass
 class Integrity:
-    status: str  # byte-identical | text-identical | tampered
+    status: str  # byte-identical | consistent | tampered (older summaries: text-identical)
     details: list[str] = field(default_factory=list)
     changes: list[dict] = field(default_factory=list)  # page, before (regenerated), after (PDF)
     environment: list[str] = field(default_factory=list)  # what differs from the build's
@@ -84,40 +90,40 @@ def regenerate(sub: Submission, folder: Path, use_cache: bool = True) -> tuple[b
     return (folder / "report.pdf").read_bytes(), False
 
 
-def _normalise(text: str) -> str:
-    """Page text as words: hyphenation at line ends (U+2010) joined, soft hyphens dropped."""
-    text = re.sub("\u2010[\r\n]+", "", text).replace("\u00ad", "")
-    return text.replace("\x02", "")
-
-
 def page_texts(pdf: bytes) -> list[str]:
-    """Each page's text, in reading order (pypdfium2, PDFium's text layer), a line per line."""
-    import pypdfium2 as pdfium
-
-    document = pdfium.PdfDocument(pdf)
-    try:
-        pages = []
-        for index in range(len(document)):
-            page = document[index]
-            textpage = page.get_textpage()
-            pages.append(_normalise(textpage.get_text_range()))
-            textpage.close()
-            page.close()
-        return pages
-    finally:
-        document.close()
+    """Each page's text as a reader sees it (reportgen.pages), a line per line."""
+    return [page.text for page in read_pages(pdf)]
 
 
 def page_words(pdf: bytes) -> list[list[str]]:
-    """Each page's words, in reading order."""
-    return [text.split() for text in page_texts(pdf)]
+    """Each page's words, in reading order, as they are compared (pages.text.comparable)."""
+    return [[word for _, word in comparable(page.words)] for page in read_pages(pdf)]
+
+
+def _compared(pages: list[Page], layout_free: bool = False) -> list[tuple[int, str]]:
+    """(page, word) of every word of the document, as compared: a word that ends a page with a
+    hyphen is joined with the next page's first word, as within a page; `layout_free`: page
+    numbers as placeholders (pages.layout)."""
+    words = content_words(pages) if layout_free else [page.words for page in pages]
+    numbered = [
+        (page.number, word) for page, shown in zip(pages, words, strict=True) for word in shown
+    ]
+    return [(numbered[i][0], word) for i, word in comparable([w for _, w in numbered])]
 
 
 def text_changes(regenerated: bytes, submitted: bytes) -> list[dict]:
     """Where the submitted PDF's words differ from the regenerated one's: page (of the
     submission), before (regenerated) -> after (submitted), with a few words of context."""
-    theirs = [(page + 1, w) for page, words in enumerate(page_words(submitted)) for w in words]
-    ours = [w for words in page_words(regenerated) for w in words]
+    return word_changes(read_pages(regenerated), read_pages(submitted))
+
+
+def word_changes(
+    regenerated: list[Page], submitted: list[Page], layout_free: bool = False
+) -> list[dict]:
+    """text_changes, of pages already read; `layout_free`: page numbers not compared (where the
+    render stack differs, pagination may)."""
+    theirs = _compared(submitted, layout_free)
+    ours = [w for _, w in _compared(regenerated, layout_free)]
     after_words = [w for _, w in theirs]
     matcher = difflib.SequenceMatcher(None, ours, after_words, autojunk=False)
     changes = []
@@ -137,22 +143,51 @@ def text_changes(regenerated: bytes, submitted: bytes) -> list[dict]:
     return changes
 
 
-def check_integrity(sub: Submission, use_cache: bool = True) -> Integrity:
-    """Regenerate and compare; a RenderError (a sandbox refusal, say) passes through."""
-    if sub.problems:
-        return Integrity("tampered", list(sub.problems))
-    built = sub.manifest.reportgen_version if sub.manifest else sub.results.reportgen_version
-    if built != __version__:
-        raise VersionMismatch(
-            f"{sub.path} was built with reportgen {built}, this is {__version__}: verify it with "
-            f"reportgen {built} (pip install reportgen=={built})"
-        )
-    environment = environment_differences(sub)
-    with tempfile.TemporaryDirectory(prefix="reportgen-verify-") as tmp:
-        regenerated, recalled = regenerate(sub, Path(tmp), use_cache)
-    if not environment and regenerated == sub.pdf:
+def figure_changes(regenerated: list[Figure], submitted: list[Figure]) -> list[dict]:
+    """Where the submitted PDF's figures differ from the regenerated one's: a figure that shows
+    something else, or one more or fewer (the two lists aligned by the figures' sizes)."""
+    ours = [f.pixels.shape for f in regenerated]
+    theirs = [f.pixels.shape for f in submitted]
+    matcher = difflib.SequenceMatcher(None, ours, theirs, autojunk=False)
+    changes = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        pairs = list(zip(range(i1, i2), range(j1, j2), strict=False))
+        for i, j in pairs:
+            if not regenerated[i].same_as(submitted[j]):
+                share = regenerated[i].difference(submitted[j])
+                changes.append(
+                    {
+                        "page": submitted[j].page,
+                        "before": f"figure {j + 1}, as the attached results draw it",
+                        "after": f"figure {j + 1}, {share:.1%} of its pixels different",
+                    }
+                )
+        if tag != "equal" and i2 - i1 != j2 - j1:
+            page = submitted[min(j1, len(submitted) - 1)].page if submitted else 1
+            changes.append(
+                {
+                    "page": page,
+                    "before": f"{i2 - i1} figure(s) here",
+                    "after": f"{j2 - j1} figure(s) here",
+                }
+            )
+    return changes
+
+
+def _has_digit(word: str) -> bool:
+    return any(c.isdigit() for c in word)
+
+
+def judge(
+    pdf: bytes, regenerated: bytes, environment: list[str], recalled: bool = False
+) -> Integrity:
+    """The integrity verdict once the report is regenerated: byte-identical; or, where the
+    render environment differs and bytes cannot be compared, consistent when every word,
+    number and figure a reader sees is the same; else tampered, with what changed."""
+    if not environment and regenerated == pdf:
         return Integrity("byte-identical", recalled=recalled)
-    changes = text_changes(regenerated, sub.pdf)
+    ours, theirs = read_pages(regenerated), read_pages(pdf)
+    changes = word_changes(ours, theirs, layout_free=bool(environment))
     if changes:
         return Integrity(
             "tampered", [f"{len(changes)} text change(s)"], changes, environment, regenerated
@@ -168,4 +203,41 @@ def check_integrity(sub: Submission, use_cache: bool = True) -> Integrity:
             environment,
             regenerated,
         )
-    return Integrity("text-identical", [], [], environment, regenerated)
+    figures = read_figures(pdf, theirs)
+    changes = figure_changes(read_figures(regenerated, ours), figures)
+    if changes:
+        return Integrity(
+            "tampered",
+            [f"{len(changes)} figure change(s): every word is the same, a figure is not"],
+            changes,
+            environment,
+            regenerated,
+        )
+    words = _compared(theirs, layout_free=True)
+    numbers = sum(_has_digit(w) for _, w in words)
+    reason = (
+        f"the render stack differs: {'; '.join(environment)}; every page's words ({len(words)}), "
+        f"every number ({numbers}) and every figure ({len(figures)}) are the same; "
+        + (
+            "the bytes are the same too"
+            if regenerated == pdf
+            else "the bytes and the page numbers could not be compared"
+        )
+    )
+    return Integrity("consistent", [reason], [], environment, regenerated)
+
+
+def check_integrity(sub: Submission, use_cache: bool = True) -> Integrity:
+    """Regenerate and compare; a RenderError (a sandbox refusal, say) passes through."""
+    if sub.problems:
+        return Integrity("tampered", list(sub.problems))
+    built = sub.manifest.reportgen_version if sub.manifest else sub.results.reportgen_version
+    if built != __version__:
+        raise VersionMismatch(
+            f"{sub.path} was built with reportgen {built}, this is {__version__}: verify it with "
+            f"reportgen {built} (pip install reportgen=={built})"
+        )
+    environment = environment_differences(sub)
+    with tempfile.TemporaryDirectory(prefix="reportgen-verify-") as tmp:
+        regenerated, recalled = regenerate(sub, Path(tmp), use_cache)
+    return judge(sub.pdf, regenerated, environment, recalled)

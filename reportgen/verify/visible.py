@@ -2,7 +2,8 @@
 tables, the per-digit table, the class counts and the sentences that rank the models.
 
 For a PDF that lost its attachments (re-saved by a viewer or printed to PDF), this is all that is
-left to check (arithmetic.py). The page text is PDFium's (pypdfium2); the phrases that find each
+left to check (arithmetic.py). The page text is the page reader's (reportgen.pages: lines as
+shown, so a digit an editor laid over a cell is read in that cell); the phrases that find each
 table are the shipped templates' words in each language, so a report built from custom templates
 may show less, and what is not found is not checked.
 """
@@ -14,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .integrity import page_texts
+from ..pages.reader import read_pages
 
 # The shipped templates' words that open each table's caption, and the sentences' patterns
 PHRASES = {
@@ -52,7 +53,7 @@ PHRASES = {
         ),
         "confused": (
             r"vanligaste förväxlingen var att en (?P<true>\w+) togs för"
-            r" en (?P<pred>\w+) \((?P<value>[\d\u00a0]+) gånger?\)"
+            r" en (?P<pred>\w+) \((?P<value>[\d\u00a0]+) gång(?:er)?\)"
         ),
         "diagonal": (
             r"låg (?P<correct>\S+) av (?P<total>\S+) testbilder på"
@@ -171,7 +172,7 @@ def _pdf_facts(pdf: bytes) -> tuple[str, str]:
 def read_visible(pdf: bytes) -> Visible:
     """Everything arithmetic.py checks, read from the pages' text."""
     lang, producer = _pdf_facts(pdf)
-    pages = page_texts(pdf)
+    pages = [page.text for page in read_pages(pdf)]
     if lang not in PHRASES:
         joined = "\n".join(pages)
         lang = "en" if re.search(r"\bPage \d+ of \d+", joined) else "sv"
@@ -198,8 +199,13 @@ def _model_in(text: str, words: dict) -> str | None:
 
 
 def _matrices(lines: list[str], page: int, words: dict, seen: Visible) -> None:
-    for i, line in enumerate(lines):
-        if line != HEADER or i + 11 > len(lines):
+    for header, line in enumerate(lines):
+        if line != HEADER:
+            continue
+        # the axis' label ("sann ↓") stands between the header and the first row, as shown
+        i = next((k for k in range(header, header + 3) if lines[k + 1 : k + 2] and
+                  lines[k + 1].startswith("0 ")), header)  # fmt: skip
+        if i + 11 > len(lines):
             continue
         rows = []
         for d, row in enumerate(lines[i + 1 : i + 11]):

@@ -95,6 +95,54 @@ def test_verify_says_unverifiable_names_the_producer_and_lists_the_checks(
     assert entry["arithmetic"] and all(c["passed"] for c in entry["arithmetic"])
 
 
+def test_a_number_an_editor_laid_over_its_cell_is_read_in_that_cell(editions):
+    """A PDF editor's white box over the tuned MLP's test accuracy and a new number appended to
+    the page's content stream: the cell reads the new number (not "–"), and the check of that
+    cell fails naming it."""
+    from reportgen.pages.reader import read_pages
+
+    from ..pages.edits import overlay
+
+    pdf = editions["sv"]
+    cell = read_visible(pdf).results[("tuned", "mlp", "test")]
+    page = read_pages(pdf)[cell.page - 1]
+    row = next(line for line in page.lines if cell.text in [w.text for w in line.words]
+               and "+" in line.text)  # fmt: skip
+    word = next(w for w in row.words if w.text == cell.text)
+    edited = overlay(pdf, cell.page, word.box, "99,9 %")
+    seen = read_visible(edited)
+    assert seen.results[("tuned", "mlp", "test")].text == "99,9"
+    failed = [c for c in check_arithmetic(seen) if not c.passed]
+    assert any(c.where == cell.where and "the page says 99,9" in c.detail for c in failed), failed
+    assert not any(c.name == "complete" for c in failed), failed
+
+
+def test_a_sentence_the_renderer_hyphenated_is_found():
+    """CSS hyphens: auto in a narrow column: 'klas-' / 'sar', 'MLP-' / 'Classifi-' / 'er' (the
+    issue's honest report whose `complete` check found 5 of 6 sentences)."""
+    import weasyprint
+
+    sentence = "MLPClassifier klassar 75,2 procentenheter fler testbilder rätt än Elastic Net."
+    html = f"<html lang='sv'><body><p style='width:68px;hyphens:auto'>{sentence}</p></body></html>"
+    pdf = weasyprint.HTML(string=html).write_pdf()
+    said, page = read_visible(pdf).sentences["gap"]
+    assert said == {"model": "MLPClassifier", "value": "75,2", "other": "Elastic Net"}
+
+
+def test_a_confusion_made_once_is_found():
+    """'(1 gång)', singular: a report of 800 digits has such a most common confusion, and its
+    `complete` check found 5 of 6 sentences."""
+    import weasyprint
+
+    sentence = (
+        "För MLPClassifier var siffran 5 svårast (F1 0,667), och den vanligaste förväxlingen "
+        "var att en nolla togs för en femma (1 gång)."
+    )
+    pdf = weasyprint.HTML(string=f"<html lang='sv'><body><p>{sentence}</p></body></html>")
+    said, _ = read_visible(pdf.write_pdf()).sentences["confused"]
+    assert said == {"true": "nolla", "pred": "femma", "value": "1"}
+
+
 def test_a_pdf_with_no_report_tables_stays_an_error(tmp_path, capsys):
     from pypdf import PdfWriter
 

@@ -195,6 +195,12 @@ def test_shingles_ignore_case_whitespace_and_punctuation():
     assert shingles("too short") == {("too", "short")}
 
 
+def test_a_quoted_self_evaluation_is_safe_to_print_and_render():
+    from reportgen.verify.flags import _quote
+
+    assert _quote("Jag\ufffe gjorde\x07 allt\u00ad själv\ud800") == "Jag gjorde allt själv"
+
+
 def test_the_flags_column_in_csv(planted):
     report = _flagged(planted[0], planted[1])
     for entry in report["submissions"]:
