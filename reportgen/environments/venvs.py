@@ -147,9 +147,10 @@ def _run_uv(args: list[str], what: str) -> None:
     except subprocess.TimeoutExpired:
         raise EnvironmentUnavailable(f"{what}: uv took more than {UV_SECONDS} s") from None
     if done.returncode != 0:
-        lines = [line.strip() for line in done.stderr.splitlines() if line.strip()]
-        reason = " ".join(lines[:3])[:300] or f"uv exited with {done.returncode}"
-        raise EnvironmentUnavailable(f"{what}: {reason}")
+        lines = [line.strip(" ×╰─▶│") for line in done.stderr.splitlines()]
+        reason = " ".join(line for line in lines if line).removeprefix("error: ")
+        reason = reason if len(reason) <= 240 else reason[:239] + "…"
+        raise EnvironmentUnavailable(f"{what}: {reason or f'uv exited with {done.returncode}'}")
 
 
 def _site_packages(venv: Path) -> Path:
@@ -248,6 +249,13 @@ def make_environment(stack: Mapping[str, str], python: str) -> Environment:
         except OSError:  # another process made it first: use that one
             if not (final / READY).is_file():
                 raise
+    except EnvironmentUnavailable as exc:
+        drift = [f"{n} {v}" for n, v in sorted(stack.items()) if installed_version(n) != v]
+        named = ", ".join(drift) or "this render stack"
+        raise EnvironmentUnavailable(
+            f"the render environment of {named} cannot be made ({exc}): give verify "
+            "--wheels DIR holding its wheels, or let it reach the package index"
+        ) from None
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     seconds = time.perf_counter() - t0
