@@ -102,6 +102,7 @@ def test_no_false_verdict_for_any_student_environment(tmp_path):
     built = {row[0]: row for row in rows}
     for name in MUST_BUILD:
         assert built[name][1] == "ok", built[name]
+    assert built["the lock"][3] == "byte-identical", built["the lock"]
     for name, build, verdict, _, edited_verdict, _ in rows:
         if build == "ok":
             assert verdict not in FALSE, (name, verdict)
