@@ -93,7 +93,9 @@ def test_no_false_verdict_for_any_student_environment(tmp_path):
         "| student environment | build | verdict | integrity | an edited digit's verdict |",
         "| --- | --- | --- | --- | --- |",
     ]
-    lines += [f"| {n} | {b} | {v} | {i} | {e} ({w}) |" for n, b, v, i, e, w in rows]
+    lines += [
+        f"| {n} | {b} | {v} | {i} | {e}{f' ({w})' if w else ''} |" for n, b, v, i, e, w in rows
+    ]
     text = "\n".join(lines) + "\n"
     print("\n" + text)
     TABLE.parent.mkdir(exist_ok=True)
