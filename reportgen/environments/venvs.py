@@ -16,6 +16,7 @@ REPORTGEN_WHEELS=DIR (`verify --wheels DIR`, `--offline`).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -89,6 +90,7 @@ def environment_pins(recorded: Mapping[str, str]) -> dict[str, str]:
     return {name: version for name, version in sorted(pins.items()) if version != "not installed"}
 
 
+@functools.cache
 def code_digest_here() -> str:
     """The digest of reportgen's code as a manifest records it (bundle.manifest.code_digest)."""
     h = hashlib.sha256()
@@ -97,8 +99,11 @@ def code_digest_here() -> str:
 
 
 def environment_digest(pins: Mapping[str, str], python: str) -> str:
-    """The name of the environment of these pins under this Python minor version ('3.11')."""
-    text = json.dumps({"pins": dict(sorted(pins.items())), "python": python, "code": 1})
+    """The name of the environment of these pins under this Python minor version ('3.11'), with
+    this reportgen's code in it: an upgraded or edited reportgen makes a new one (a stale copy
+    would render other bytes, and its two renders would agree: a false `tampered`)."""
+    material = {"pins": dict(sorted(pins.items())), "python": python, "code": code_digest_here()}
+    text = json.dumps(material)
     return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
