@@ -15,7 +15,8 @@ Each stage runs in its own process so its wall time and peak memory (max RSS) ar
 
 `--verify-only` runs the verify stages alone (no reference, no floor); `--class` verifies a
 class of 12 on the sample (bench_class.py); `--compare` times `reportgen compare` over 200 runs
-made from the frozen real runs (bench_compare.py; no MNIST needed).
+made from the frozen real runs (bench_compare.py; no MNIST needed); `--drift` verifies a class
+of 12 where 4 students rendered with another WeasyPrint (bench_drift.py; no MNIST needed).
 
 Prints a table and writes output/bench.json.
 """
@@ -185,6 +186,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument(
         "--compare", action="store_true", help="reportgen compare over 200 runs (no MNIST needed)"
     )
+    p.add_argument(
+        "--drift",
+        action="store_true",
+        help="a class of 12, 4 with another WeasyPrint, verified --jobs 2 (no MNIST needed)",
+    )
     p.add_argument("--out", default="output/bench.json")
     p.add_argument("--stage", help=argparse.SUPPRESS)
     p.add_argument("--limit", type=int, default=0, help=argparse.SUPPRESS)
@@ -204,6 +210,14 @@ def main(argv: list[str] | None = None) -> int:
         report = {"cpus": os.cpu_count(), "compare": compare_bench(work, env, _child)}
         out = Path(args.out).with_name("bench-compare.json")
         return _write(report, out, format_compare(report["compare"]))
+    if args.drift:
+        from .bench_drift import drift_bench, format_drift
+
+        work = Path(tempfile.mkdtemp(prefix="reportgen-bench-"))
+        env = {**os.environ, "REPORTGEN_CACHE_DIR": str(work / "cache")}
+        report = {"cpus": os.cpu_count(), "drift": drift_bench(work, env, _child)}
+        out = Path(args.out).with_name("bench-drift.json")
+        return _write(report, out, format_drift(report["drift"]))
     if "MNIST_DIR" not in os.environ:
         default = Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist"
         if not default.is_dir():

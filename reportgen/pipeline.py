@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from . import __version__
 from .config import Config
+from .environments.stack import check_stack
 from .errors import BuildInterrupted, ReportgenError
 from .files import write_atomic
 from .locations import PACKAGE_DIR, code_files, hash_files
@@ -223,7 +224,12 @@ def write_run(
         save_figures(results, out_dir / FIGURES_DIR, use_cache)
 
 
-def render_run(run_dir: Path, cfg: Config | None = None, progress: Progress = print) -> list[Path]:
+def render_run(
+    run_dir: Path,
+    cfg: Config | None = None,
+    progress: Progress = print,
+    untested_stack: bool = False,
+) -> list[Path]:
     """HTML and PDF from a stored run's results.json and figures; fits nothing.
 
     With `cfg`, the report's words (title, author, date, self-evaluation) are refreshed from it
@@ -232,6 +238,8 @@ def render_run(run_dir: Path, cfg: Config | None = None, progress: Progress = pr
     """
     from .report.html import read_templates, write_report
 
+    for line in check_stack(untested_stack):
+        progress(f"render stack: untested {line}")
     run_dir = Path(run_dir)
     results = read_results(run_dir)
     if cfg is not None:
@@ -308,14 +316,20 @@ def build(
     progress: Progress = print,
     cache: ResultCache | None = None,
     render: bool = True,
+    untested_stack: bool = False,
 ) -> tuple[Path, Results, RunRecord]:
     """The whole build into OUT/runs/<run-id>/, then published as OUT/'s latest report.
 
     Holds OUT's lock throughout; until the run is complete nothing outside a staging folder
     changes, so a failed or interrupted build leaves the previous report as it was. When the
     results, templates and code equal those of OUT's latest report, its files are reused.
+    `untested_stack`: build even where the render stack is not the tested one (run.json
+    records each such package), else UntestedStack before any work.
     """
     out_root = Path(out_root)
+    untested = check_stack(untested_stack)
+    for line in untested:
+        progress(f"render stack: untested {line} (recorded in run.json)")
     templates = preflight(cfg, render, renderer=False)
     # before the first fit or before rendering, whichever comes first; once
     renderer_ready = functools.cache(check_renderer) if render else lambda: None
@@ -329,6 +343,8 @@ def build(
             raise
         except KeyboardInterrupt:
             raise BuildInterrupted([], stage="analysing the data") from None
+        if untested:
+            run = run.model_copy(update={"untested_stack": untested})
         done = [m.name for m in results.models.values()]
         text = results.to_json()
         try:

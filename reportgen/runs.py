@@ -71,6 +71,8 @@ class RunRecord(Schema):
     fit_seconds: dict[ModelKey, FitTime]
     local: LocalPaths | None = None
     render_key: str | None = None
+    # built with --untested-stack: each render-stack package at another version than tested
+    untested_stack: list[str] = []
 
     def to_json(self) -> str:
         return dumps(self.to_data())

@@ -220,3 +220,59 @@ def vary_run(results, seed: int, moved: int = 1, rmse_factor: float = 1.0):
             tuned = change(tuned, test=change(tuned.test, rmse=tuned.test.rmse * rmse_factor))
         models[key] = change(model, tuned=tuned)
     return parse_results(change(results, config=config, models=models).to_json())
+
+
+def _glyph_texts(font) -> dict[bytes, str]:
+    """A Type0 font's glyph codes (2 bytes) -> text, from its ToUnicode CMap."""
+    import re
+
+    cmap = font.ToUnicode.read_bytes().decode("latin-1")
+    found: dict[bytes, str] = {}
+    for block in re.findall(r"beginbfchar(.*?)endbfchar", cmap, re.S):
+        for code, text in re.findall(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):
+            found[bytes.fromhex(code)] = bytes.fromhex(text).decode("utf-16-be")
+    for block in re.findall(r"beginbfrange(.*?)endbfrange", cmap, re.S):
+        for low, high, start in re.findall(
+            r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block
+        ):
+            first = int.from_bytes(bytes.fromhex(start), "big")
+            for i, code in enumerate(range(int(low, 16), int(high, 16) + 1)):
+                found[code.to_bytes(2, "big")] = chr(first + i)
+    return found
+
+
+def edit_a_digit(pdf: bytes, seed: int = 7) -> tuple[bytes, str]:
+    """The PDF with one visible digit of a table page changed to another digit's glyph of the
+    same font (pikepdf), as a PDF editor would, attachments kept: (bytes, 'page N: a -> b')."""
+    import io
+    import random
+
+    import pikepdf
+
+    rng = random.Random(seed)
+    doc = pikepdf.open(io.BytesIO(pdf))
+    spots = []
+    for p, page in enumerate(doc.pages):
+        fonts = {str(k): _glyph_texts(f) for k, f in page.Resources.Font.items()}
+        current: dict = {}
+        for i, (operands, op) in enumerate(pikepdf.parse_content_stream(page)):
+            if str(op) == "Tf":
+                current = fonts.get(str(operands[0]), {})
+            elif str(op) == "TJ":
+                for j, item in enumerate(operands[0]):
+                    raw = bytes(item) if isinstance(item, pikepdf.String) else b""
+                    for k in range(0, len(raw) - 1, 2):
+                        old = current.get(raw[k : k + 2], "")
+                        others = [d for d in "0123456789" if d != old and d in current.values()]
+                        if old.isdigit() and others:
+                            spots.append((p, i, j, k, current, others))
+    p, i, j, k, glyphs, others = rng.choice(spots)
+    by_text = {text: code for code, text in glyphs.items()}
+    ops = pikepdf.parse_content_stream(doc.pages[p])
+    raw = bytes(ops[i][0][0][j])
+    old, new = glyphs[raw[k : k + 2]], rng.choice(others)
+    ops[i][0][0][j] = pikepdf.String(raw[:k] + by_text[new] + raw[k + 2 :])
+    doc.pages[p].Contents = doc.make_stream(pikepdf.unparse_content_stream(ops))
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue(), f"page {p + 1}: {old} -> {new}"

@@ -2,7 +2,7 @@
 
 Attachments, in order: results.json (config, self-evaluation and every number), each file of a
 custom templates_dir as templates/<path>, and manifest.json: reportgen's version, the render
-environment (WeasyPrint, pydyf, Pango, HarfBuzz, each font file's SHA-256) and each other
+environment (the render stack's packages, Pango, HarfBuzz, each font file's SHA-256) and each other
 attachment's name, size and SHA-256. `pdfdetach -list report.pdf` lists them.
 """
 
@@ -45,6 +45,10 @@ class RenderEnvironment(Schema):
     harfbuzz: str
     harfbuzz_subset: bool
     fonts: list[FontRecord]
+    # every package of the render stack, name -> version (environments/stack.py); a manifest
+    # written before reportgen recorded it has none (then weasyprint and pydyf above, and
+    # results.json's environment, say what is known)
+    stack: dict[str, str] = {}
 
 
 class Manifest(Schema):

@@ -30,6 +30,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-render", action="store_true", help="stop after results and figures")
     p.add_argument("--no-cache", action="store_true", help="fit every model, ignore the cache")
     p.add_argument(
+        "--untested-stack",
+        action="store_true",
+        help="render even where a package of the render stack (WeasyPrint, ...) is not at the "
+        "tested version (the run records it)",
+    )
+    p.add_argument(
         "--scheduler",
         help="a Dask scheduler (tcp://HOST:PORT): grid searches run on its workers "
         '(tuning.backend = "dask")',
@@ -114,7 +120,14 @@ def run(args: argparse.Namespace) -> int:
     t0 = time.perf_counter()
     cache = ResultCache(enabled=not args.no_cache)
     with cluster(args.scheduler):
-        run_dir, results, run_record = build(cfg, out, Console(), cache, render=not args.no_render)
+        run_dir, results, run_record = build(
+            cfg,
+            out,
+            Console(),
+            cache,
+            render=not args.no_render,
+            untested_stack=args.untested_stack,
+        )
     print(summary_table(results, run_record))
     print(f"run kept in {run_dir}/")
     if not args.no_render:

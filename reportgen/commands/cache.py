@@ -1,4 +1,5 @@
-"""`reportgen cache clear`: forget every cached model result, drawn figure and recorded render."""
+"""`reportgen cache clear`: forget every cached model result, drawn figure, recorded render and
+made render environment."""
 
 from __future__ import annotations
 
@@ -21,4 +22,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"removed {cache.clear()} cached model results from {cache.folder}")
     print(f"removed {clear_stored()} cached figure sets from {cache.folder / 'figures'}")
     print(f"removed {clear_renders()} recorded renders from {cache.folder / FOLDER}")
+    from ..environments.venvs import clear_environments, environments_dir
+
+    print(f"removed {clear_environments()} render environments from {environments_dir()}")
     return 0

@@ -11,6 +11,12 @@ EXAMPLE = "example:\n  reportgen render output --config report.toml   # new titl
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("run_dir", help="a folder holding results.json (e.g. output/)")
+    p.add_argument(
+        "--untested-stack",
+        action="store_true",
+        help="render even where a package of the render stack (WeasyPrint, ...) is not at the "
+        "tested version (the run records it)",
+    )
     p.add_argument("--config", help="TOML config: refresh title, author, date, self-evaluation")
 
 
@@ -19,6 +25,6 @@ def run(args: argparse.Namespace) -> int:
     from ..pipeline import render_run
 
     cfg = load_config(args.config) if args.config else None
-    for path in render_run(Path(args.run_dir), cfg):
+    for path in render_run(Path(args.run_dir), cfg, untested_stack=args.untested_stack):
         print(f"wrote {path}")
     return 0

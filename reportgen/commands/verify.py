@@ -73,6 +73,30 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--jobs", type=int, default=1, help="submissions checked in N processes")
     p.add_argument("--scheduler", help="a Dask scheduler (tcp://HOST:PORT) for the rebuilds")
     p.add_argument("--no-cache", action="store_true", help="refit every model")
+    p.add_argument(
+        "--wheels",
+        metavar="DIR",
+        help="a folder of wheels to make submissions' own render environments from (besides "
+        "the package index; REPORTGEN_WHEELS)",
+    )
+    p.add_argument(
+        "--offline",
+        action="store_true",
+        help="make render environments from --wheels DIR and uv's cache only, never the index",
+    )
+
+
+def _render_environments_from(wheels: str | None, offline: bool) -> None:
+    """Where submissions' render environments get their wheels: set for this process and the
+    --jobs processes it starts (environments/venvs.py reads them)."""
+    from ..environments.venvs import OFFLINE_VARIABLE, WHEELS_VARIABLE
+
+    if wheels:
+        if not Path(wheels).is_dir():
+            raise ReportgenError(f"--wheels {wheels} is not a folder: give a folder of wheels")
+        os.environ[WHEELS_VARIABLE] = str(Path(wheels).resolve())
+    if offline:
+        os.environ[OFFLINE_VARIABLE] = "1"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -82,6 +106,7 @@ def run(args: argparse.Namespace) -> int:
     from ..verify.progress import ClassProgress
 
     check_tolerance(args.tolerance)
+    _render_environments_from(args.wheels, args.offline)
     if args.jobs < 1:
         raise ReportgenError(f"--jobs must be 1 or more, got {args.jobs}")
     if args.assignment and not args.gradebook:

@@ -119,8 +119,11 @@ def _version_string(names: tuple[str, ...], function: str) -> str:
 def render_environment() -> dict[str, Any]:
     """What the PDF's bytes depend on besides reportgen: WeasyPrint, pydyf, the Pango and
     HarfBuzz libraries WeasyPrint loads, whether HarfBuzz subsets fonts (else fontTools does,
-    with other bytes), and each font file. Read without importing WeasyPrint (a second)."""
+    with other bytes), each font file, and every package of the render stack (name -> version).
+    Read without importing WeasyPrint (a second)."""
     from importlib.metadata import version
+
+    from ..environments.stack import installed_stack
 
     return {
         "weasyprint": version("weasyprint"),
@@ -129,6 +132,7 @@ def render_environment() -> dict[str, Any]:
         "harfbuzz": _version_string(HARFBUZZ_NAMES, "hb_version_string"),
         "harfbuzz_subset": _library(SUBSET_NAMES) is not None,
         "fonts": font_records(),
+        "stack": installed_stack(),
     }
 
 

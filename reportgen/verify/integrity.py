@@ -12,7 +12,6 @@ figure is tampering, listed as page, what the analysis says -> what the PDF says
 from __future__ import annotations
 
 import difflib
-import hashlib
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,20 +73,13 @@ def regenerate(sub: Submission, folder: Path, use_cache: bool = True) -> tuple[b
     """The report PDF rendered again from the submission's results and templates (the figures
     from the cache folder where `use_cache` and they are there), and whether it was recalled:
     where `use_cache` and this machine rendered the same inputs before to the submission's very
-    bytes (render_memo), those bytes are the answer and nothing is rendered."""
-    from ..report import render_memo
-    from ..report.figures import save_figures
-    from ..report.html import pdf_options, render_html, write_report
+    bytes (render_memo), those bytes are the answer and nothing is rendered. The render runs in
+    a budgeted subprocess, in the submission's own render stack (regeneration.py); what it did
+    beyond the bytes is regenerate_submission's Regeneration."""
+    from .regeneration import regenerate_submission
 
-    save_figures(sub.results, folder / "figures", use_cache)
-    html = render_html(sub.results, sub.templates)
-    options = pdf_options(sub.results, sub.templates)
-    if use_cache and not sub.templates:
-        key = render_memo.render_key(html, folder, options)
-        if render_memo.recall(key) == hashlib.sha256(sub.pdf).hexdigest():
-            return sub.pdf, True
-    write_report(sub.results, folder, sub.templates, html=html, options=options)
-    return (folder / "report.pdf").read_bytes(), False
+    done = regenerate_submission(sub, folder, use_cache)
+    return done.pdf, done.recalled
 
 
 def page_texts(pdf: bytes) -> list[str]:
@@ -237,7 +229,16 @@ def check_integrity(sub: Submission, use_cache: bool = True) -> Integrity:
             f"{sub.path} was built with reportgen {built}, this is {__version__}: verify it with "
             f"reportgen {built} (pip install reportgen=={built})"
         )
+    from .regeneration import regenerate_submission
+
     environment = environment_differences(sub)
     with tempfile.TemporaryDirectory(prefix="reportgen-verify-") as tmp:
-        regenerated, recalled = regenerate(sub, Path(tmp), use_cache)
-    return judge(sub.pdf, regenerated, environment, recalled)
+        regeneration = regenerate_submission(sub, Path(tmp), use_cache)
+    if regeneration.own_environment:  # rendered by the recorded stack: no longer a difference
+        made = {line.split()[0] for line in regeneration.stack}
+        environment = [line for line in environment if line.split()[0] not in made]
+    if regeneration.reason:  # a stack that is not deterministic: its bytes cannot be compared
+        environment.append(regeneration.reason)
+    if regeneration.fallback:
+        environment.append(regeneration.fallback)
+    return judge(sub.pdf, regeneration.pdf, environment, regeneration.recalled)
