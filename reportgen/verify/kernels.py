@@ -1,0 +1,76 @@
+"""A submission built on another BLAS kernel: rebuilt with that kernel where this CPU runs it
+(a subprocess with OPENBLAS_CORETYPE set before NumPy loads), or on a Dask worker that has it
+(worker resources `blas_<Kernel>`), or judged against the spread measured between kernels.
+
+Measured on full MNIST (docs/notes-numeric.md): Sandybridge, Haswell and SkylakeX builds of the
+same config differ in the MLP's path (tuned accuracy by up to KERNEL_SPREAD["accuracy"], a few
+confusion cells by a few digits each) and in the regressors' last digits; nothing else moves.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from ..environments import blas
+from ..errors import ReportgenError
+
+# How far honest builds on different kernels spread (full MNIST and the sample, measured by hand
+# with OPENBLAS_CORETYPE = Sandybridge, Haswell and SkylakeX; docs/notes-numeric.md), with room:
+# an accuracy by this much (a fraction), an RMSE by this much relative, a confusion cell by this
+# many digits. A difference beyond these is not a kernel's.
+KERNEL_SPREAD = {"accuracy": 0.003, "rmse": 1e-6, "cell": 12}
+# the resource a Dask worker advertises for a kernel: `--resources "blas_SkylakeX=1"`
+RESOURCE = "blas_{kernel}"
+
+
+def recorded_kernel(results: Any) -> str | None:
+    """The BLAS kernel a build recorded (one OPENBLAS_CORETYPE sets every library's), or None
+    (schema < 7, or no BLAS found)."""
+    system = getattr(results, "system", None)
+    if system is None or not system.blas:
+        return None
+    return system.kernels()[0]
+
+
+def this_kernel() -> str:
+    """The kernel this process's OpenBLAS runs (threadpoolctl, once NumPy is loaded)."""
+    from ..environments.record import blas_libraries
+
+    libs = blas_libraries()
+    return libs[0]["kernel"] if libs else "unknown"
+
+
+def same_kernel(a: str | None, b: str | None) -> bool:
+    """Whether two recorded kernels are one (OpenBLAS spells them in either case)."""
+    return (a or "").lower() == (b or "").lower()
+
+
+def runnable_here(kernel: str) -> bool:
+    """Whether this machine runs OpenBLAS's `kernel` (x86-64, the CPU flags it needs)."""
+    return blas.is_x86_64() and blas.can_run(kernel, blas.cpu_flags())
+
+
+def rebuild_with_kernel(
+    kernel: str, results_json: str, data_dir: str | None, use_cache: bool
+) -> dict[str, Any]:
+    """verify's rebuild (batch.rebuild) in a subprocess whose OpenBLAS runs `kernel`."""
+    env = {**os.environ, blas.CORETYPE: kernel, blas.CHOSEN_BY_ENV: "environment"}
+    with tempfile.TemporaryDirectory(prefix="reportgen-kernel-") as work:
+        given, answer = Path(work) / "results.json", Path(work) / "rebuilt.json"
+        given.write_text(results_json, encoding="utf-8")
+        argv = [sys.executable, "-m", "reportgen.verify.kernel_job", str(given), str(answer)]
+        argv += [data_dir or "", "cache" if use_cache else "no-cache"]
+        done = subprocess.run(argv, env=env, capture_output=True, text=True, check=False)
+        if done.returncode != 0 or not answer.exists():
+            last = (done.stderr.strip().splitlines() or ["no output"])[-1][:200]
+            raise ReportgenError(
+                f"the rebuild with BLAS kernel {kernel} failed ({last}): run verify with "
+                "--debug, or on a machine whose CPU picks that kernel"
+            )
+        return json.loads(answer.read_text(encoding="utf-8"))
