@@ -98,7 +98,11 @@ def rebuild(
     rebuilt, _, _ = analyse(cfg, lambda *a, **k: None, ResultCache(enabled=use_cache), dataset=ds)
     seconds = round(time.perf_counter() - t0, 2)
     log.info("rebuilt the analysis of %s in %.1f s", group_key(results_json), seconds)
-    made = {"fingerprint": rebuilt.dataset.fingerprint, "scores": facts(rebuilt)["scores"]}
+    made = {
+        "fingerprint": rebuilt.dataset.fingerprint,
+        "scores": facts(rebuilt)["scores"],
+        "kernel": ours,  # the BLAS kernel it was rebuilt on (a cause for verify.changes)
+    }
     return {
         "results": rebuilt.to_json(),
         "made": made,
