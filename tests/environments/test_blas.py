@@ -59,3 +59,18 @@ def test_this_process_records_the_kernel_in_use():
 def test_distribution_names_are_normalised():
     assert normalised("Scikit_Learn") == "scikit-learn"
     assert normalised("zope.interface") == "zope-interface"
+
+
+def test_the_report_s_software_table_names_the_kernel(fixture_path):
+    """A schema 7 run shows each BLAS library with its kernel; older runs show what they have."""
+    from reportgen.report.context import _environment
+    from reportgen.results import parse_results
+
+    fast = parse_results((fixture_path.parent / "results_fast.json").read_text(encoding="utf-8"))
+    shown = _environment(fast)
+    assert fast.system is not None
+    assert shown["BLAS"] == ", ".join(
+        sorted({f"{b.library} {b.version} ({b.kernel})" for b in fast.system.blas})
+    )
+    small = parse_results(fixture_path.read_text(encoding="utf-8"))
+    assert "BLAS" not in _environment(small) and _environment(small) == small.environment
