@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..compare.diff import best_param_changes, confusion_rows, metric_rows
+from ..compare.noise import NOISE, close
 from ..errors import DataError, InputError
 from ..numbers import pair, params
 from ..results import Results, SystemRecord
@@ -147,7 +148,13 @@ def compare_analysis(theirs: Results, ours: Results, tolerance: float) -> Reprod
     rows = [r for r in metric_rows(theirs, ours, 0.0) if r["delta"] != 0]
     changed = best_param_changes(theirs, ours)
     cells = confusion_rows(theirs, ours)
-    details = [_metric_line(r) for r in rows]
+    noise = [r for r in rows if close(r["old"], r["new"])]
+    details = [_metric_line(r) for r in rows if r not in noise]
+    if noise:  # each named would be a line of ±0.000000
+        details.append(
+            f"{len(noise)} score(s) differ only in their last digits (below {NOISE:g} relative, "
+            f"as another BLAS kernel or thread count moves them), e.g. {_metric_line(noise[0])}"
+        )
     details += [
         f"{p['name']} best parameters: {params(p['old'])} -> {params(p['new'])}" for p in changed
     ]
