@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import platform
+import sys
 from pathlib import Path
 
 CORETYPE = "OPENBLAS_CORETYPE"
@@ -119,8 +120,19 @@ def chosen_by() -> str:
 
 
 def kernel_key() -> str:
-    """The kernel this process's OpenBLAS runs, as a cache key knows it without loading NumPy:
-    the kernel named (OPENBLAS_CORETYPE, lower case), else the CPU flags it picks from."""
+    """The kernel this process's OpenBLAS runs, as a cache key knows it (lower case): once NumPy
+    is loaded, the kernel threadpoolctl sees (OPENBLAS_CORETYPE set after NumPy loaded changes
+    nothing); before, the kernel named, else the CPU flags OpenBLAS will pick from."""
+    if "numpy" in sys.modules:
+        from threadpoolctl import threadpool_info
+
+        found = {
+            str(lib.get("architecture") or "").lower()
+            for lib in threadpool_info()
+            if lib.get("user_api") == "blas"
+        }
+        if found - {""}:
+            return ",".join(sorted(found - {""}))
     named = os.environ.get(CORETYPE)
     if named:
         return named.lower()

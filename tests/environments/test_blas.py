@@ -74,3 +74,12 @@ def test_the_report_s_software_table_names_the_kernel(fixture_path):
     )
     small = parse_results(fixture_path.read_text(encoding="utf-8"))
     assert "BLAS" not in _environment(small) and _environment(small) == small.environment
+
+
+def test_the_cache_keys_on_the_kernel_in_use():
+    """Once NumPy is loaded, the key is the kernel threadpoolctl sees, whatever the variable
+    says now (a variable set after NumPy loaded changes nothing)."""
+    import numpy  # noqa: F401
+
+    record = SystemRecord.model_validate(system_record())
+    assert blas.kernel_key() == ",".join(sorted({k.lower() for k in record.kernels()}))
