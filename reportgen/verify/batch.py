@@ -62,8 +62,8 @@ def rebuild(
     results_json: str, data_dir: str | None, use_cache: bool, kernel_subprocess: bool = True
 ) -> dict[str, Any]:
     """The analysis a submission's config describes, rebuilt (through the cache) on the data its
-    fingerprint names: {"results": results.json text, "made": its data fingerprint and tuned
-    scores (for verify.changes), "worker", "seconds", "kernel": the BLAS kernel it ran on}.
+    fingerprint names: {"results": results.json text, "made": its data fingerprint, tuned
+    scores and BLAS kernel (for verify.changes), "worker", "seconds"}.
     Runs on a worker: it calls the library, never the CLI. A submission built on another BLAS
     kernel that this CPU runs is rebuilt with that kernel, in a subprocess (verify.kernels)."""
     from ..analysis.cache import ResultCache
@@ -71,25 +71,16 @@ def rebuild(
     from ..config import config_from_record
     from ..pipeline import analyse
     from ..results import parse_results
-    from .kernels import (
-        rebuild_with_kernel,
-        recorded_kernel,
-        runnable_here,
-        same_kernel,
-        this_kernel,
-    )
+    from .kernels import rebuilt_on_its_kernel, this_kernel
     from .reproduction import find_data
 
     fit_friendly_malloc()  # on a Dask worker: see analysis/worker_memory.py
     results = parse_results(results_json, "the submission's results.json")
     ds, _ = find_data(results, data_dir)
-    theirs, ours = recorded_kernel(results), this_kernel()
-    if kernel_subprocess and theirs and not same_kernel(theirs, ours) and runnable_here(theirs):
-        t0 = time.perf_counter()
-        made = rebuild_with_kernel(theirs, results_json, data_dir, use_cache)
-        made["seconds"] = round(time.perf_counter() - t0, 2)
-        log.info("rebuilt %s with BLAS kernel %s", group_key(results_json), theirs)
-        return made
+    if kernel_subprocess:  # another BLAS kernel that this CPU runs: rebuilt with it
+        made = rebuilt_on_its_kernel(results, results_json, data_dir, use_cache)
+        if made is not None:
+            return made
     spec = "sample" if ds.source == "sample" else f"idx:{Path(ds.folder).name}"
     cfg = config_from_record(results.config.model_dump(mode="json"), spec)
     # where the candidates ran does not change a result; here they run in this process's threads
@@ -101,14 +92,13 @@ def rebuild(
     made = {
         "fingerprint": rebuilt.dataset.fingerprint,
         "scores": facts(rebuilt)["scores"],
-        "kernel": ours,  # the BLAS kernel it was rebuilt on (a cause for verify.changes)
+        "kernel": this_kernel(),  # the BLAS kernel it was rebuilt on (verify.changes)
     }
     return {
         "results": rebuilt.to_json(),
         "made": made,
         "worker": _where(),
         "seconds": seconds,
-        "kernel": ours,
     }
 
 
@@ -287,24 +277,10 @@ class DaskCluster:
             raise absent from None
 
     def submit(self, fn: Callable, *args: Any) -> Any:
-        resources = self._kernel_resources(args[0]) if fn is rebuild else None
+        from .kernels import worker_resources
+
+        resources = worker_resources(self.client, args[0]) if fn is rebuild else None
         return self.client.submit(fn, *args, pure=False, resources=resources)
-
-    def _kernel_resources(self, results_json: str) -> dict[str, int] | None:
-        """A rebuild of a submission built on BLAS kernel K goes to a worker that advertises
-        `blas_K` (started with OPENBLAS_CORETYPE=K and --resources "blas_K=1"), where one does;
-        elsewhere any worker takes it (and runs K in a subprocess where its CPU can)."""
-        from .kernels import RESOURCE
-
-        kernels = sorted(
-            {b["kernel"] for b in json.loads(results_json).get("system", {}).get("blas", [])}
-        )
-        if not kernels:
-            return None
-        wanted = RESOURCE.format(kernel=kernels[0])
-        workers = self.client.scheduler_info().get("workers", {}).values()
-        offered = any(wanted in (w.get("resources") or {}) for w in workers)
-        return {wanted: 1} if offered else None
 
     def close(self, cancel: bool = False) -> None:
         self.client.close()

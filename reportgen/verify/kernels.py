@@ -56,6 +56,37 @@ def runnable_here(kernel: str) -> bool:
     return blas.is_x86_64() and blas.can_run(kernel, blas.cpu_flags())
 
 
+def rebuilt_on_its_kernel(
+    results: Any, results_json: str, data_dir: str | None, use_cache: bool
+) -> dict[str, Any] | None:
+    """batch.rebuild's answer from a subprocess running the submission's recorded kernel, where
+    it differs from this process's and this CPU runs it; else None (rebuild here)."""
+    import time
+
+    theirs = recorded_kernel(results)
+    if not theirs or same_kernel(theirs, this_kernel()) or not runnable_here(theirs):
+        return None
+    t0 = time.perf_counter()
+    made = rebuild_with_kernel(theirs, results_json, data_dir, use_cache)
+    made["seconds"] = round(time.perf_counter() - t0, 2)
+    return made
+
+
+def worker_resources(client: Any, results_json: str) -> dict[str, int] | None:
+    """The Dask resources a rebuild asks for: a submission built on BLAS kernel K goes to a
+    worker that advertises `blas_K` (started with OPENBLAS_CORETYPE=K and --resources
+    "blas_K=1"), where one does; elsewhere any worker takes it (and runs K in a subprocess
+    where its CPU can)."""
+    blas_libraries = (json.loads(results_json).get("system") or {}).get("blas") or []
+    kernels = sorted({b["kernel"] for b in blas_libraries})
+    if not kernels:
+        return None
+    wanted = RESOURCE.format(kernel=kernels[0])
+    workers = client.scheduler_info().get("workers", {}).values()
+    offered = any(wanted in (w.get("resources") or {}) for w in workers)
+    return {wanted: 1} if offered else None
+
+
 def rebuild_with_kernel(
     kernel: str, results_json: str, data_dir: str | None, use_cache: bool
 ) -> dict[str, Any]:

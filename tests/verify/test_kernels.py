@@ -138,3 +138,21 @@ def test_a_kernel_this_cpu_runs_is_rebuilt_with_it(built, monkeypatch):
 def test_the_kernel_table_knows_the_x86_kernels():
     assert kernels.same_kernel("SKYLAKEX", "SkylakeX")
     assert kernels.recorded_kernel(type("R", (), {"system": None})()) is None
+
+
+def test_a_dask_rebuild_asks_for_a_worker_that_has_the_kernel(built):
+    class Client:
+        def __init__(self, resources):
+            self.workers = {"tcp://w1": {"resources": resources}}
+
+        def scheduler_info(self):
+            return {"workers": self.workers}
+
+        text = json.dumps(_with_kernel(built, "SkylakeX"))
+
+    offered = Client({"blas_SkylakeX": 1})
+    assert kernels.worker_resources(offered, Client.text) == {"blas_SkylakeX": 1}
+    assert kernels.worker_resources(Client({}), Client.text) is None  # any worker, then
+    old = copy.deepcopy(built)
+    del old["system"]
+    assert kernels.worker_resources(offered, json.dumps(old)) is None
