@@ -85,12 +85,14 @@ def _environment(theirs: Results, ours: Results) -> list[str]:
                 f"{', '.join(b.kernels())}"
             )
         return named
-    return system_changes(a, b)
+    # the fits ran with the config's tuning.blas_threads, whatever the process had otherwise
+    return system_changes(a, b, threads=theirs.config.tuning.blas_threads is None)
 
 
-def system_changes(a: SystemRecord, b: SystemRecord) -> list[str]:
+def system_changes(a: SystemRecord, b: SystemRecord, threads: bool = True) -> list[str]:
     """What differs between two system records, as causes: Python, the machine, the
-    distributions the analysis imports, each BLAS library's version, kernel and threads."""
+    distributions the analysis imports, each BLAS library's version, kernel and (`threads`:
+    where the config did not fix them) threads."""
     out = [
         f"{what} {getattr(a, what)} -> {getattr(b, what)}"
         for what in ("python", "implementation", "machine")
@@ -105,10 +107,10 @@ def system_changes(a: SystemRecord, b: SystemRecord) -> list[str]:
         out.append(f"blas {', '.join(libraries(a))} -> {', '.join(libraries(b))}")
     if [k.lower() for k in a.kernels()] != [k.lower() for k in b.kernels()]:
         out.append(f"blas kernel {', '.join(a.kernels())} -> {', '.join(b.kernels())}")
-    threads = lambda r: sorted({x.threads for x in r.blas})  # noqa: E731
-    if threads(a) != threads(b):
+    counts = lambda r: sorted({x.threads for x in r.blas})  # noqa: E731
+    if threads and counts(a) != counts(b):
         shown = lambda t: ", ".join(map(str, t))  # noqa: E731
-        out.append(f"blas threads {shown(threads(a))} -> {shown(threads(b))}")
+        out.append(f"blas threads {shown(counts(a))} -> {shown(counts(b))}")
     if a.platform != b.platform and a.machine == b.machine:
         out.append(f"platform {a.platform} -> {b.platform}")
     return out
