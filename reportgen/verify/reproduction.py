@@ -89,6 +89,11 @@ def _environment(theirs: Results, ours: Results) -> list[str]:
     return system_changes(a, b, threads=theirs.config.tuning.blas_threads is None)
 
 
+def _listed(items: list[str]) -> str:
+    """'a, b', or 'none found' (threadpoolctl names no BLAS: Apple's Accelerate, for one)."""
+    return ", ".join(items) or "none found"
+
+
 def system_changes(a: SystemRecord, b: SystemRecord, threads: bool = True) -> list[str]:
     """What differs between two system records, as causes: Python, the machine, the
     distributions the analysis imports, each BLAS library's version, kernel and (`threads`:
@@ -104,9 +109,9 @@ def system_changes(a: SystemRecord, b: SystemRecord, threads: bool = True) -> li
             out.append(f"{name} {was or 'not installed'} -> {now or 'not installed'}")
     libraries = lambda r: sorted({f"{x.library} {x.version}" for x in r.blas})  # noqa: E731
     if libraries(a) != libraries(b):
-        out.append(f"blas {', '.join(libraries(a))} -> {', '.join(libraries(b))}")
+        out.append(f"blas {_listed(libraries(a))} -> {_listed(libraries(b))}")
     if [k.lower() for k in a.kernels()] != [k.lower() for k in b.kernels()]:
-        out.append(f"blas kernel {', '.join(a.kernels())} -> {', '.join(b.kernels())}")
+        out.append(f"blas kernel {_listed(a.kernels())} -> {_listed(b.kernels())}")
     counts = lambda r: sorted({x.threads for x in r.blas})  # noqa: E731
     if threads and counts(a) != counts(b):
         shown = lambda t: ", ".join(map(str, t))  # noqa: E731
@@ -116,16 +121,22 @@ def system_changes(a: SystemRecord, b: SystemRecord, threads: bool = True) -> li
     return out
 
 
-def kernel_only(theirs: Results, ours: Results) -> bool:
-    """Whether the builds' machines differ in the BLAS kernel and in nothing else that the
-    analysis reads (Python, the machine, the analysis's distributions, BLAS versions)."""
+# the causes that make up a machine's numeric path (its CPU, BLAS library and kernel), as
+# against what the analysis imports (Python, the distributions)
+NUMERIC_PATH = ("machine ", "blas ", "platform ")
+
+
+def numeric_path_only(theirs: Results, ours: Results) -> list[str]:
+    """The differences of the builds' numeric paths (BLAS kernel, BLAS library, the machine:
+    another x86 CPU, an ARM laptop, Apple's Accelerate) when they are all that differs of what
+    the analysis reads (same Python, same distributions); else []."""
     a, b = theirs.system, ours.system
     if a is None or b is None:
-        return False
+        return []
     causes = system_changes(a, b)
-    kernel = [c for c in causes if c.startswith("blas kernel ")]
-    rest = [c for c in causes if not c.startswith(("blas kernel ", "blas threads ", "platform "))]
-    return bool(kernel) and not rest
+    path = [c for c in causes if c.startswith(NUMERIC_PATH) and not c.startswith("platform ")]
+    rest = [c for c in causes if not c.startswith(NUMERIC_PATH)]
+    return [] if rest else path
 
 
 def within_kernel_spread(rows: list[dict], cells: list[dict]) -> bool:
@@ -180,17 +191,17 @@ def compare_analysis(theirs: Results, ours: Results, tolerance: float) -> Reprod
             "threads also changes the last digits of Ridge's RMSE)"
         )
         return Reproduction("within_tolerance", [note, *details], environment)
-    if kernel_only(theirs, ours) and not facts and within_kernel_spread(rows, cells):
+    path = numeric_path_only(theirs, ours)
+    if path and not facts and within_kernel_spread(rows, cells):
         # the submission's kernel could not be run here (else it was rebuilt with it): what is
-        # proven is the data, the config and the code; the numbers are as close as another
-        # kernel's honest build comes, never `differs` for a kernel alone
-        kernel = next(e for e in environment if e.startswith("blas kernel "))
+        # proven is the data, the config and the libraries; the numbers are as close as another
+        # kernel's honest build comes: never `differs` for a numeric path alone
         note = (
-            f"only the BLAS kernel differs ({kernel.removeprefix('blas kernel ')}), and this "
-            "machine cannot run the submission's: not reproduced bit for bit; same data, "
-            "config and libraries, and every difference is within the spread measured between "
-            f"kernels (accuracy {KERNEL_SPREAD['accuracy']:g}, RMSE {KERNEL_SPREAD['rmse']:g} "
-            f"relative, a confusion cell {KERNEL_SPREAD['cell']} digits)"
+            f"only the numeric path differs ({'; '.join(path)}), and this machine cannot run "
+            "the submission's: not reproduced bit for bit; same data, config and libraries, and "
+            "every difference is within the spread measured between BLAS kernels (accuracy "
+            f"{KERNEL_SPREAD['accuracy']:g}, RMSE {KERNEL_SPREAD['rmse']:g} relative, a "
+            f"confusion cell {KERNEL_SPREAD['cell']} digits)"
         )
         return Reproduction("within_tolerance", [note, *details], environment)
     return Reproduction("differs", details, environment)

@@ -53,8 +53,24 @@ def test_a_kernel_it_could_not_run_is_judged_by_the_spread_between_kernels(built
     theirs = _results(_move_mlp(_with_kernel(built, "neoversen1"), 0.002, 2))
     outcome = compare_analysis(theirs, _results(built), 1e-6)
     assert outcome.status == "within_tolerance"
-    assert outcome.details[0].startswith("only the BLAS kernel differs (neoversen1 -> Haswell)")
+    assert outcome.details[0].startswith(
+        "only the numeric path differs (blas kernel neoversen1 -> Haswell)"
+    )
     assert "cannot run" in outcome.details[0]
+
+
+def test_an_arm_laptop_with_accelerate_is_another_numeric_path(built):
+    """Another machine and BLAS library as well as the kernel, same Python and distributions:
+    judged by the spread, each difference named."""
+    theirs = _move_mlp(_with_kernel(built, "vortex"), 0.002, 2)
+    theirs["system"]["machine"] = "arm64"
+    for lib in theirs["system"]["blas"]:
+        lib.update(library="accelerate", version="14.0")
+    outcome = compare_analysis(_results(theirs), _results(built), 1e-6)
+    assert outcome.status == "within_tolerance"
+    first = outcome.details[0]
+    assert first.startswith("only the numeric path differs (machine arm64 -> x86_64; blas ")
+    assert "blas kernel vortex -> Haswell" in first
 
 
 def test_a_change_beyond_the_spread_differs_even_on_another_kernel(built):
