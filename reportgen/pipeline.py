@@ -161,6 +161,7 @@ def analyse(
     called once, before the first model that is not in the cache is fitted."""
     from .analysis.blas import blas_libraries
     from .analysis.experiment import run_experiment
+    from .environments.record import system_record
 
     t0 = time.perf_counter()
     ds = dataset if dataset is not None else load_data(cfg)
@@ -176,6 +177,7 @@ def analyse(
             "self_evaluation": read_self_evaluation(cfg),
             "dataset": ds.describe(),
             "environment": environment(),
+            "system": system_record(),
             **analysis,
         }
     )

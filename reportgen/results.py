@@ -40,13 +40,14 @@ from .values import (
     number,
 )
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 # Versions this reportgen reads. 1: before dataset.files (a run's paths were recorded whole);
 # 2: before report.lang and report.pdf_variant (Swedish, untagged), with Swedish model names;
 # 3: before tuning.epoch_halving (no search raced over epochs);
 # 4: before models.*.default_float32 (every default was fitted on float64);
-# 5: before illustrations (the theory answers' computed figures).
-READABLE_VERSIONS = (1, 2, 3, 4, 5, 6)
+# 5: before illustrations (the theory answers' computed figures);
+# 6: before system (the machine: Python, platform, CPU flags, BLAS kernels, distributions).
+READABLE_VERSIONS = (1, 2, 3, 4, 5, 6, 7)
 RESULTS_FILE = "results.json"
 RUN_FILE = "run.json"
 N_CLASSES = 10
@@ -443,6 +444,36 @@ class WarningRecord(Schema):
     count: Positive
 
 
+# ---- the machine ----------------------------------------------------------------------------
+
+
+class BlasLibrary(Schema):
+    """One BLAS library of the build's process, as threadpoolctl names it."""
+
+    library: str  # openblas, mkl, blis, accelerate ...
+    version: str
+    kernel: str  # OpenBLAS's architecture: Haswell, SkylakeX, Sandybridge, neoversen1 ...
+    threads: Count
+    prefix: str  # the library file's name: libscipy_openblas, libopenblas ...
+    chosen_by: Literal["reportgen", "environment", "library"]  # who chose the kernel
+
+
+class SystemRecord(Schema):
+    """Everything of the build's machine that can move a digit (schema 7)."""
+
+    python: str
+    implementation: str
+    platform: str
+    machine: str
+    cpu_features: list[str]  # the CPU flags that select a kernel (sse4_2, avx2, avx512f ...)
+    blas: list[BlasLibrary]
+    distributions: dict[str, str]  # every installed distribution -> its version
+
+    def kernels(self) -> list[str]:
+        """The distinct BLAS kernels, sorted: ['Haswell']."""
+        return sorted({b.kernel for b in self.blas})
+
+
 class Results(Schema):
     """Everything one build computed: results.json."""
 
@@ -453,6 +484,7 @@ class Results(Schema):
     self_evaluation: SelfEvaluation | None
     dataset: DatasetRecord
     environment: dict[str, str]
+    system: SystemRecord | None = None  # schema 7 has it
     data: DataFacts
     scaling: ScalingFacts
     models: dict[ModelKey, ModelResult]
@@ -471,6 +503,12 @@ class Results(Schema):
             raise PydanticCustomError(
                 "models",
                 "illustrations: missing (schema {version} has it)",
+                {"version": self.schema_version},
+            )
+        if self.schema_version >= 7 and self.system is None:
+            raise PydanticCustomError(
+                "models",
+                "system: missing (schema {version} has it)",
                 {"version": self.schema_version},
             )
         for key, model in self.models.items():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 
 import pytest
 
@@ -46,7 +47,7 @@ def test_readers_get_typed_objects(results):
 def test_wrong_schema_version_says_rebuild(results_data):
     results_data["schema_version"] = SCHEMA_VERSION + 1
     with pytest.raises(
-        InputError, match="schema_version 7, this reportgen reads 1, 2, 3, 4, 5 and 6: rebuild"
+        InputError, match="schema_version 8, this reportgen reads 1, 2, 3, 4, 5, 6 and 7: rebuild"
     ):
         parse_results(json.dumps(results_data))
 
@@ -119,13 +120,76 @@ def test_a_key_added_later_may_be_absent_the_others_may_not(results_data):
         parse_results(json.dumps(results_data))
 
 
-def test_a_frozen_build_gives_the_same_bytes(tmp_path, fixture_path):
-    """A fast build of 300 sample digits equals tests/fixtures/results_fast.json, byte for byte
-    (made before the package was split into subpackages; since then only data.first_digits
-    changed, to the training split's first nine; schema 5 added each model's default_float32;
-    Lasso's and Elastic Net's numbers changed in their last digits, fitted on a Gram matrix;
-    and schema 6 added the theory answers' illustrations). Other library versions may change
-    the last digits of a float, so the test needs the versions the file records."""
+# Floats of a frozen build compare to this relative tolerance: another BLAS kernel (another
+# CPU) moves a float in its last digits (~1e-12 on the sample's regressors), a real change moves
+# it far more.
+FROZEN_REL = 1e-9
+
+
+def json_differences(got, want, where: str = "") -> list[str]:
+    """Where two JSON documents differ: floats beyond FROZEN_REL (relative), anything else at
+    all (keys, their order, strings, integers, booleans, lengths)."""
+    if isinstance(want, float) and isinstance(got, float):
+        ok = math.isclose(got, want, rel_tol=FROZEN_REL, abs_tol=FROZEN_REL * 1e-3)
+        return [] if ok else [f"{where}: {got!r} != {want!r}"]
+    if type(got) is not type(want):
+        return [f"{where}: {got!r} != {want!r}"]
+    if isinstance(want, dict):
+        if list(got) != list(want):
+            return [f"{where}: keys {list(got)} != {list(want)}"]
+        return [d for k in want for d in json_differences(got[k], want[k], f"{where}.{k}")]
+    if isinstance(want, list):
+        if len(got) != len(want):
+            return [f"{where}: {len(got)} items != {len(want)}"]
+        pairs = enumerate(zip(got, want, strict=True))
+        return [d for i, (g, w) in pairs for d in json_differences(g, w, f"{where}[{i}]")]
+    return [] if got == want else [f"{where}: {got!r} != {want!r}"]
+
+
+def frozen_differences(got_text: str, want_text: str) -> list[str]:
+    """A build's results.json against the frozen one: the machine's `system` record for its
+    shape (the schema), everything else exact but floats (FROZEN_REL)."""
+    got, want = json.loads(got_text), json.loads(want_text)
+    parse_results(got_text)  # the system record has its shape
+    if "system" not in got or "system" not in want:
+        return ["system: missing"]
+    got.pop("system"), want.pop("system")
+    return json_differences(got, want)
+
+
+def test_the_frozen_comparison_passes_last_digits_and_fails_a_real_change(fixture_path):
+    """A float moved in its last digits (as another BLAS kernel moves it) is equal; moved by
+    1e-6, or a count or a string changed, it is not; the system record is checked for shape."""
+    text = (fixture_path.parent / "results_fast.json").read_text(encoding="utf-8")
+    data = json.loads(text)
+    rmse = data["models"]["ridge"]["tuned"]["test"]["rmse"]
+    data["models"]["ridge"]["tuned"]["test"]["rmse"] = rmse * (1 + 4e-15)
+    data["system"]["blas"][0]["kernel"] = "Sandybridge"  # another machine: its shape is what counts
+    data["system"]["distributions"]["numpy"] = "0.0.1"
+    assert data["models"]["ridge"]["tuned"]["test"]["rmse"] != rmse
+    assert frozen_differences(dumps(data), text) == []
+    data["models"]["ridge"]["tuned"]["test"]["rmse"] = rmse * (1 + 1e-6)
+    assert frozen_differences(dumps(data), text) == [
+        f".models.ridge.tuned.test.rmse: {rmse * (1 + 1e-6)!r} != {rmse!r}"
+    ]
+    data["models"]["ridge"]["tuned"]["test"]["rmse"] = rmse
+    data["models"]["mlp"]["tuned"]["confusion_matrix"][0][0] += 1
+    assert len(frozen_differences(dumps(data), text)) == 1
+    data["models"]["mlp"]["tuned"]["confusion_matrix"][0][0] -= 1
+    del data["system"]["blas"][0]["kernel"]
+    with pytest.raises(InputError, match=r"system\.blas\[0\]\.kernel: missing"):
+        frozen_differences(dumps(data), text)
+
+
+def test_a_frozen_build_gives_the_same_results(tmp_path, fixture_path):
+    """A fast build of 300 sample digits equals tests/fixtures/results_fast.json: every key,
+    string and count exact, every float to FROZEN_REL, the machine's `system` record in its
+    shape (made before the package was split into subpackages; since then only
+    data.first_digits changed, to the training split's first nine; schema 5 added each model's
+    default_float32; Lasso's and Elastic Net's numbers changed in their last digits, fitted on
+    a Gram matrix; schema 6 added the theory answers' illustrations; schema 7 the system
+    record). It holds on any CPU's BLAS kernel (SkylakeX, Haswell, Sandybridge); other library
+    versions may change more, so the test needs the versions the file records."""
     frozen = fixture_path.parent / "results_fast.json"
     expected = parse_results(frozen.read_text(encoding="utf-8"))
     from reportgen.pipeline import environment
@@ -140,7 +204,8 @@ def test_a_frozen_build_gives_the_same_bytes(tmp_path, fixture_path):
     argv = ["build", "--config", str(tmp_path / "fast.toml"), "--dataset", "sample"]
     argv += ["--limit", "300", "--out", str(tmp_path / "out"), "--no-render", "--no-cache"]
     assert main(argv) == 0
-    assert (tmp_path / "out" / "results.json").read_bytes() == frozen.read_bytes()
+    built = (tmp_path / "out" / "results.json").read_text(encoding="utf-8")
+    assert frozen_differences(built, frozen.read_text(encoding="utf-8")) == []
 
 
 def test_json_schema_is_exported_and_documented(root, capsys):
@@ -188,3 +253,13 @@ def test_schema_6_requires_the_illustrations(results_data):
     del results_data["illustrations"]
     with pytest.raises(InputError, match=r"illustrations: missing \(schema 6 has it\)"):
         parse_results(json.dumps(results_data))
+
+
+def test_schema_7_requires_the_system_record(fixture_path):
+    data = json.loads((fixture_path.parent / "results_fast.json").read_text(encoding="utf-8"))
+    assert data["schema_version"] == 7 and data["system"]["blas"]
+    del data["system"]
+    with pytest.raises(InputError, match=r"system: missing \(schema 7 has it\)"):
+        parse_results(json.dumps(data))
+    data["schema_version"] = 6  # before the record: absent, and written back without it
+    assert "system" not in parse_results(json.dumps(data)).to_json()

@@ -14,6 +14,7 @@ from importlib.metadata import version
 from typing import Any
 
 from ..config import Config, preprocessing_of
+from ..environments.blas import kernel_key
 from ..errors import BuildInterrupted
 from ..models import MODELS, ModelSpec
 from ..results import FactsPayload, IllustrationsPayload, ModelPayload
@@ -32,7 +33,9 @@ def _installed() -> tuple[tuple[str, str], ...]:
 
 
 def _versions() -> dict[str, str]:
-    return dict(_installed())
+    # the BLAS kernel too: another kernel moves the last digits (and the MLP's path on full
+    # MNIST), so a rebuild under a submission's kernel must not be answered from another's
+    return {**dict(_installed()), "blas_kernel": kernel_key()}
 
 
 def cache_material(spec: ModelSpec, cfg: Config, ds: Dataset) -> dict[str, Any]:

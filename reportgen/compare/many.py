@@ -13,6 +13,7 @@ from typing import Any
 from ..metrics import lower_is_better
 from ..numbers import metric, param, params
 from .confusion import Delta, delta
+from .noise import all_close
 from .sources import Named
 
 PHASES = ("default", "tuned")
@@ -95,6 +96,8 @@ def run_values(named: Named) -> tuple[dict[str, Any], list[Column]]:
 
 
 def _same(values: list[Any]) -> bool:
+    if all_close(values) and None not in values:  # scores that differ by noise alone
+        return True
     texts = {json.dumps(v, sort_keys=True) for v in values}
     return len(texts) <= 1
 
@@ -128,7 +131,7 @@ def build(runs: list[Named], baseline: int = 0, show_all: bool = False) -> Compa
     for c in every:
         if c.group == "score":
             scores = [v[c.key] for v in values if v.get(c.key) is not None]
-            if scores:
+            if scores and not all_close(scores):  # no best among equals
                 best[c.key] = min(scores) if lower_is_better(c.metric) else max(scores)
     order_by = _order(differing)
     order = list(range(len(runs)))

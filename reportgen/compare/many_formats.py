@@ -14,6 +14,7 @@ from .. import tables
 from ..tables import Cell, Table
 from .confusion import signed
 from .many import Comparison, text_of
+from .noise import close
 
 BEST = "★"
 WIDTH = 100
@@ -34,7 +35,7 @@ def table(c: Comparison, caption: str = "") -> Table:
             raw = c.values[i].get(col.key)
             text = text_of(col, raw)
             if col.group == "score" and raw is not None:
-                best = raw == c.best.get(col.key)
+                best = col.key in c.best and close(raw, c.best[col.key])
                 value = repr(raw)
                 shown = f"{text} {BEST}" if best else text
                 cells.append(Cell(shown, "best" if best else "", value=value, sort=value))

@@ -11,6 +11,7 @@ from typing import Any
 
 from ..numbers import metric
 from .many import Comparison
+from .noise import close
 
 WIDTH, HEIGHT = 300, 140
 LEFT, RIGHT, TOP, BOTTOM = 58, 10, 10, 26
@@ -51,8 +52,9 @@ def panel(c: Comparison, model: str, name: str, index: int) -> str:
     if not every:
         return ""
     low, high = min(every), max(every)
-    if high == low:
-        low, high = low - abs(low) * 0.01 - 1e-9, high + abs(high) * 0.01 + 1e-9
+    if close(low, high):  # equal but for noise: the dots in the middle of a 2 % axis
+        middle = (low + high) / 2
+        low, high = middle - abs(middle) * 0.01 - 1e-9, middle + abs(middle) * 0.01 + 1e-9
     n = len(c.runs)
     inner_w, inner_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 

@@ -371,6 +371,16 @@ def model_names(lang: Language) -> dict[str, str]:
     return {key: lang.gettext(spec.label) for key, spec in MODELS.items()}
 
 
+def _environment(results: Results) -> dict[str, str]:
+    """The versions the report's table shows and, where the run recorded them (schema 7), each
+    BLAS library with the kernel it ran: 'openblas 0.3.31.188.0 (Haswell)'."""
+    env = dict(results.environment)
+    if results.system is not None and results.system.blas:
+        libraries = sorted({f"{b.library} {b.version} ({b.kernel})" for b in results.system.blas})
+        env["BLAS"] = ", ".join(libraries)
+    return env
+
+
 def build_context(results: Results, lang: Language | None = None) -> dict[str, Any]:
     """Every fact the templates show, derived from `results` (a validated results.json), with
     the words and names of `lang` (the run's own language by default)."""
@@ -409,7 +419,7 @@ def build_context(results: Results, lang: Language | None = None) -> dict[str, A
             "schema_version": results.schema_version,
         },
         "data": _data(results),
-        "environment": dict(results.environment),
+        "environment": _environment(results),
         "scaling": {
             "zero_variance": scaling.zero_variance_pixels_train,
             "max_z_val": scaling.max_abs_z.validation,

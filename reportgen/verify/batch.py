@@ -43,6 +43,9 @@ def group_key(results_json: str) -> str:
         "tuning": {k: v for k, v in config["tuning"].items() if k not in ("n_jobs", "backend")},
         "grids": config["grids"],
     }
+    kernels = sorted({b["kernel"].lower() for b in (data.get("system") or {}).get("blas", [])})
+    if kernels:  # schema 7: a class whose students ran two BLAS kernels is two groups
+        material["blas_kernels"] = kernels
     text = json.dumps(material, sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
@@ -55,21 +58,29 @@ def _where() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def rebuild(results_json: str, data_dir: str | None, use_cache: bool) -> dict[str, Any]:
+def rebuild(
+    results_json: str, data_dir: str | None, use_cache: bool, kernel_subprocess: bool = True
+) -> dict[str, Any]:
     """The analysis a submission's config describes, rebuilt (through the cache) on the data its
-    fingerprint names: {"results": results.json text, "made": its data fingerprint and tuned
-    scores (for verify.changes), "worker", "seconds"}. Runs on a worker: it
-    calls the library, never the CLI."""
+    fingerprint names: {"results": results.json text, "made": its data fingerprint, tuned
+    scores and BLAS kernel (for verify.changes), "worker", "seconds"}.
+    Runs on a worker: it calls the library, never the CLI. A submission built on another BLAS
+    kernel that this CPU runs is rebuilt with that kernel, in a subprocess (verify.kernels)."""
     from ..analysis.cache import ResultCache
     from ..analysis.worker_memory import fit_friendly_malloc
     from ..config import config_from_record
     from ..pipeline import analyse
     from ..results import parse_results
+    from .kernels import rebuilt_on_its_kernel, this_kernel
     from .reproduction import find_data
 
     fit_friendly_malloc()  # on a Dask worker: see analysis/worker_memory.py
     results = parse_results(results_json, "the submission's results.json")
     ds, _ = find_data(results, data_dir)
+    if kernel_subprocess:  # another BLAS kernel that this CPU runs: rebuilt with it
+        made = rebuilt_on_its_kernel(results, results_json, data_dir, use_cache)
+        if made is not None:
+            return made
     spec = "sample" if ds.source == "sample" else f"idx:{Path(ds.folder).name}"
     cfg = config_from_record(results.config.model_dump(mode="json"), spec)
     # where the candidates ran does not change a result; here they run in this process's threads
@@ -78,8 +89,17 @@ def rebuild(results_json: str, data_dir: str | None, use_cache: bool) -> dict[st
     rebuilt, _, _ = analyse(cfg, lambda *a, **k: None, ResultCache(enabled=use_cache), dataset=ds)
     seconds = round(time.perf_counter() - t0, 2)
     log.info("rebuilt the analysis of %s in %.1f s", group_key(results_json), seconds)
-    made = {"fingerprint": rebuilt.dataset.fingerprint, "scores": facts(rebuilt)["scores"]}
-    return {"results": rebuilt.to_json(), "made": made, "worker": _where(), "seconds": seconds}
+    made = {
+        "fingerprint": rebuilt.dataset.fingerprint,
+        "scores": facts(rebuilt)["scores"],
+        "kernel": this_kernel(),  # the BLAS kernel it was rebuilt on (verify.changes)
+    }
+    return {
+        "results": rebuilt.to_json(),
+        "made": made,
+        "worker": _where(),
+        "seconds": seconds,
+    }
 
 
 # (PDF digest, rebuilt analysis, tolerance) -> its entry, in this process, during one run
@@ -257,7 +277,10 @@ class DaskCluster:
             raise absent from None
 
     def submit(self, fn: Callable, *args: Any) -> Any:
-        return self.client.submit(fn, *args, pure=False)
+        from .kernels import worker_resources
+
+        resources = worker_resources(self.client, args[0]) if fn is rebuild else None
+        return self.client.submit(fn, *args, pure=False, resources=resources)
 
     def close(self, cancel: bool = False) -> None:
         self.client.close()

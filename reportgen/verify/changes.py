@@ -6,7 +6,8 @@ file's name; what is left on both sides is matched by the PDF's SHA-256 (a renam
 rest is `new` or `vanished`.
 
 Causes, read from what summary.json records (verify.checked_with): reportgen's version or code,
-a library's version, the tolerance, a key of the course config, the data a configuration was
+a library's version, the BLAS kernel (the verifier's, or the one a submission was rebuilt
+with), the tolerance, a key of the course config, the data a configuration was
 rebuilt on, the PDF itself (resubmitted). Each kind of change has the causes that can explain
 it (EXPLAINS); a change that none of the differences found explains is `unexplained`.
 """
@@ -26,12 +27,12 @@ STATUSES = ("unexplained", "changed", "new", "vanished", "unchanged")  # the ord
 
 # what can change a submission's check -> which kinds of cause can explain it
 EXPLAINS = {
-    "verdict": {"resubmitted", "reportgen", "library", "data", "tolerance"},
+    "verdict": {"resubmitted", "reportgen", "library", "blas", "data", "tolerance"},
     "departures": {"resubmitted", "course_analysis"},
     "grade": {"grading"},  # and whatever explains the verdict, departures or identity
     "identity": {"resubmitted"},
     "stated scores": {"resubmitted"},
-    "rebuilt scores": {"reportgen", "library", "data"},
+    "rebuilt scores": {"reportgen", "library", "blas", "data"},
     "pdf": {"resubmitted"},
 }
 TOLERANT = {"within_tolerance", "differs"}  # the verdicts a tolerance decides between
@@ -39,8 +40,8 @@ TOLERANT = {"within_tolerance", "differs"}  # the verdicts a tolerance decides b
 
 @dataclass(frozen=True)
 class Cause:
-    kind: str  # reportgen, library, tolerance, course_analysis, grading, flags, course, data,
-    # resubmitted, unknown
+    kind: str  # reportgen, library, blas, tolerance, course_analysis, grading, flags, course,
+    # data, resubmitted, unknown
     text: str
 
 
@@ -70,7 +71,9 @@ def run_differences(before: Summary, after: dict[str, Any]) -> list[Cause]:
         out.append(Cause("reportgen", f"reportgen's code ({old.reportgen.version}): {code}"))
     for lib in sorted(set(old.libraries) | set(new["libraries"])):
         was, now = old.libraries.get(lib), new["libraries"].get(lib)
-        if was != now:
+        if was != now and lib == "blas_kernel":  # another CPU, or OPENBLAS_CORETYPE
+            out.append(Cause("blas", f"blas kernel {_value(was)} -> {_value(now)}"))
+        elif was != now:
             out.append(Cause("library", f"{lib} {_value(was)} -> {_value(now)}"))
     if old.tolerance != new["tolerance"]:
         out.append(Cause("tolerance", f"tolerance {old.tolerance:g} -> {new['tolerance']:g}"))
@@ -146,6 +149,10 @@ def _own_causes(b: Entry, a: Entry) -> list[Cause]:
     if (was or now) and was != now:
         said = lambda f: f[:12] if f else "none (not rebuilt)"  # noqa: E731
         out.append(Cause("data", f"the data it was rebuilt on: {said(was)} -> {said(now)}"))
+    was = b.rebuilt.kernel if b.rebuilt else None
+    now = a.rebuilt.kernel if a.rebuilt else None
+    if was and now and was.lower() != now.lower():  # its own kernel, or this machine's
+        out.append(Cause("blas", f"the BLAS kernel it was rebuilt with: {was} -> {now}"))
     return out
 
 

@@ -4,7 +4,8 @@ the cause of a changed verdict (verify.changes).
 Each cause is read from one place, and the record says which:
 - `reportgen`: the version and the SHA-256 of its code (bundle.manifest.code_digest);
 - `libraries`: the versions pipeline.environment and report.pdf.render_environment read (the
-  analysis's and the renderer's, Pango and HarfBuzz included, the bundled fonts' digest);
+  analysis's and the renderer's, Pango and HarfBuzz included, the bundled fonts' digest), and
+  this process's BLAS kernel (`blas_kernel`);
 - `tolerance`: the --tolerance given;
 - `course`: the --expect file's name, SHA-256 and every key of its config, [grading] and
   [flags] (`section.key` -> value), or None without --expect;
@@ -22,11 +23,13 @@ from typing import Any
 
 SOURCES = {
     "reportgen": "reportgen.__version__ and the SHA-256 of its code (bundle.manifest.code_digest)",
-    "libraries": "installed versions (pipeline.environment, report.pdf.render_environment)",
+    "libraries": "installed versions (pipeline.environment, report.pdf.render_environment) "
+    "and the BLAS kernel (threadpoolctl)",
     "tolerance": "the --tolerance given",
     "course": "the --expect file: every key of its config, [grading] and [flags]",
     "sha256": "each submission's PDF bytes (its entry's `sha256`)",
-    "data": "the fingerprint of the data each configuration was rebuilt on (`rebuilt`)",
+    "data": "the fingerprint of the data each configuration was rebuilt on, and the BLAS kernel "
+    "it was rebuilt with (`rebuilt`)",
 }
 
 
@@ -41,6 +44,10 @@ def libraries() -> dict[str, str]:
         out[key] = str(render[key])
     fonts = json.dumps(render["fonts"], sort_keys=True).encode()
     out["fonts"] = hashlib.sha256(fonts).hexdigest()[:16]
+    from ..environments.record import blas_libraries
+
+    # the BLAS kernel of this process: another one moves the MLP's path (verify.changes)
+    out["blas_kernel"] = ", ".join(sorted({b["kernel"] for b in blas_libraries()})) or "none"
     return out
 
 

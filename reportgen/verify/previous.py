@@ -23,6 +23,7 @@ class _Loose(BaseModel):
 
 class Rebuilt(_Loose):
     fingerprint: str | None = None
+    kernel: str | None = None  # the BLAS kernel it was rebuilt on (before: not recorded)
     scores: dict[str, float | None] = Field(default_factory=dict)
 
 
