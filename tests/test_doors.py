@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from reportgen.cli import main
+from reportgen.results import SCHEMA_VERSION
 
 from .helpers import FIXTURE
 
@@ -62,7 +63,10 @@ def _raw(data: bytes | str):
 # name -> (the document's bytes or text, words the one-line error must hold)
 MALFORMED = {
     "no schema_version": (_json(_delete("schema_version")), "schema_version null"),
-    "schema_version 7": (_json(_set("schema_version", 7)), "schema_version 7, this reportgen"),
+    "a future schema_version": (
+        _json(_set("schema_version", SCHEMA_VERSION + 1)),
+        f"schema_version {SCHEMA_VERSION + 1}, this reportgen",
+    ),
     "no models": (_json(_delete("models")), "models: missing"),
     "no mlp": (_json(_delete("models.mlp")), ": models lacks mlp: every model"),
     "no mlp.tuned": (_json(_delete("models.mlp.tuned")), "models.mlp.tuned: missing"),

@@ -9,14 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from reportgen.environments import venvs
-from reportgen.environments.stack import installed_stack, tested_stack
+from reportgen.environments import stack, venvs
 
 
 def test_the_recorded_stack_replaces_the_pins_and_the_rest_is_this_environment_s():
     pins = venvs.environment_pins({"WeasyPrint": "68.1"})
     assert pins["weasyprint"] == "68.1"
-    here = installed_stack(sorted(tested_stack()))
+    here = stack.installed_stack(sorted(stack.tested_stack()))
     assert {n: v for n, v in pins.items() if n in here and n != "weasyprint"} == {
         n: v for n, v in here.items() if n != "weasyprint"
     }

@@ -4,15 +4,14 @@ environment otherwise; and where that cannot be made, here, saying why (never `t
 from __future__ import annotations
 
 from reportgen.bundle.submission import read_submission
-from reportgen.environments import venvs
-from reportgen.environments.stack import tested_stack
+from reportgen.environments import stack, venvs
 from reportgen.verify import regeneration
 from reportgen.verify.integrity import check_integrity
 
 
 def test_the_manifest_records_the_stack_verify_reads_back(built):
     sub = read_submission(str(built / "report.pdf"))
-    assert regeneration.recorded_stack(sub) == tested_stack()
+    assert regeneration.recorded_stack(sub) == stack.tested_stack()
     assert regeneration.stack_differences(regeneration.recorded_stack(sub)) == []
 
 
@@ -25,7 +24,7 @@ def test_a_submission_of_this_stack_renders_here_to_its_very_bytes(built, tmp_pa
 
 def test_a_stack_that_cannot_be_made_is_compared_here_and_says_why(built, tmp_path, monkeypatch):
     sub = read_submission(str(built / "report.pdf"))
-    recorded = {**tested_stack(), "weasyprint": "68.1"}
+    recorded = {**stack.tested_stack(), "weasyprint": "68.1"}
     monkeypatch.setattr(regeneration, "recorded_stack", lambda _: recorded)
     monkeypatch.setenv(venvs.WHEELS_VARIABLE, str(tmp_path))  # no wheels, and offline
     monkeypatch.setenv(venvs.OFFLINE_VARIABLE, "1")
