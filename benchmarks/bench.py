@@ -202,22 +202,18 @@ def main(argv: list[str] | None = None) -> int:
     if args.stage == "floor":
         print(json.dumps(floor(args.limit, args.results)))
         return 0
-    if args.compare:
-        from .bench_compare import compare_bench, format_compare
+    side = "compare" if args.compare else "drift" if args.drift else None
+    if side is not None:  # a bench of its own module, in a work folder of its own
+        from . import bench_compare, bench_drift
 
+        run, fmt = {
+            "compare": (bench_compare.compare_bench, bench_compare.format_compare),
+            "drift": (bench_drift.drift_bench, bench_drift.format_drift),
+        }[side]
         work = Path(tempfile.mkdtemp(prefix="reportgen-bench-"))
         env = {**os.environ, "REPORTGEN_CACHE_DIR": str(work / "cache")}
-        report = {"cpus": os.cpu_count(), "compare": compare_bench(work, env, _child)}
-        out = Path(args.out).with_name("bench-compare.json")
-        return _write(report, out, format_compare(report["compare"]))
-    if args.drift:
-        from .bench_drift import drift_bench, format_drift
-
-        work = Path(tempfile.mkdtemp(prefix="reportgen-bench-"))
-        env = {**os.environ, "REPORTGEN_CACHE_DIR": str(work / "cache")}
-        report = {"cpus": os.cpu_count(), "drift": drift_bench(work, env, _child)}
-        out = Path(args.out).with_name("bench-drift.json")
-        return _write(report, out, format_drift(report["drift"]))
+        report = {"cpus": os.cpu_count(), side: run(work, env, _child)}
+        return _write(report, Path(args.out).with_name(f"bench-{side}.json"), fmt(report[side]))
     if "MNIST_DIR" not in os.environ:
         default = Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist"
         if not default.is_dir():

@@ -222,7 +222,7 @@ def vary_run(results, seed: int, moved: int = 1, rmse_factor: float = 1.0):
     return parse_results(change(results, config=config, models=models).to_json())
 
 
-def _glyph_texts(font) -> dict[bytes, str]:
+def glyph_texts(font) -> dict[bytes, str]:
     """A Type0 font's glyph codes (2 bytes) -> text, from its ToUnicode CMap."""
     import re
 
@@ -253,7 +253,7 @@ def edit_a_digit(pdf: bytes, seed: int = 7) -> tuple[bytes, str]:
     doc = pikepdf.open(io.BytesIO(pdf))
     spots = []
     for p, page in enumerate(doc.pages):
-        fonts = {str(k): _glyph_texts(f) for k, f in page.Resources.Font.items()}
+        fonts = {str(k): glyph_texts(f) for k, f in page.Resources.Font.items()}
         current: dict = {}
         for i, (operands, op) in enumerate(pikepdf.parse_content_stream(page)):
             if str(op) == "Tf":

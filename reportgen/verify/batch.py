@@ -21,13 +21,12 @@ import logging
 import os
 import socket
 import time
-from collections.abc import Callable
-from concurrent.futures import Future
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from ..errors import ReportgenError, one_line
+from .executors import executor
 from .outcome import VERDICTS, Checked, Options
 
 log = logging.getLogger("reportgen.verify")  # on a Dask worker: DASK_LOGGING__REPORTGEN=info
@@ -205,114 +204,6 @@ def facts(results: Any) -> dict[str, Any]:
     }
 
 
-def _process_init() -> None:
-    """A verify process: one BLAS thread, so N processes do not fight (each fit also sets its
-    own, from the config); Ctrl-C is the parent's to handle."""
-    import signal
-
-    for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ[name] = "1"
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-# ---- executors: submit(fn, *args) -> a future with .result(); close(cancel) ------------------
-
-
-class Inline:
-    """Runs each call here, at once: for one process and no cluster."""
-
-    remote = False
-
-    def submit(self, fn: Callable, *args: Any) -> Future:
-        future: Future = Future()
-        try:
-            future.set_result(fn(*args))
-        except Exception as exc:  # noqa: BLE001 (handed to the caller through the future)
-            future.set_exception(exc)
-        return future
-
-    def close(self, cancel: bool = False) -> None:
-        pass
-
-
-class Processes:
-    """`jobs` spawned processes on this machine."""
-
-    remote = False
-
-    def __init__(self, jobs: int) -> None:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        context = multiprocessing.get_context("spawn")
-        self.pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_process_init)
-
-    def submit(self, fn: Callable, *args: Any) -> Future:
-        return self.pool.submit(fn, *args)
-
-    def close(self, cancel: bool = False) -> None:
-        self.pool.shutdown(wait=not cancel, cancel_futures=cancel)
-
-
-class DaskCluster:
-    """A dask.distributed Client: each call is a task on the cluster's workers."""
-
-    remote = True
-
-    def __init__(self, scheduler: str) -> None:
-        try:
-            from distributed import Client
-        except ImportError:
-            raise ReportgenError(
-                "--scheduler needs dask.distributed: pip install 'reportgen[cluster]'"
-            ) from None
-        absent = ReportgenError(
-            f"no Dask scheduler answers at {scheduler}: start one with `dask scheduler` and "
-            "give the address it prints (tcp://HOST:PORT)"
-        )
-        _reachable(scheduler, absent)
-        try:
-            self.client = Client(scheduler, timeout="10s")
-        except (OSError, TimeoutError):
-            raise absent from None
-
-    def submit(self, fn: Callable, *args: Any) -> Any:
-        from .kernels import worker_resources
-
-        resources = worker_resources(self.client, args[0]) if fn is rebuild else None
-        return self.client.submit(fn, *args, pure=False, resources=resources)
-
-    def close(self, cancel: bool = False) -> None:
-        self.client.close()
-
-
-def _reachable(address: str, absent: ReportgenError) -> None:
-    """A refused or unknown tcp://HOST:PORT fails at once, not after the client's timeout."""
-    import socket
-    from urllib.parse import urlsplit
-
-    try:
-        parts = urlsplit(address if "://" in address else f"tcp://{address}")
-        host, port = parts.hostname, parts.port
-    except ValueError:
-        host = port = None
-    if not host or not port:
-        raise ReportgenError(f"--scheduler {address!r} is not an address: give tcp://HOST:PORT")
-    if parts.scheme != "tcp":
-        return  # tls:// and others: the client's own handshake decides
-    try:
-        socket.create_connection((host, port), timeout=5).close()
-    except OSError:
-        raise absent from None
-
-
-def executor(jobs: int, scheduler: str | None) -> Inline | Processes | DaskCluster:
-    """Where the work runs: a Dask cluster, a pool of `jobs` processes, or this process."""
-    if scheduler:
-        return DaskCluster(scheduler)
-    return Processes(jobs) if jobs > 1 else Inline()
-
-
 # ---- the class ------------------------------------------------------------------------------
 
 
@@ -435,7 +326,7 @@ def _verify_paths(
             groups.setdefault(key, []).append(path)
             if key not in started:
                 args = (readable[path], options.data_dir, options.use_cache)
-                started[key] = pool.submit(rebuild, *args)
+                started[key] = pool.submit(rebuild, *args, resources=pool.resources_for(args[0]))
             for done_key in [k for k, f in started.items() if early and f.done()]:
                 if done_key not in rebuilt:
                     take(done_key)

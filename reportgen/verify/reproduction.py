@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from ..compare.diff import best_param_changes, confusion_rows, metric_rows
 from ..compare.noise import NOISE, close
@@ -205,19 +204,3 @@ def compare_analysis(theirs: Results, ours: Results, tolerance: float) -> Reprod
         )
         return Reproduction("within_tolerance", [note, *details], environment)
     return Reproduction("differs", details, environment)
-
-
-def reproduce(
-    results: Results, data_dir: str | None, cache, tolerance: float, progress=lambda *a, **k: None
-) -> Reproduction:
-    """Rebuild the analysis the submission's config describes and compare it."""
-    from ..config import config_from_record
-    from ..pipeline import analyse
-
-    ds, where = find_data(results, data_dir)
-    spec = "sample" if ds.source == "sample" else f"idx:{Path(ds.folder).name}"
-    cfg = config_from_record(results.config.model_dump(mode="json"), spec)
-    rebuilt, _, _ = analyse(cfg, progress, cache, dataset=ds)
-    outcome = compare_analysis(results, rebuilt, tolerance)
-    outcome.data = where
-    return outcome

@@ -12,7 +12,6 @@ import io
 import json
 import os
 import random
-import re
 from pathlib import Path
 
 import pytest
@@ -23,6 +22,8 @@ from reportgen.report.html import write_report
 from reportgen.results import Results
 from reportgen.verify.arithmetic import check_arithmetic
 from reportgen.verify.visible import read_visible
+
+from ..helpers import glyph_texts
 
 pikepdf = pytest.importorskip("pikepdf", reason="pikepdf is not installed (the dev extras)")
 
@@ -158,29 +159,12 @@ def test_a_pdf_with_no_report_tables_stays_an_error(tmp_path, capsys):
 # ---- the mutation test ------------------------------------------------------------------------
 
 
-def _to_unicode(font) -> dict[bytes, str]:
-    """A Type0 font's glyph codes (2 bytes) -> text, from its ToUnicode CMap."""
-    cmap = font.ToUnicode.read_bytes().decode("latin-1")
-    found: dict[bytes, str] = {}
-    for block in re.findall(r"beginbfchar(.*?)endbfchar", cmap, re.S):
-        for code, text in re.findall(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):
-            found[bytes.fromhex(code)] = bytes.fromhex(text).decode("utf-16-be")
-    for block in re.findall(r"beginbfrange(.*?)endbfrange", cmap, re.S):
-        for low, high, start in re.findall(
-            r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block
-        ):
-            first = int.from_bytes(bytes.fromhex(start), "big")
-            for i, code in enumerate(range(int(low, 16), int(high, 16) + 1)):
-                found[code.to_bytes(2, "big")] = chr(first + i)
-    return found
-
-
 def _digit_spots(doc, pages: range) -> list[tuple[int, int, int, int, dict]]:
     """Every digit drawn on `pages`: (page, operator, array item, byte offset, glyphs)."""
     spots = []
     for p in pages:
         page = doc.pages[p]
-        fonts = {str(k): _to_unicode(f) for k, f in page.Resources.Font.items()}
+        fonts = {str(k): glyph_texts(f) for k, f in page.Resources.Font.items()}
         current: dict = {}
         for i, (operands, op) in enumerate(pikepdf.parse_content_stream(page)):
             if str(op) == "Tf":
@@ -300,7 +284,7 @@ def _replace_text(pdf: bytes, page: int, old: str, new: str) -> bytes:
     number of glyphs), glyph by glyph, where they are drawn in one text array."""
     doc = pikepdf.open(io.BytesIO(pdf))
     target = doc.pages[page - 1]
-    fonts = {str(k): _to_unicode(f) for k, f in target.Resources.Font.items()}
+    fonts = {str(k): glyph_texts(f) for k, f in target.Resources.Font.items()}
     ops = pikepdf.parse_content_stream(target)
     current: dict = {}
     for operands, op in ops:
