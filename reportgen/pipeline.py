@@ -6,6 +6,7 @@ report/) and the schema between them in results.py.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import hashlib
@@ -14,7 +15,7 @@ import os
 import platform
 import shutil
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,7 +23,7 @@ from typing import TYPE_CHECKING
 from . import __version__
 from .config import Config
 from .environments.stack import check_stack
-from .errors import BuildInterrupted, ReportgenError
+from .errors import BuildInterrupted, RenderError, ReportgenError, one_line
 from .files import write_atomic
 from .locations import PACKAGE_DIR, code_files, hash_files
 from .results import (
@@ -226,6 +227,24 @@ def write_run(
         save_figures(results, out_dir / FIGURES_DIR, use_cache)
 
 
+@contextlib.contextmanager
+def untested_render(untested: list[str]) -> Iterator[None]:
+    """A render stack reportgen was not tested with (--untested-stack) that fails (WeasyPrint
+    66.0 has no weasyprint.urls.URLFetcher) is one line naming it, not a traceback."""
+    try:
+        yield
+    except (ReportgenError, KeyboardInterrupt):
+        raise
+    except Exception as exc:
+        if not untested:
+            raise
+        raise RenderError(
+            f"the untested render stack ({'; '.join(untested)}) cannot render the report "
+            f"({type(exc).__name__}: {one_line(str(exc))}): install the tested one "
+            "(`make` in a checkout, or pip install reportgen's pinned versions)"
+        ) from None
+
+
 def render_run(
     run_dir: Path,
     cfg: Config | None = None,
@@ -240,7 +259,8 @@ def render_run(
     """
     from .report.html import read_templates, write_report
 
-    for line in check_stack(untested_stack):
+    untested = check_stack(untested_stack)
+    for line in untested:
         progress(f"render stack: untested {line}")
     run_dir = Path(run_dir)
     results = read_results(run_dir)
@@ -261,7 +281,8 @@ def render_run(
                     from .report.figures import save_figures
 
                     save_figures(results, staging / FIGURES_DIR)
-                write_report(results, staging, templates)
+                with untested_render(untested):
+                    write_report(results, staging, templates)
                 if cfg is not None:
                     write_atomic(staging / RESULTS_FILE, results.to_json())
             except KeyboardInterrupt:
@@ -363,7 +384,8 @@ def build(
                         renderer_ready()
                         write_run(staging, results, run, use_cache=cache_on)
                         progress("report: rendering HTML and PDF")
-                        write_report(results, staging, templates)
+                        with untested_render(untested):
+                            write_report(results, staging, templates)
                 else:
                     write_run(staging, results, run, use_cache=cache_on)
                 write_models(staging, stored)

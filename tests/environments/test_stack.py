@@ -87,3 +87,26 @@ def test_build_anyway_records_the_untested_stack(monkeypatch, tmp_path):
     assert main([*argv, "--out", str(out)]) == 0
     run = json.loads((out / "run.json").read_text(encoding="utf-8"))
     assert run["untested_stack"] == [f"pyphen 0.1 (tested: {stack.tested_stack()['pyphen']})"]
+
+
+def test_an_untested_stack_that_cannot_render_is_one_line(monkeypatch, tmp_path, capsys):
+    """WeasyPrint 66.0 has no weasyprint.urls.URLFetcher: its AttributeError is one line naming
+    the untested stack and the fix, and the previous output stays as it was."""
+    from reportgen.report import html
+
+    _drifted(monkeypatch)
+    config = write_fast_toml(tmp_path / "fast.toml")
+    out = tmp_path / "out"
+
+    def old_weasyprint(*args, **kwargs):
+        raise AttributeError("module 'weasyprint.urls' has no attribute 'URLFetcher'")
+
+    monkeypatch.setattr(html, "write_report", old_weasyprint)
+    argv = ["build", "--config", config, *BUILD_ARGS, "--untested-stack", "--out", str(out)]
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "Traceback" not in err[0]
+    tested = stack.tested_stack()["weasyprint"]
+    assert f"the untested render stack (weasyprint 68.1 (tested: {tested}))" in err[0]
+    assert "URLFetcher" in err[0] and "install the tested one" in err[0]
+    assert not (out / "report.pdf").exists()
