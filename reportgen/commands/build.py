@@ -100,7 +100,7 @@ def cluster(scheduler: str | None):
     if not scheduler:
         yield
         return
-    from ..verify.batch import DaskCluster
+    from ..verify.executors import DaskCluster
 
     client = DaskCluster(scheduler)
     try:
