@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -40,3 +42,16 @@ def hash_files(h, files: list[tuple[str, Path]]) -> None:
     """Feed each file's name and bytes into the hash `h`."""
     for name, path in files:
         h.update(name.encode() + b"\0" + path.read_bytes())
+
+
+@functools.cache
+def code_digest() -> str:
+    """SHA-256 over reportgen's modules, catalogs and shipped templates: two installs of one version
+    with different code (a development checkout) tell themselves apart.
+
+    Read once per process: the code a process runs is what it imported, and a file edited
+    while it runs (a checkout being worked on during a long verify) must not make the manifest
+    of one regenerated report disagree with the environment check made just before it."""
+    h = hashlib.sha256()
+    hash_files(h, code_files())
+    return h.hexdigest()

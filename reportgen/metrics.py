@@ -11,6 +11,10 @@ ACCURACY = "accuracy"
 ROUNDED_ACCURACY = "rounded_accuracy"
 METRICS = (RMSE, ROUNDED_ACCURACY, ACCURACY)
 LOWER_IS_BETTER = frozenset({RMSE})
+# Scores closer than this, relative, are equal: numeric noise (another BLAS kernel moves the
+# sample's Ridge RMSE by 1.9e-12 relative; this is 500 times that, a million times below a shown
+# digit). The report's ties, diff and compare all use it.
+NOISE = 1e-9
 # scikit-learn's scorer for each headline metric: larger is always better for a scorer
 SCORERS = {RMSE: "neg_root_mean_squared_error", ACCURACY: "accuracy"}
 

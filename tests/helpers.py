@@ -241,9 +241,58 @@ def glyph_texts(font) -> dict[bytes, str]:
     return found
 
 
+def digit_spots(doc, pages: range) -> list[tuple[int, int, int, int, dict]]:
+    """Every digit drawn on `pages` of a pikepdf document: (page, operator, array item, byte
+    offset, the font's glyphs)."""
+    import pikepdf
+
+    spots = []
+    for p in pages:
+        page = doc.pages[p]
+        fonts = {str(k): glyph_texts(f) for k, f in page.Resources.Font.items()}
+        current: dict = {}
+        for i, (operands, op) in enumerate(pikepdf.parse_content_stream(page)):
+            if str(op) == "Tf":
+                current = fonts.get(str(operands[0]), {})
+            elif str(op) == "TJ":
+                for j, item in enumerate(operands[0]):
+                    if isinstance(item, pikepdf.String):
+                        raw = bytes(item)
+                        for k in range(0, len(raw) - 1, 2):
+                            if current.get(raw[k : k + 2], "").isdigit():
+                                spots.append((p, i, j, k, current))
+    return spots
+
+
+def spot_digit(doc, spot: tuple[int, int, int, int, dict]) -> str:
+    """The digit drawn at a spot of digit_spots."""
+    import pikepdf
+
+    p, i, j, k, glyphs = spot
+    return glyphs[bytes(pikepdf.parse_content_stream(doc.pages[p])[i][0][0][j])[k : k + 2]]
+
+
+def with_digit(doc, spot: tuple[int, int, int, int, dict], new: str) -> bytes:
+    """The document's bytes with the digit at `spot` drawn as `new` (the same font's glyph), as
+    a PDF editor would change it, attachments kept."""
+    import io
+
+    import pikepdf
+
+    p, i, j, k, glyphs = spot
+    by_text = {text: code for code, text in glyphs.items()}
+    ops = pikepdf.parse_content_stream(doc.pages[p])
+    raw = bytes(ops[i][0][0][j])
+    ops[i][0][0][j] = pikepdf.String(raw[:k] + by_text[new] + raw[k + 2 :])
+    doc.pages[p].Contents = doc.make_stream(pikepdf.unparse_content_stream(ops))
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
 def edit_a_digit(pdf: bytes, seed: int = 7) -> tuple[bytes, str]:
-    """The PDF with one visible digit of a table page changed to another digit's glyph of the
-    same font (pikepdf), as a PDF editor would, attachments kept: (bytes, 'page N: a -> b')."""
+    """The PDF with one visible digit changed to another digit's glyph of the same font
+    (pikepdf), as a PDF editor would, attachments kept: (bytes, 'page N: a -> b')."""
     import io
     import random
 
@@ -252,27 +301,11 @@ def edit_a_digit(pdf: bytes, seed: int = 7) -> tuple[bytes, str]:
     rng = random.Random(seed)
     doc = pikepdf.open(io.BytesIO(pdf))
     spots = []
-    for p, page in enumerate(doc.pages):
-        fonts = {str(k): glyph_texts(f) for k, f in page.Resources.Font.items()}
-        current: dict = {}
-        for i, (operands, op) in enumerate(pikepdf.parse_content_stream(page)):
-            if str(op) == "Tf":
-                current = fonts.get(str(operands[0]), {})
-            elif str(op) == "TJ":
-                for j, item in enumerate(operands[0]):
-                    raw = bytes(item) if isinstance(item, pikepdf.String) else b""
-                    for k in range(0, len(raw) - 1, 2):
-                        old = current.get(raw[k : k + 2], "")
-                        others = [d for d in "0123456789" if d != old and d in current.values()]
-                        if old.isdigit() and others:
-                            spots.append((p, i, j, k, current, others))
-    p, i, j, k, glyphs, others = rng.choice(spots)
-    by_text = {text: code for code, text in glyphs.items()}
-    ops = pikepdf.parse_content_stream(doc.pages[p])
-    raw = bytes(ops[i][0][0][j])
-    old, new = glyphs[raw[k : k + 2]], rng.choice(others)
-    ops[i][0][0][j] = pikepdf.String(raw[:k] + by_text[new] + raw[k + 2 :])
-    doc.pages[p].Contents = doc.make_stream(pikepdf.unparse_content_stream(ops))
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue(), f"page {p + 1}: {old} -> {new}"
+    for spot in digit_spots(doc, range(len(doc.pages))):
+        old = spot_digit(doc, spot)
+        others = [d for d in "0123456789" if d != old and d in spot[4].values()]
+        if others:
+            spots.append((spot, old, others))
+    spot, old, others = rng.choice(spots)
+    new = rng.choice(others)
+    return with_digit(doc, spot, new), f"page {spot[0] + 1}: {old} -> {new}"

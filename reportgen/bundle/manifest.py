@@ -8,7 +8,6 @@ attachment's name, size and SHA-256. `pdfdetach -list report.pdf` lists them.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal
@@ -16,7 +15,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, ValidationError
 
 from .. import __version__
-from ..locations import code_files, hash_files
+from ..locations import code_digest
 from ..results import RESULTS_FILE, Count, Results, Schema, dumps, parse_json_document, violation
 
 MANIFEST_FILE = "manifest.json"
@@ -69,19 +68,6 @@ MAX_TEMPLATE_BYTES = 2 * 1024 * 1024
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-@functools.cache
-def code_digest() -> str:
-    """SHA-256 over reportgen's modules, catalogs and shipped templates: two installs of one version
-    with different code (a development checkout) tell themselves apart.
-
-    Read once per process: the code a process runs is what it imported, and a file edited
-    while it runs (a checkout being worked on during a long verify) must not make the manifest
-    of one regenerated report disagree with the environment check made just before it."""
-    h = hashlib.sha256()
-    hash_files(h, code_files())
-    return h.hexdigest()
 
 
 def attachments_for(

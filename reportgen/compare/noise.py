@@ -7,8 +7,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-# relative: 500 times the largest kernel noise measured, a million times below a shown digit
-NOISE = 1e-9
+from ..metrics import NOISE
 
 
 def close(a: float, b: float) -> bool:

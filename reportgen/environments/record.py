@@ -8,16 +8,11 @@ and every installed distribution with its version.
 from __future__ import annotations
 
 import platform
-import re
 from importlib import metadata
 from typing import Any
 
 from . import blas
-
-
-def normalised(name: str) -> str:
-    """A distribution's name as PEP 503 compares it: 'Scikit_Learn' -> 'scikit-learn'."""
-    return re.sub(r"[-_.]+", "-", name).lower()
+from .stack import canonical
 
 
 def distributions() -> dict[str, str]:
@@ -26,7 +21,7 @@ def distributions() -> dict[str, str]:
     for dist in metadata.distributions():
         name = dist.metadata["Name"]
         if name:
-            found.setdefault(normalised(name), dist.version)
+            found.setdefault(canonical(name), dist.version)
     return dict(sorted(found.items()))
 
 

@@ -71,12 +71,6 @@ def stack_differences(tested: Mapping[str, str], installed: Mapping[str, str]) -
     ]
 
 
-def untested_packages() -> list[str]:
-    """The render stack's packages installed at another version than tested (empty: as tested)."""
-    tested = tested_stack()
-    return stack_differences(tested, installed_stack(sorted(tested)))
-
-
 def check_stack(allow_untested: bool = False) -> list[str]:
     """The untested packages of this environment's render stack: UntestedStack (one line: each
     package, its version, the tested one and how to get it) unless `allow_untested`, when they are

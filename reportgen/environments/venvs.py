@@ -16,7 +16,6 @@ REPORTGEN_WHEELS=DIR (`verify --wheels DIR`, `--offline`).
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import os
@@ -32,7 +31,7 @@ from pathlib import Path
 
 from ..errors import ReportgenError
 from ..files import default_cache_dir
-from ..locations import PACKAGE_DIR, TEMPLATES_DIR, code_files, hash_files
+from ..locations import PACKAGE_DIR, TEMPLATES_DIR, code_digest
 from .stack import DISTRIBUTION, canonical, installed_version
 
 FOLDER = "environments"
@@ -90,19 +89,11 @@ def environment_pins(recorded: Mapping[str, str]) -> dict[str, str]:
     return {name: version for name, version in sorted(pins.items()) if version != "not installed"}
 
 
-@functools.cache
-def code_digest_here() -> str:
-    """The digest of reportgen's code as a manifest records it (bundle.manifest.code_digest)."""
-    h = hashlib.sha256()
-    hash_files(h, code_files())
-    return h.hexdigest()
-
-
 def environment_digest(pins: Mapping[str, str], python: str) -> str:
     """The name of the environment of these pins under this Python minor version ('3.11'), with
     this reportgen's code in it: an upgraded or edited reportgen makes a new one (a stale copy
     would render other bytes, and its two renders would agree: a false `tampered`)."""
-    material = {"pins": dict(sorted(pins.items())), "python": python, "code": code_digest_here()}
+    material = {"pins": dict(sorted(pins.items())), "python": python, "code": code_digest()}
     text = json.dumps(material)
     return hashlib.sha256(text.encode()).hexdigest()[:24]
 
@@ -185,14 +176,11 @@ def _copy_reportgen(site: Path) -> None:
 
 def _check_copy(python: Path) -> None:
     """The copied reportgen's code digest is the verifier's (else its renders would differ)."""
-    probe = (
-        "import hashlib; from reportgen.locations import code_files, hash_files; "
-        "h = hashlib.sha256(); hash_files(h, code_files()); print(h.hexdigest())"
-    )
+    probe = "from reportgen.locations import code_digest; print(code_digest())"
     done = subprocess.run(
         [str(python), "-I", "-c", probe], capture_output=True, text=True, timeout=120
     )
-    if done.returncode != 0 or done.stdout.strip() != code_digest_here():
+    if done.returncode != 0 or done.stdout.strip() != code_digest():
         raise EnvironmentUnavailable(
             "the copy of reportgen in the new environment has another code digest than this "
             "reportgen: reinstall reportgen"

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ..analysis.search.registry import strategy_named
-from ..metrics import verdict
+from ..metrics import NOISE, verdict
 from ..models import DIVIDE_BY_255, MODELS
 from ..results import ModelResult, Results
 from .heatmap import confusion_heatmaps
@@ -21,8 +21,6 @@ from .theory import theory_alts, theory_context
 BLOWUP_FACTOR = 100.0
 # ... and counts as "near Ridge" below this factor (between the two: clearly worse).
 NEAR_FACTOR = 1.5
-# Differences smaller than this are ties (floating noise, or one identical model).
-TIE = 1e-9
 
 # Words of the language layer (English message ids): the phases of a fit, shares of the data.
 PHASES = {"default": N_("default parameters"), "tuned": N_("search and tuned model")}
@@ -31,7 +29,7 @@ SPLITS = ("train", "validation", "test")
 
 def _verdict(metric: str, default: float, tuned: float) -> str:
     """'better', 'worse' or 'same' for the tuned score against the default one."""
-    return verdict(metric, default, tuned, tolerance=TIE * max(1.0, abs(default)))
+    return verdict(metric, default, tuned, tolerance=NOISE * max(1.0, abs(default)))
 
 
 def _grid(grid: dict[str, list[Any]]) -> dict[str, Any]:

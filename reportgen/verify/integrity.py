@@ -69,29 +69,6 @@ def environment_differences(sub: Submission) -> list[str]:
     return out
 
 
-def regenerate(sub: Submission, folder: Path, use_cache: bool = True) -> tuple[bytes, bool]:
-    """The report PDF rendered again from the submission's results and templates (the figures
-    from the cache folder where `use_cache` and they are there), and whether it was recalled:
-    where `use_cache` and this machine rendered the same inputs before to the submission's very
-    bytes (render_memo), those bytes are the answer and nothing is rendered. The render runs in
-    a budgeted subprocess, in the submission's own render stack (regeneration.py); what it did
-    beyond the bytes is regenerate_submission's Regeneration."""
-    from .regeneration import regenerate_submission
-
-    done = regenerate_submission(sub, folder, use_cache)
-    return done.pdf, done.recalled
-
-
-def page_texts(pdf: bytes) -> list[str]:
-    """Each page's text as a reader sees it (reportgen.pages), a line per line."""
-    return [page.text for page in read_pages(pdf)]
-
-
-def page_words(pdf: bytes) -> list[list[str]]:
-    """Each page's words, in reading order, as they are compared (pages.text.comparable)."""
-    return [[word for _, word in comparable(page.words)] for page in read_pages(pdf)]
-
-
 def _compared(pages: list[Page], layout_free: bool = False) -> list[tuple[int, str]]:
     """(page, word) of every word of the document, as compared: a word that ends a page with a
     hyphen is joined with the next page's first word, as within a page; `layout_free`: page
@@ -103,17 +80,12 @@ def _compared(pages: list[Page], layout_free: bool = False) -> list[tuple[int, s
     return [(numbered[i][0], word) for i, word in comparable([w for _, w in numbered])]
 
 
-def text_changes(regenerated: bytes, submitted: bytes) -> list[dict]:
-    """Where the submitted PDF's words differ from the regenerated one's: page (of the
-    submission), before (regenerated) -> after (submitted), with a few words of context."""
-    return word_changes(read_pages(regenerated), read_pages(submitted))
-
-
 def word_changes(
     regenerated: list[Page], submitted: list[Page], layout_free: bool = False
 ) -> list[dict]:
-    """text_changes, of pages already read; `layout_free`: page numbers not compared (where the
-    render stack differs, pagination may)."""
+    """Where the submitted pages' words differ from the regenerated ones': page (of the
+    submission), before (regenerated) -> after (submitted), with a few words of context;
+    `layout_free`: page numbers not compared (where the render stack differs, pagination may)."""
     theirs = _compared(submitted, layout_free)
     ours = [w for _, w in _compared(regenerated, layout_free)]
     after_words = [w for _, w in theirs]

@@ -48,7 +48,6 @@ class Regeneration:
     fallback: str | None = None
     deterministic: bool | None = None
     reason: str | None = None
-    environment_seconds: float = 0.0
 
 
 def recorded_stack(sub: Submission) -> dict[str, str]:
@@ -130,10 +129,7 @@ def regenerate_submission(
         return Regeneration(pdf, stack=drift, fallback=fallback)
     own = str(environment.python)
     first = _render(own, sub, folder / "render", use_cache, budget)
-    out = Regeneration(
-        first, stack=drift, own_environment=environment.digest,
-        environment_seconds=environment.seconds,
-    )  # fmt: skip
+    out = Regeneration(first, stack=drift, own_environment=environment.digest)
     if first != sub.pdf:
         second = _render(own, sub, folder / "again", use_cache, budget)
         out.deterministic = second == first

@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 
 from reportgen.environments import blas
-from reportgen.environments.record import normalised, system_record
+from reportgen.environments.record import system_record
+from reportgen.environments.stack import canonical
 from reportgen.results import SystemRecord
 
 AVX2 = frozenset({"sse3", "ssse3", "sse4_1", "sse4_2", "avx", "avx2", "fma"})
@@ -57,8 +58,8 @@ def test_this_process_records_the_kernel_in_use():
 
 
 def test_distribution_names_are_normalised():
-    assert normalised("Scikit_Learn") == "scikit-learn"
-    assert normalised("zope.interface") == "zope-interface"
+    assert canonical("Scikit_Learn") == "scikit-learn"
+    assert canonical("zope.interface") == "zope-interface"
 
 
 def test_the_report_s_software_table_names_the_kernel(fixture_path):

@@ -35,7 +35,7 @@ def test_the_pins_the_lock_and_the_installed_metadata_agree():
     assert {name: locked.get(name) for name in pins} == pins
     assert stack.tested_stack() == pins
     assert stack.installed_stack() == pins
-    assert stack.untested_packages() == []
+    assert stack.check_stack() == []
 
 
 def test_only_exact_unmarked_pins_are_the_stack():

@@ -23,7 +23,7 @@ from reportgen.results import Results
 from reportgen.verify.arithmetic import check_arithmetic
 from reportgen.verify.visible import read_visible
 
-from ..helpers import glyph_texts
+from ..helpers import digit_spots, glyph_texts, spot_digit, with_digit
 
 pikepdf = pytest.importorskip("pikepdf", reason="pikepdf is not installed (the dev extras)")
 
@@ -159,45 +159,17 @@ def test_a_pdf_with_no_report_tables_stays_an_error(tmp_path, capsys):
 # ---- the mutation test ------------------------------------------------------------------------
 
 
-def _digit_spots(doc, pages: range) -> list[tuple[int, int, int, int, dict]]:
-    """Every digit drawn on `pages`: (page, operator, array item, byte offset, glyphs)."""
-    spots = []
-    for p in pages:
-        page = doc.pages[p]
-        fonts = {str(k): glyph_texts(f) for k, f in page.Resources.Font.items()}
-        current: dict = {}
-        for i, (operands, op) in enumerate(pikepdf.parse_content_stream(page)):
-            if str(op) == "Tf":
-                current = fonts.get(str(operands[0]), {})
-            elif str(op) == "TJ":
-                for j, item in enumerate(operands[0]):
-                    if isinstance(item, pikepdf.String):
-                        raw = bytes(item)
-                        for k in range(0, len(raw) - 1, 2):
-                            if current.get(raw[k : k + 2], "").isdigit():
-                                spots.append((p, i, j, k, current))
-    return spots
-
-
 def mutate(pdf: bytes, rng: random.Random, pages: range) -> tuple[bytes, int, str, str] | None:
     """The PDF with one visible digit changed to another digit of the same font: (bytes, page,
     old digit, new digit), or None if that font has no other digit."""
     doc = pikepdf.open(io.BytesIO(pdf))
-    p, i, j, k, glyphs = rng.choice(_digit_spots(doc, pages))
-    by_text = {text: code for code, text in glyphs.items()}
-    ops = pikepdf.parse_content_stream(doc.pages[p])
-    raw = bytes(ops[i][0][0][j])
-    old = glyphs[raw[k : k + 2]]
-    choices = [d for d in "0123456789" if d != old and d in by_text]
+    spot = rng.choice(digit_spots(doc, pages))
+    old = spot_digit(doc, spot)
+    choices = [d for d in "0123456789" if d != old and d in spot[4].values()]
     if not choices:
         return None
     new = rng.choice(choices)
-    edited = raw[:k] + by_text[new] + raw[k + 2 :]
-    ops[i][0][0][j] = pikepdf.String(edited)
-    doc.pages[p].Contents = doc.make_stream(pikepdf.unparse_content_stream(ops))
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue(), p + 1, old, new
+    return with_digit(doc, spot, new), spot[0] + 1, old, new
 
 
 def _changed_cells(before, after) -> list[str]:
