@@ -12,7 +12,7 @@ from typing import Any
 from ..config import GRADING_EXAMPLE, GradingConfig, load_grading
 from ..errors import ReportgenError
 from ..files import write_atomic
-from ..lms import gradebook
+from ..lms import canvas, moodle
 from ..lms.grading import grade, graded, plain
 from ..lms.sheet import BOM, read_sheet
 from .formats import LABELS
@@ -38,7 +38,7 @@ def preflight(downloaded: Path, assignment: str | None, expect: str | None) -> G
     grading = grading_of(expect)
     sheet = read_sheet(downloaded)
     if "ID" in [sheet.value(0, c) for c in range(len(sheet.rows[0]))]:
-        gradebook.canvas(sheet, {}, assignment, plain)
+        canvas.write(sheet, {}, assignment, plain)
     return grading
 
 
@@ -85,10 +85,10 @@ def write_gradebook(report: dict[str, Any], downloaded: Path, folder: Path,
     chosen = graded(report["submissions"])
     grades = {sid: (e["grade"], e["grade_rule"]) for (_, sid), e in chosen.items()}
     if lmss == {"canvas"}:
-        written = gradebook.canvas(sheet, grades, assignment, plain)
+        written = canvas.write(sheet, grades, assignment, plain)
     else:
         by_id = {sid: e for (_, sid), e in chosen.items()}
-        written = gradebook.moodle(sheet, grades, _stamp(), plain, lambda pid: comment(by_id[pid]))
+        written = moodle.write(sheet, grades, _stamp(), plain, lambda pid: comment(by_id[pid]))
     folder.mkdir(parents=True, exist_ok=True)
     write_atomic(target, written.text.encode("utf-8"))
     lines = [f"wrote {target}: {len(written.graded)} grade(s) in '{written.column.lstrip(BOM)}'"]

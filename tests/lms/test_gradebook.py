@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from reportgen.errors import InputError
-from reportgen.lms import gradebook
+from reportgen.lms import canvas, gradebook, moodle
 from reportgen.lms.grading import grade, plain
 from reportgen.lms.sheet import read_sheet
 
@@ -24,7 +24,7 @@ GRADES = {"101": (10.0, "r"), "102": (7.5, "r"), "106": (0.0, "r"), "999": (5.0,
 def _written(tmp_path, data: bytes, **kwargs) -> tuple[bytes, gradebook.Written]:
     path = tmp_path / "Grades.csv"
     path.write_bytes(data)
-    out = gradebook.canvas(read_sheet(path), GRADES, kwargs.get("assignment", "7001"), plain)
+    out = canvas.write(read_sheet(path), GRADES, kwargs.get("assignment", "7001"), plain)
     return out.text.encode("utf-8"), out
 
 
@@ -78,7 +78,7 @@ def test_moodle_worksheet_in_any_interface_language(tmp_path, header, word):
     path = tmp_path / "worksheet.csv"
     original = moodle_worksheet(header, "\r\n", word)
     path.write_bytes(original)
-    out = gradebook.moodle(
+    out = moodle.write(
         read_sheet(path), {"501": (10.0, ""), "502": (7.5, ""), "777": (1.0, "")},
         "Friday, 16 January 2026, 10:00 AM", plain, lambda pid: f"verdict of {pid}",
     )  # fmt: skip
@@ -97,9 +97,9 @@ def test_a_sheet_that_is_no_gradebook_is_one_line(tmp_path):
     path = tmp_path / "x.csv"
     path.write_bytes(b"a,b\n1,2\n")
     with pytest.raises(InputError, match="not Moodle's grading worksheet"):
-        gradebook.moodle(read_sheet(path), {}, "", plain, str)
+        moodle.write(read_sheet(path), {}, "", plain, str)
     with pytest.raises(InputError, match="has no ID column"):
-        gradebook.canvas(read_sheet(path), {}, None, plain)
+        canvas.write(read_sheet(path), {}, None, plain)
     path.write_bytes(b"\xff\xfe\x00a")
     with pytest.raises(InputError, match="not UTF-8 text"):
         read_sheet(path)
