@@ -283,6 +283,11 @@ class GradingConfig:
     error: Points = option(..., "points of a submission that is no readable report")
     departs: Points = option(0, "points added per departure from the course's config")
     mismatch: Points = option(0, "points added when the title page names another student")
+    rescale: bool = option(
+        True,
+        "a gradebook out of another maximum gets the grades scaled to it (false: the run "
+        "refuses, naming both maxima)",
+    )
 
 
 # one line (an error's): a table of lines, `key = value` each

@@ -4,8 +4,16 @@ so that only the assignment's grade cells change (and Moodle's feedback comments
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+# A writer's way to put a course grade (points out of [grading] max) on its column's scale:
+# scale(the column's own maximum, or None where the file states none; the column's title)
+# -> points out of that maximum. It raises InputError (one line naming both maxima) where they
+# differ and the course forbids scaling, or where the file's maximum is 0: a writer calls it
+# once per column, before it edits a cell, so a refused gradebook is refused whole.
+Scale = Callable[[float | None, str], Callable[[float], float]]
 
 
 @dataclass

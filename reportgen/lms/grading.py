@@ -3,10 +3,12 @@ that gave it; and which of a student's submissions is graded (the latest)."""
 
 from __future__ import annotations
 
-from decimal import Decimal
+from collections.abc import Callable
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from ..config import GradingConfig
+from ..errors import InputError
 
 
 def terms(entry: dict[str, Any], grading: GradingConfig) -> list[tuple[str, float, int]]:
@@ -49,3 +51,32 @@ def graded(submissions: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str,
         if entry.get("lms") and entry.get("student_id") and entry.get("latest"):
             out[(entry["lms"], entry["student_id"])] = entry
     return out
+
+
+def scaler(grading: GradingConfig) -> Callable[[float | None, str], Callable[[float], float]]:
+    """The course's gradebook.Scale: a grade out of `grading.max` on a column out of another
+    maximum is points * column max / course max, rounded half up to two decimals (never above
+    the column's maximum); with `rescale = false` such a column is refused in one line."""
+
+    def scale(column_max: float | None, column: str) -> Callable[[float], float]:
+        if column_max is None or column_max == grading.max:
+            return lambda points: points
+        if column_max <= 0:
+            raise InputError(
+                f"the gradebook's maximum for '{column}' is {plain(column_max)}: give the "
+                "assignment its points in the LMS, download the gradebook again"
+            )
+        if not grading.rescale:
+            raise InputError(
+                f"the gradebook's '{column}' is out of {plain(column_max)}, the course's "
+                f"[grading] max is {plain(grading.max)}: set max = {plain(column_max)}, or "
+                "rescale = true to scale the grades"
+            )
+
+        def on_column(points: float) -> float:
+            exact = Decimal(str(points)) * Decimal(str(column_max)) / Decimal(str(grading.max))
+            return min(float(exact.quantize(Decimal("0.01"), ROUND_HALF_UP)), column_max)
+
+        return on_column
+
+    return scale
