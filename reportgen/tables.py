@@ -130,13 +130,33 @@ def to_html(table: Table) -> str:
     )
 
 
+# what a spreadsheet (Excel, LibreOffice Calc, Google Sheets) runs as a formula when a cell
+# begins with it: OWASP's "CSV Injection" list (=, +, -, @, tab, carriage return)
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """A CSV cell that a spreadsheet shows as text and never runs: one that begins with one of
+    FORMULA_STARTS and is not a number (`-0.25`, `+3`, `-1,5` stay numbers) gets a leading
+    apostrophe, as OWASP advises; the apostrophe shows in the cell, the text after it is kept."""
+    if not text.startswith(FORMULA_STARTS):
+        return text
+    try:
+        float(text.replace(",", ".").replace("\u2212", "-"))
+    except ValueError:
+        return "'" + text
+    return text if text[0] not in "\t\r" else "'" + text  # float() skips leading whitespace
+
+
 def to_csv(table: Table) -> str:
-    """CSV with a heading row of the columns' keys; a cell's value where it has one."""
+    """CSV with a heading row of the columns' keys; a cell's value where it has one. Every cell
+    is spreadsheet_safe: a file name, an author or a reason from a submission, an LMS's student
+    names, a run's label all reach a spreadsheet when an instructor opens the file."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([c.csv_name for c in table.columns])
+    writer.writerow([spreadsheet_safe(c.csv_name) for c in table.columns])
     for row in table.cells():
-        writer.writerow([c.text if c.value is None else c.value for c in row])
+        writer.writerow([spreadsheet_safe(c.text if c.value is None else c.value) for c in row])
     return buffer.getvalue()
 
 

@@ -12,8 +12,8 @@ What is replaced, by U+FFFD (a visible mark that something was there; it is evid
   or a terminal shows, so a reader would see other text than the file holds.
 Line breaks (CRLF, CR, U+2028, U+2029) become a newline where lines are kept, else a space.
 
-A CSV cell of such text that a spreadsheet would run as a formula (=, +, -, @ first: "CSV
-injection") gets a leading apostrophe (spreadsheet_safe).
+A CSV cell that a spreadsheet would run as a formula is neutralised where every CSV is written
+(tables.spreadsheet_safe).
 """
 
 from __future__ import annotations
@@ -63,15 +63,3 @@ def clean_data(value: Any, lines: bool = True) -> Any:
     if isinstance(value, list | tuple):
         return type(value)(clean_data(v, lines) for v in value)
     return value
-
-
-def spreadsheet_safe(text: str) -> str:
-    """A CSV cell that a spreadsheet shows as text and never runs as a formula: one that starts
-    with =, +, - or @ (and is not a number) gets a leading apostrophe."""
-    if text[:1] not in ("=", "+", "-", "@"):
-        return text
-    try:
-        float(text.replace(",", ".").replace("\u2212", "-"))
-    except ValueError:
-        return "'" + text
-    return text  # -0.25, +3: a number, shown as one

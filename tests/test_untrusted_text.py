@@ -66,12 +66,16 @@ def test_an_error_line_never_carries_a_terminal_escape():
         ("-x", "'-x"),
         ("-0.25", "-0.25"),  # a number stays one
         ("+3", "+3"),
+        ("\tcmd", "'\tcmd"),  # a tab or a carriage return first: OWASP's list
+        ("\r=1+2", "'\r=1+2"),
+        ("\t3", "'\t3"),  # float() would take it, a spreadsheet too: not a number here
+        ("-1,5", "-1,5"),  # a decimal comma's number
         ("Åsa Öberg", "Åsa Öberg"),
         ("", ""),
     ],
 )
 def test_a_csv_cell_never_runs_as_a_formula(cell, safe):
-    from reportgen.untrusted import spreadsheet_safe
+    from reportgen.tables import spreadsheet_safe
 
     assert spreadsheet_safe(cell) == safe
 
@@ -89,3 +93,20 @@ def test_the_class_csv_guards_what_a_submission_decides_and_nothing_else():
         "'-y",
     )
     assert row["verdict"] == "error"
+
+
+def test_every_csv_reportgen_writes_is_spreadsheet_safe():
+    """tables.to_csv is the one CSV writer (diff, compare, verify's class table, changes.csv):
+    a text cell from outside never runs, a number stays a number."""
+    from reportgen.tables import Column, Table, to_csv
+
+    table = Table(
+        (Column("run"), Column("accuracy", align="right")),
+        (('=HYPERLINK("http://evil.example/x","Klicka")', "-0.25"), ("@SUM(A1)", "0.97")),
+    )
+    rows = list(csv.reader(io.StringIO(to_csv(table))))
+    assert rows == [
+        ["run", "accuracy"],
+        ['\'=HYPERLINK("http://evil.example/x","Klicka")', "-0.25"],
+        ["'@SUM(A1)", "0.97"],
+    ]

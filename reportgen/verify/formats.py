@@ -13,8 +13,7 @@ from typing import Any
 
 from .. import numbers, tables
 from ..models import MODELS
-from ..tables import Cell, Column, Table
-from ..untrusted import spreadsheet_safe
+from ..tables import Cell, Column, Table, spreadsheet_safe
 from .flags import flag_words
 
 LABELS = {

@@ -219,3 +219,15 @@ def test_a_report_pdf_a_run_folder_and_a_results_json_compare(previous_build, ma
     assert [r["name"] for r in data["runs"]] == ["report", "run-00", "run-01"]
     attached = read_results(out)  # the PDF carries the run's results.json
     assert data["rows"][0]["mlp.tuned.accuracy"] == attached.models["mlp"].tuned.test.accuracy
+
+
+def test_a_run_named_like_a_formula_is_text_in_csv(many_runs, tmp_path, capsys):
+    """A run's label is its folder's name: a spreadsheet never runs it (tables.spreadsheet_safe)."""
+    import shutil
+
+    evil = tmp_path / "=1+2"
+    shutil.copytree(many_runs / "run-00", evil)
+    assert main(["compare", str(evil), str(many_runs / "run-01"), "--format", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert [r["run"] for r in rows][0].startswith("'=1+2")
+    assert float(rows[0]["mlp.tuned.accuracy"]) > 0  # numbers stay numbers
