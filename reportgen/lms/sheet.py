@@ -1,5 +1,11 @@
-"""A CSV file edited in place: every byte but the cells changed stays (BOM, delimiter, quoting,
-line endings, the other cells), as an LMS's importer expects of the file it handed out."""
+"""A CSV file edited in place: every byte but the cells changed stays (encoding, BOM, delimiter,
+quoting, line endings, the other cells), as an LMS's importer expects of the file it handed out.
+
+Encodings, as gradebooks reach an instructor: UTF-8 (Canvas, Moodle; a BOM kept where there is
+one); UTF-16 with its BOM (a tab-separated ".xls" download, and Excel's "Unicode text"); and,
+where the bytes are not UTF-8, Windows-1252 (a file opened in Excel and saved as CSV on Windows),
+else Latin-1. Students are matched by ids that are ASCII, and the text is written back in the
+encoding it came in, so every byte outside the cells changed stays whichever was guessed."""
 
 from __future__ import annotations
 
@@ -22,6 +28,12 @@ class Sheet:
     text: str
     delimiter: str
     rows: list[list[tuple[int, int]]] = field(default_factory=list)
+    encoding: str = "utf-8"
+
+    def encoded(self, text: str) -> bytes:
+        """`text` (this sheet's, edited) in the encoding the file came in; a character that a
+        one-byte encoding lacks (in reportgen's own words only) becomes '?'."""
+        return text.encode(self.encoding, errors="strict" if "utf" in self.encoding else "replace")
 
     def raw(self, row: int, col: int) -> str:
         start, end = self.rows[row][col]
@@ -111,12 +123,7 @@ def read_sheet(path: Path) -> Sheet:
         raise InputError(f"gradebook {path} not found: give the file the LMS exported") from None
     except OSError as exc:
         raise InputError(f"cannot read gradebook {path} ({exc.strerror})") from None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise InputError(
-            f"{path.name} is not UTF-8 text: export the gradebook as CSV (UTF-8) again"
-        ) from None
+    text, encoding = _decoded(path.name, data)
     first = text.lstrip(BOM).split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=first.count)
     try:
@@ -127,4 +134,31 @@ def read_sheet(path: Path) -> Sheet:
         raise InputError(f"{path.name} has no header and rows of cells: export it again as CSV")
     if text.startswith(BOM):  # the BOM stays in the text, before the first cell's span
         rows[0][0] = (1, rows[0][0][1])
-    return Sheet(path.name, text, delimiter, rows)
+    return Sheet(path.name, text, delimiter, rows, encoding)
+
+
+# what a gradebook that is no CSV begins with: the file an instructor saved from Excel instead
+_NOT_CSV = {b"PK\x03\x04": "an Excel workbook (.xlsx)", b"\xd0\xcf\x11\xe0": "an Excel 97 workbook"}
+
+
+def _decoded(name: str, data: bytes) -> tuple[str, str]:
+    """(the text, its encoding): UTF-16 by its BOM, UTF-8, else Windows-1252, else Latin-1."""
+    for magic, what in _NOT_CSV.items():
+        if data.startswith(magic):
+            raise InputError(
+                f"{name} is {what}, not CSV: save it as CSV (UTF-8), or give the LMS's own file"
+            )
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding = "utf-16-le" if data.startswith(b"\xff\xfe") else "utf-16-be"
+        try:
+            return data.decode(encoding), encoding  # the BOM stays a character of the text
+        except UnicodeDecodeError:
+            raise InputError(f"{name} is not UTF-16 text after its BOM: export it again") from None
+    if b"\x00" in data:
+        raise InputError(f"{name} is not a text file: export the gradebook as CSV again")
+    for encoding in ("utf-8", "cp1252", "latin-1"):
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    raise AssertionError("Latin-1 decodes any bytes")

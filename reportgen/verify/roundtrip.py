@@ -90,7 +90,7 @@ def write_gradebook(report: dict[str, Any], downloaded: Path, folder: Path,
         by_id = {sid: e for (_, sid), e in chosen.items()}
         written = moodle.write(sheet, grades, _stamp(), plain, lambda pid: comment(by_id[pid]))
     folder.mkdir(parents=True, exist_ok=True)
-    write_atomic(target, written.text.encode("utf-8"))
+    write_atomic(target, sheet.encoded(written.text))
     lines = [f"wrote {target}: {len(written.graded)} grade(s) in '{written.column.lstrip(BOM)}'"]
     if written.missing:
         lines.append(

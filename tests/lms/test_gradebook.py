@@ -100,8 +100,8 @@ def test_a_sheet_that_is_no_gradebook_is_one_line(tmp_path):
         moodle.write(read_sheet(path), {}, "", plain, str)
     with pytest.raises(InputError, match="has no ID column"):
         canvas.write(read_sheet(path), {}, None, plain)
-    path.write_bytes(b"\xff\xfe\x00a")
-    with pytest.raises(InputError, match="not UTF-8 text"):
+    path.write_bytes(b"PK\x03\x04\x14\x00")
+    with pytest.raises(InputError, match=r"an Excel workbook \(.xlsx\), not CSV: save it as CSV"):
         read_sheet(path)
 
 
