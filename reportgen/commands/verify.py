@@ -55,8 +55,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--gradebook",
         metavar="FILE",
-        help="the LMS's gradebook CSV (Canvas) or grading worksheet (Moodle): written with the "
-        "grades into --summary DIR (needs [grading] in --expect)",
+        help="the LMS's gradebook CSV (Canvas), grading worksheet (Moodle) or Grade Center "
+        "download (Blackboard): written with the grades into --summary DIR (needs [grading] in "
+        "--expect)",
     )
     p.add_argument("--assignment", metavar="NAME|ID", help="the gradebook's assignment column")
     p.add_argument(
@@ -218,7 +219,7 @@ def write_outputs(args: argparse.Namespace, checked: Any, course: Any, grading: 
             from ..verify.roundtrip import write_gradebook
 
             target, written = write_gradebook(
-                checked.report, Path(args.gradebook), staged["summary"], args.assignment
+                checked.report, Path(args.gradebook), staged["summary"], args.assignment, grading
             )
             lines += [line.replace(str(target), str(shown["summary"] / target.name))
                       for line in written]  # fmt: skip

@@ -12,8 +12,8 @@ from typing import Any
 from ..config import GRADING_EXAMPLE, GradingConfig, load_grading
 from ..errors import ReportgenError
 from ..files import write_atomic
-from ..lms import canvas, moodle
-from ..lms.grading import grade, graded, plain
+from ..lms import blackboard, canvas, moodle
+from ..lms.grading import grade, graded, plain, scaler
 from ..lms.sheet import BOM, read_sheet
 from .formats import LABELS
 from .outcome import output_failed
@@ -33,12 +33,15 @@ def grading_of(expect: str | None) -> GradingConfig:
 
 
 def preflight(downloaded: Path, assignment: str | None, expect: str | None) -> GradingConfig:
-    """The course's grading, once the gradebook is known to be readable (and, for Canvas's, its
-    assignment column chosen): a problem shows before the class is verified."""
+    """The course's grading, once the gradebook is known to be readable (and, for Canvas's and
+    Blackboard's, its assignment column chosen and its maximum reconciled with the course's): a
+    problem shows before the class is verified."""
     grading = grading_of(expect)
     sheet = read_sheet(downloaded)
-    if "ID" in [sheet.value(0, c) for c in range(len(sheet.rows[0]))]:
-        canvas.write(sheet, {}, assignment, plain)
+    if canvas.is_gradebook(sheet):
+        canvas.write(sheet, {}, assignment, plain, scaler(grading))
+    elif blackboard.is_grade_center(sheet):
+        blackboard.write(sheet, {}, assignment, scaler(grading))
     return grading
 
 
@@ -65,16 +68,22 @@ def comment(entry: dict[str, Any]) -> str:
     return f"reportgen verify: {LABELS[entry['verdict']]}. Grade: {entry['grade_rule']}"
 
 
-def write_gradebook(report: dict[str, Any], downloaded: Path, folder: Path,
-                    assignment: str | None) -> tuple[Path, list[str]]:  # fmt: skip
-    """The gradebook `downloaded` with the grades written, as folder/<its name>; and lines for
-    the console. Needs grades (add_grades) and one LMS's download."""
+def write_gradebook(
+    report: dict[str, Any],
+    downloaded: Path,
+    folder: Path,
+    assignment: str | None,
+    grading: GradingConfig,
+) -> tuple[Path, list[str]]:
+    """The gradebook `downloaded` with the grades written (on its column's own maximum), as
+    folder/<its name>; and lines for the console. Needs grades (add_grades) and one LMS's
+    download."""
     lmss = {e["lms"] for e in report["submissions"] if e.get("lms")}
-    if len(lmss) != 1 or lmss & {"blackboard"}:
+    if len(lmss) != 1:
         what = ", ".join(sorted(lmss)) or "no LMS download"
         raise ReportgenError(
-            f"--gradebook writes Canvas's gradebook or Moodle's worksheet; this class is {what}: "
-            "give one Canvas or Moodle download"
+            f"--gradebook writes one LMS's gradebook; this class is {what}: give one Canvas, "
+            "Moodle or Blackboard download"
         )
     target = folder / downloaded.name
     if target.resolve() == downloaded.resolve():
@@ -85,7 +94,9 @@ def write_gradebook(report: dict[str, Any], downloaded: Path, folder: Path,
     chosen = graded(report["submissions"])
     grades = {sid: (e["grade"], e["grade_rule"]) for (_, sid), e in chosen.items()}
     if lmss == {"canvas"}:
-        written = canvas.write(sheet, grades, assignment, plain)
+        written = canvas.write(sheet, grades, assignment, plain, scaler(grading))
+    elif lmss == {"blackboard"}:
+        written = blackboard.write(sheet, grades, assignment, scaler(grading))
     else:
         by_id = {sid: e for (_, sid), e in chosen.items()}
         written = moodle.write(sheet, grades, _stamp(), plain, lambda pid: comment(by_id[pid]))

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import pytest
 
+from reportgen.config import GradingConfig
 from reportgen.errors import InputError
 from reportgen.lms import canvas, gradebook, moodle
-from reportgen.lms.grading import grade, plain
+from reportgen.lms.grading import grade, plain, scaler
 from reportgen.lms.sheet import read_sheet
 
 from .downloads import (
@@ -18,13 +19,16 @@ from .downloads import (
     moodle_worksheet,
 )
 
+OUT_OF_10 = scaler(GradingConfig(max=10, reproduced=10, within_tolerance=10, differs=5,
+                                 tampered=0, error=0))  # fmt: skip
 GRADES = {"101": (10.0, "r"), "102": (7.5, "r"), "106": (0.0, "r"), "999": (5.0, "r")}
 
 
 def _written(tmp_path, data: bytes, **kwargs) -> tuple[bytes, gradebook.Written]:
     path = tmp_path / "Grades.csv"
     path.write_bytes(data)
-    out = canvas.write(read_sheet(path), GRADES, kwargs.get("assignment", "7001"), plain)
+    wanted = kwargs.get("assignment", "7001")
+    out = canvas.write(read_sheet(path), GRADES, wanted, plain, OUT_OF_10)
     return out.text.encode("utf-8"), out
 
 
@@ -63,7 +67,7 @@ def test_canvas_assignment_chosen_by_title_or_id_else_one_line(tmp_path):
     original = canvas_gradebook()
     assert _written(tmp_path, original, assignment="rapport")[0] == _written(tmp_path, original)[0]
     quiz, _ = _written(tmp_path, original, assignment="Quiz 1")
-    assert b"asaob,KK2,,10,90.00" in quiz
+    assert b"asaob,KK2,,5,90.00" in quiz  # 10 of 10 on Quiz 1, out of 5.00
     for wanted in (None, "Lab 3"):
         with pytest.raises(InputError) as caught:
             _written(tmp_path, original, assignment=wanted)
@@ -99,7 +103,7 @@ def test_a_sheet_that_is_no_gradebook_is_one_line(tmp_path):
     with pytest.raises(InputError, match="not Moodle's grading worksheet"):
         moodle.write(read_sheet(path), {}, "", plain, str)
     with pytest.raises(InputError, match="has no ID column"):
-        canvas.write(read_sheet(path), {}, None, plain)
+        canvas.write(read_sheet(path), {}, None, plain, OUT_OF_10)
     path.write_bytes(b"PK\x03\x04\x14\x00")
     with pytest.raises(InputError, match=r"an Excel workbook \(.xlsx\), not CSV: save it as CSV"):
         read_sheet(path)
