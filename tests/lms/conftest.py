@@ -14,7 +14,9 @@ from reportgen.cli import main
 
 from ..helpers import BUILD_ARGS, COURSE_DATA, write_fast_toml
 from .downloads import (
+    FIXTURES,
     MOODLE_HEADER_EN,
+    blackboard_download,
     canvas_download,
     canvas_gradebook,
     folder_of,
@@ -87,3 +89,21 @@ def moodle_run(asa, tmp_path_factory) -> dict:
         mp.undo()
     return {"code": code, "report": report, "console": console, "summary": summary,
             "feedback": feedback, "gradebook": sheet}  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def blackboard_run(asa, tmp_path_factory) -> dict:
+    """A Blackboard download with its Grade Center file (fixtures/blackboard-grade-center.csv,
+    the item out of 25 points): the run's files."""
+    pdf, course = asa
+    tmp = tmp_path_factory.mktemp("blackboard")
+    download = zip_of(tmp / "gradebook_KK2.zip", blackboard_download(pdf, pdf))
+    grades = tmp / "gc_KK2_fullgc_2026-01-17-09-00-00.csv"
+    grades.write_bytes((FIXTURES / "blackboard-grade-center.csv").read_bytes())
+    summary = tmp / "klass"
+    code, report, console = run(
+        str(download), "--expect", str(course), "--summary", str(summary),
+        "--gradebook", str(grades), "--assignment", "1338929",
+    )  # fmt: skip
+    return {"code": code, "report": report, "console": console, "summary": summary,
+            "gradebook": grades}  # fmt: skip

@@ -6,6 +6,8 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+FIXTURES = Path(__file__).parent / "fixtures"  # gradebooks byte for byte as the LMSs write them
+
 
 def zip_of(path: Path, files: dict[str, bytes]) -> Path:
     """A ZIP at `path` holding `files` (name -> bytes), UTF-8 names."""
@@ -50,6 +52,19 @@ def moodle_download(asa: bytes, bob: bytes) -> dict[str, bytes]:
         "Participant_503_assignsubmission_file/r.pdf": bob,
         "Grupp 1_504_assignsubmission_file/r.pdf": bob,
         "Bob Smith_502_assignsubmission_onlinetext/onlinetext.html": b"<p>hi</p>",
+    }
+
+
+def blackboard_download(asa: bytes, bob: bytes) -> dict[str, bytes]:
+    """Blackboard's forms: two attempts (the later graded), a receipt per attempt, a .docx, a
+    student the Grade Center lacks."""
+    return {
+        "KK2_asaob_attempt_2026-01-15-10-30-00_Rapport.pdf": asa,
+        "KK2_asaob_attempt_2026-01-15-10-30-00.txt": b"Name: Asa Oberg (asaob)",
+        "KK2_bobsm_attempt_2026-01-14-08-00-00_rapport.pdf": b"%PDF-1.7\n",
+        "KK2_bobsm_attempt_2026-01-16-09-00-00_Rapport.pdf": bob,
+        "KK2_carlc_attempt_2026-01-14-20-11-00_Rapport.docx": b"PK\x03\x04 not a report",
+        "KK2_danid_attempt_2026-01-15-12-00-00_Rapport.pdf": asa,
     }
 
 
