@@ -23,10 +23,10 @@ DOWNLOAD = "Grade Center > Work Offline > Download, the full Grade Center as a c
 
 
 def is_grade_center(sheet: Sheet) -> bool:
-    """Whether `sheet` is a Grade Center download: a `Username` column and an item `Name
-    [Total Pts: N] |id`."""
-    header = [sheet.value(0, c).strip() for c in range(len(sheet.rows[0]))]
-    return USERNAME in header and any(GRADE_CENTER_COLUMN.fullmatch(h) for h in header)
+    """Whether `sheet` is a Grade Center download: a column `Name [Total Pts: N] |id`."""
+    return any(
+        GRADE_CENTER_COLUMN.fullmatch(sheet.value(0, c).strip()) for c in range(len(sheet.rows[0]))
+    )
 
 
 def two_decimals(points: float, decimal_mark: str = ".") -> str:
