@@ -232,3 +232,14 @@ def test_never_a_grade_above_the_columns_maximum(tmp_path):
     assert written == sorted(written) and written[0] == 0 and max(written) == 7.0
     assert all(abs(w - p * 0.7) < 0.00501 for w, p in zip(written, given, strict=True))
     assert written[given.index(0.25)] == 0.18  # 0.175: half up
+
+
+def test_blackboard_tab_delimited_xls_download_in_utf16(tmp_path):
+    """Work Offline's tab-delimited download (`.xls`: UTF-16 text with a BOM) is written back
+    in its encoding, tabs and quotes."""
+    text = (FIXTURES / "blackboard-grade-center.csv").read_bytes().decode("utf-8")
+    text = text.replace('","', '"\t"')
+    sheet = _sheet(tmp_path, text.encode("utf-16-le"), "gc_KK2_fullgc.xls")
+    out = blackboard.write(sheet, {"bobsm": (7.5, "")}, "Kunskapskontroll 2", OUT_OF_10)
+    expected = text.replace('"20.00"\t"12.00"', '"20.00"\t"18.75"')
+    assert expected != text and sheet.encoded(out.text) == expected.encode("utf-16-le")
