@@ -218,7 +218,7 @@ def write_outputs(args: argparse.Namespace, checked: Any, course: Any, grading: 
             from ..verify.roundtrip import write_gradebook
 
             target, written = write_gradebook(
-                checked.report, Path(args.gradebook), staged["summary"], args.assignment
+                checked.report, Path(args.gradebook), staged["summary"], args.assignment, grading
             )
             lines += [line.replace(str(target), str(shown["summary"] / target.name))
                       for line in written]  # fmt: skip

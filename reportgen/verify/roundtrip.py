@@ -13,7 +13,7 @@ from ..config import GRADING_EXAMPLE, GradingConfig, load_grading
 from ..errors import ReportgenError
 from ..files import write_atomic
 from ..lms import canvas, moodle
-from ..lms.grading import grade, graded, plain
+from ..lms.grading import grade, graded, plain, scaler
 from ..lms.sheet import BOM, read_sheet
 from .formats import LABELS
 from .outcome import output_failed
@@ -34,10 +34,13 @@ def grading_of(expect: str | None) -> GradingConfig:
 
 def preflight(downloaded: Path, assignment: str | None, expect: str | None) -> GradingConfig:
     """The course's grading, once the gradebook is known to be readable (and, for Canvas's, its
-    assignment column chosen): a problem shows before the class is verified."""
+    assignment column chosen; for Moodle's, its maximum reconciled with the course's): a
+    problem shows before the class is verified."""
     grading = grading_of(expect)
     sheet = read_sheet(downloaded)
-    if "ID" in [sheet.value(0, c) for c in range(len(sheet.rows[0]))]:
+    if moodle.is_worksheet(sheet):  # before Canvas's `ID`: a German worksheet's first header
+        moodle.write(sheet, {}, "", plain, str, scaler(grading))
+    elif "ID" in [sheet.value(0, c) for c in range(len(sheet.rows[0]))]:
         canvas.write(sheet, {}, assignment, plain)
     return grading
 
@@ -65,10 +68,24 @@ def comment(entry: dict[str, Any]) -> str:
     return f"reportgen verify: {LABELS[entry['verdict']]}. Grade: {entry['grade_rule']}"
 
 
-def write_gradebook(report: dict[str, Any], downloaded: Path, folder: Path,
-                    assignment: str | None) -> tuple[Path, list[str]]:  # fmt: skip
+def add_lateness(report: dict[str, Any], late: dict[str, bool]) -> None:
+    """Moodle's submissions: `late` as the worksheet's status says (participant id -> late),
+    where the download's names did not say."""
+    for entry in report["submissions"]:
+        if entry.get("lms") == "moodle" and entry.get("late") is None:
+            entry["late"] = late.get(entry.get("student_id") or "")
+
+
+def write_gradebook(
+    report: dict[str, Any],
+    downloaded: Path,
+    folder: Path,
+    assignment: str | None,
+    grading: GradingConfig,
+) -> tuple[Path, list[str]]:
     """The gradebook `downloaded` with the grades written, as folder/<its name>; and lines for
-    the console. Needs grades (add_grades) and one LMS's download."""
+    the console. Needs grades (add_grades) and one LMS's download; a Moodle worksheet's
+    statuses also give its submissions `late` (before the summary is written)."""
     lmss = {e["lms"] for e in report["submissions"] if e.get("lms")}
     if len(lmss) != 1 or lmss & {"blackboard"}:
         what = ", ".join(sorted(lmss)) or "no LMS download"
@@ -88,7 +105,10 @@ def write_gradebook(report: dict[str, Any], downloaded: Path, folder: Path,
         written = canvas.write(sheet, grades, assignment, plain)
     else:
         by_id = {sid: e for (_, sid), e in chosen.items()}
-        written = moodle.write(sheet, grades, _stamp(), plain, lambda pid: comment(by_id[pid]))
+        written = moodle.write(
+            sheet, grades, _stamp(), plain, lambda pid: comment(by_id[pid]), scaler(grading)
+        )
+        add_lateness(report, moodle.lateness(sheet))
     folder.mkdir(parents=True, exist_ok=True)
     write_atomic(target, written.text.encode("utf-8"))
     lines = [f"wrote {target}: {len(written.graded)} grade(s) in '{written.column.lstrip(BOM)}'"]
