@@ -6,6 +6,7 @@ tested directly here (fast); the round trips through `verify` are at the end."""
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 from pathlib import Path
@@ -287,6 +288,9 @@ def test_round_trip_a_german_worksheet_scaled_with_late_in_the_summary(asa, tmp_
     late = {e["student_id"]: e["late"] for e in data["submissions"]}
     assert late == {"501": False, "502": True, "503": False, "504": None}  # 504: not in it
     assert {e["student_id"]: e["late"] for e in report["submissions"]} == late
+    with open(summary / "summary.csv", newline="", encoding="utf-8") as fh:
+        table = {row["student_id"]: row["late"] for row in csv.DictReader(fh)}
+    assert table == {"501": "no", "502": "yes", "503": "no", "504": ""}  # the class table
 
 
 def test_round_trip_a_swedish_worksheet_kept_byte_for_byte(asa, tmp_path):
