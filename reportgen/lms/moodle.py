@@ -29,9 +29,11 @@ def _header(sheet: Sheet) -> list[str]:
 
 
 def is_worksheet(sheet: Sheet) -> bool:
-    """True when the first column holds Moodle's identifiers (a word and a number) only."""
+    """True when the first column holds Moodle's identifiers (a word and a number) only, and no
+    later column is Canvas's `ID` (a Canvas class of `Student 1`, `Student 2`, ...)."""
     ids = [v.strip() for v in sheet.column(0) if v.strip()]
-    return bool(ids) and all(IDENTIFIER.fullmatch(v) for v in ids)
+    later = _header(sheet)[1:]
+    return bool(ids) and all(IDENTIFIER.fullmatch(v) for v in ids) and "ID" not in later
 
 
 def _one_number(sheet: Sheet, col: int) -> bool:
@@ -81,11 +83,11 @@ def _maximum(text: str) -> float | None:
 
 def _decimal_mark(sheet: Sheet, cols: dict[str, int]) -> str:
     """The mark the maximum grade is written with (`100,00`: ','), else the file's own."""
-    for r in range(1, len(sheet.rows)):
-        found = _NUMBER.fullmatch(sheet.value(r, cols["max"]).strip()) if "max" in cols else None
-        if found and found[2]:
-            return found[2]
-    return sheet.decimal_mark()
+    written = (
+        [_NUMBER.fullmatch(v.strip()) for v in sheet.column(cols["max"])] if "max" in cols else []
+    )
+    marks = [found[2] for found in written if found and found[2]]
+    return marks[0] if marks else sheet.decimal_mark()
 
 
 def lateness(sheet: Sheet) -> dict[str, bool]:

@@ -240,6 +240,8 @@ def test_late_in_each_language_the_table_knows():
 def test_a_sheet_whose_first_column_is_no_identifier_is_not_moodles(tmp_path):
     canvas_like = b'Student,ID,Section,Rapport (7001)\n"    Points Possible",,,10\n"Ob, A",101,K,\n'
     assert not moodle.is_worksheet(_sheet(tmp_path, canvas_like))
+    numbered = b"Student,ID,Section,Rapport (7001)\nStudent 1,101,K,\nStudent 2,102,K,\n"
+    assert not moodle.is_worksheet(_sheet(tmp_path, numbered))  # Canvas's demo students
     digits_only = b"ID,Grade,Maximum Grade\n12,,10\n"
     assert not moodle.is_worksheet(_sheet(tmp_path, digits_only))  # a word, then the id
 
