@@ -33,12 +33,14 @@ def grading_of(expect: str | None) -> GradingConfig:
 
 
 def preflight(downloaded: Path, assignment: str | None, expect: str | None) -> GradingConfig:
-    """The course's grading, once the gradebook is known to be readable (and, for Canvas's and
-    Blackboard's, its assignment column chosen and its maximum reconciled with the course's): a
-    problem shows before the class is verified."""
+    """The course's grading, once the gradebook is known to be readable (and its assignment
+    column chosen, its maximum reconciled with the course's): a problem shows before the class
+    is verified."""
     grading = grading_of(expect)
     sheet = read_sheet(downloaded)
-    if canvas.is_gradebook(sheet):
+    if moodle.is_worksheet(sheet):  # before Canvas's `ID`: a German worksheet's first header
+        moodle.write(sheet, {}, "", plain, str, scaler(grading))
+    elif canvas.is_gradebook(sheet):
         canvas.write(sheet, {}, assignment, plain, scaler(grading))
     elif blackboard.is_grade_center(sheet):
         blackboard.write(sheet, {}, assignment, scaler(grading))
@@ -68,6 +70,14 @@ def comment(entry: dict[str, Any]) -> str:
     return f"reportgen verify: {LABELS[entry['verdict']]}. Grade: {entry['grade_rule']}"
 
 
+def add_lateness(report: dict[str, Any], late: dict[str, bool]) -> None:
+    """Moodle's submissions: `late` as the worksheet's status says (participant id -> late),
+    where the download's names did not say."""
+    for entry in report["submissions"]:
+        if entry.get("lms") == "moodle" and entry.get("late") is None:
+            entry["late"] = late.get(entry.get("student_id") or "")
+
+
 def write_gradebook(
     report: dict[str, Any],
     downloaded: Path,
@@ -77,7 +87,8 @@ def write_gradebook(
 ) -> tuple[Path, list[str]]:
     """The gradebook `downloaded` with the grades written (on its column's own maximum), as
     folder/<its name>; and lines for the console. Needs grades (add_grades) and one LMS's
-    download."""
+    download; a Moodle worksheet's statuses also give its submissions `late` (before the
+    summary is written)."""
     lmss = {e["lms"] for e in report["submissions"] if e.get("lms")}
     if len(lmss) != 1:
         what = ", ".join(sorted(lmss)) or "no LMS download"
@@ -99,7 +110,10 @@ def write_gradebook(
         written = blackboard.write(sheet, grades, assignment, scaler(grading))
     else:
         by_id = {sid: e for (_, sid), e in chosen.items()}
-        written = moodle.write(sheet, grades, _stamp(), plain, lambda pid: comment(by_id[pid]))
+        written = moodle.write(
+            sheet, grades, _stamp(), plain, lambda pid: comment(by_id[pid]), scaler(grading)
+        )
+        add_lateness(report, moodle.lateness(sheet))
     folder.mkdir(parents=True, exist_ok=True)
     write_atomic(target, sheet.encoded(written.text))
     lines = [f"wrote {target}: {len(written.graded)} grade(s) in '{written.column.lstrip(BOM)}'"]

@@ -86,18 +86,19 @@ def test_moodle_downloads_file_by_file(moodle_run):
     rows = _rows(moodle_run["summary"])
     assert rows == {
         "KK2-new.zip/Bob Smith_502_assignsubmission_file/rapport.pdf":
-            ("moodle", "502", "Bob Smith", None, None, True, "mismatch"),
+            ("moodle", "502", "Bob Smith", False, None, True, "mismatch"),
         "KK2-new.zip/Grupp 1_504_assignsubmission_file/r.pdf":
             ("moodle", "504", "Grupp 1", None, None, True, "mismatch"),
         "KK2-new.zip/Participant_503_assignsubmission_file/r.pdf":
             ("moodle", "503", None, None, None, True, "unknown"),
         "KK2-new.zip/Åsa Öberg_501_assignsubmission_file/Rapport.pdf":
-            ("moodle", "501", "Åsa Öberg", None, None, True, "match"),
+            ("moodle", "501", "Åsa Öberg", False, None, True, "match"),
         f"{moodle_run['summary'].parent}/KK2-old/Öberg, Åsa_601_assignsubmission_file_/Rapport.pdf":
             ("moodle", "601", "Öberg, Åsa", None, None, True, "match"),
         "KK2-flat.zip/Åsa Öberg_701_assignsubmission_file_R.pdf":
             ("moodle", "701", "Åsa Öberg", None, None, True, "match"),
     }  # fmt: skip
+    # late: False for 501 and 502, as the worksheet's status says; None for those it lacks
     assert moodle_run["report"]["skipped"] == {"online text": 1}
 
 
@@ -154,18 +155,24 @@ def test_canvas_gradebook_round_trip(canvas_run):
 
 
 def test_moodle_worksheet_round_trip(moodle_run):
-    original = moodle_run["gradebook"].read_bytes().split(b"\n")
-    written = (moodle_run["summary"] / "Grades-KK2.csv").read_bytes().split(b"\n")
-    assert len(written) == len(original) and written[0] == original[0]
-    assert written[3:] == original[3:]  # Cai Chen: no submission, untouched
-    cells = [list(csv.reader([line.decode()]))[0] for line in written[1:3]]
-    before = [list(csv.reader([line.decode()]))[0] for line in original[1:3]]
-    assert [c[4] for c in cells] == ["10", "7.5"]
-    assert cells[0][9] == "Friday, 16 January 2026, 10:00 AM"  # import needs the grade's time
-    assert cells[1][9] == before[1][9]  # a time already there stays
-    assert cells[0][10] == "reportgen verify: reproduced. Grade: reproduced: 10 -> 10 of 10"
-    assert cells[1][10].startswith("reportgen verify: reproduced. Grade: reproduced: 10; 1 another")
-    for row, old in zip(cells, before, strict=True):
+    original = moodle_run["gradebook"].read_bytes()
+    written = (moodle_run["summary"] / "Grades-KK2.csv").read_bytes()
+    cells = list(csv.reader(io.StringIO(written.decode())))
+    before = list(csv.reader(io.StringIO(original.decode())))
+    assert len(cells) == len(before) and cells[0] == before[0]
+    assert cells[3:] == before[3:]  # Cai Chen: no submission, untouched
+    assert written.split(b"\n")[-2:] == original.split(b"\n")[-2:]
+    assert [c[4] for c in cells[1:3]] == ["100", "75"]  # out of 10, on the sheet's 100.00
+    assert cells[1][9] == "Friday, 16 January 2026, 10:00 AM"  # import needs the grade's time
+    assert cells[2][9] == before[2][9]  # a time already there stays
+    assert cells[1][10] == (
+        "reportgen verify: reproduced. Grade: reproduced: 10 -> 10 of 10 "
+        "(on the worksheet: 100 of 100)"
+    )
+    assert cells[2][10].startswith(
+        "old note\nreportgen verify: reproduced. Grade: reproduced: 10; 1 another"
+    )  # the instructor's comment stays, reportgen's line after it
+    for row, old in zip(cells[1:3], before[1:3], strict=True):
         assert [c for i, c in enumerate(row) if i not in (4, 9, 10)] == [
             c for i, c in enumerate(old) if i not in (4, 9, 10)
         ]

@@ -21,6 +21,13 @@ from .downloads import (
 
 OUT_OF_10 = scaler(GradingConfig(max=10, reproduced=10, within_tolerance=10, differs=5,
                                  tampered=0, error=0))  # fmt: skip
+
+
+def _same(column_max, column):
+    """A course out of the column's own maximum: grades as they are."""
+    return lambda points: points
+
+
 GRADES = {"101": (10.0, "r"), "102": (7.5, "r"), "106": (0.0, "r"), "999": (5.0, "r")}
 
 
@@ -83,17 +90,18 @@ def test_moodle_worksheet_in_any_interface_language(tmp_path, header, word):
     original = moodle_worksheet(header, "\r\n", word)
     path.write_bytes(original)
     out = moodle.write(
-        read_sheet(path), {"501": (10.0, ""), "502": (7.5, ""), "777": (1.0, "")},
-        "Friday, 16 January 2026, 10:00 AM", plain, lambda pid: f"verdict of {pid}",
+        read_sheet(path), {"501": (100.0, ""), "502": (75.0, ""), "777": (1.0, "")},
+        "Friday, 16 January 2026, 10:00 AM", plain, lambda pid: f"verdict of {pid}", _same,
     )  # fmt: skip
     lines, before = out.text.encode().split(b"\r\n"), original.split(b"\r\n")
     assert len(lines) == len(before) and lines[0] == before[0] and lines[3:] == before[3:]
     assert lines[1] == before[1].replace(
-        b'"Submitted for grading",,100.00', b'"Submitted for grading",10,100.00'
+        b'"Submitted for grading",,100.00', b'"Submitted for grading",100,100.00'
     ).replace(b'10:30 AM",,-,', b'10:30 AM",,"Friday, 16 January 2026, 10:00 AM",verdict of 501')
-    assert lines[2] == before[2].replace(b",55.00,", b",7.5,").replace(
-        b'"old note"', b'"verdict of 502"'
-    )  # a grade time already given stays
+    # a grade time already given stays; the instructor's comment too, reportgen's line after it
+    assert lines[2] == before[2].replace(b",55.00,", b",75,").replace(
+        b'"old note"', b'"old note\nverdict of 502"'
+    )
     assert out.missing == ["777"]
 
 
@@ -101,7 +109,7 @@ def test_a_sheet_that_is_no_gradebook_is_one_line(tmp_path):
     path = tmp_path / "x.csv"
     path.write_bytes(b"a,b\n1,2\n")
     with pytest.raises(InputError, match="not Moodle's grading worksheet"):
-        moodle.write(read_sheet(path), {}, "", plain, str)
+        moodle.write(read_sheet(path), {}, "", plain, str, _same)
     with pytest.raises(InputError, match="has no ID column"):
         canvas.write(read_sheet(path), {}, None, plain, OUT_OF_10)
     path.write_bytes(b"PK\x03\x04\x14\x00")
