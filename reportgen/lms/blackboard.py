@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
-from ..errors import InputError, one_line
-from .gradebook import Scale, Written
+from ..errors import InputError
+from .gradebook import Scale, Written, fill_column
 from .sheet import Sheet
 
 GRADE_CENTER_COLUMN = re.compile(
@@ -82,18 +82,8 @@ def write(sheet: Sheet, grades: dict[str, tuple[float, str]], wanted: str | None
     on_column = scale(float(item["max"].replace(",", ".")), item["name"])
     mark = sheet.decimal_mark()
     out = Written("", column=header[col])
-    changes, seen = {}, set()
-    for r in range(1, len(sheet.rows)):
-        student = sheet.value(r, user_col).strip()
-        if student not in grades or col >= len(sheet.rows[r]):
-            continue
-        seen.add(student)
-        try:
-            changes[(r, col)] = two_decimals(on_column(grades[student][0]), mark)
-        except Exception as exc:  # noqa: BLE001 (this student's row alone)
-            out.failed[student] = one_line(exc)
-            continue
-        out.graded.append(student)
-    out.missing = sorted(set(grades) - seen)
-    out.text = sheet.edited(changes)
+    fill_column(
+        sheet, col, lambda r: sheet.value(r, user_col).strip(), grades,
+        lambda points: two_decimals(on_column(points), mark), out,
+    )  # fmt: skip
     return out

@@ -17,8 +17,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..errors import InputError, one_line
-from .gradebook import Scale, Written
+from ..errors import InputError
+from .gradebook import Scale, Written, fill_column
 from .sheet import Sheet
 
 CANVAS_ASSIGNMENT = re.compile(r"(?P<title>.+) \((?P<id>\d+)\)")
@@ -127,19 +127,10 @@ def write(sheet: Sheet, grades: dict[str, tuple[float, str]], wanted: str | None
     on_column = scale(number(points), found.choices[col])
     mark = sheet.decimal_mark()
     out = Written("", column=found.choices[col])
-    changes, seen = {}, set()
-    for r in range(1, len(sheet.rows)):
-        if r == found.points_row or col >= len(sheet.rows[r]):
-            continue
-        student = sheet.value(r, found.id_col).strip()  # '' on Manual Posting/Muted rows
-        if student in grades:
-            seen.add(student)
-            try:
-                changes[(r, col)] = plain(on_column(grades[student][0]), mark)
-            except Exception as exc:  # noqa: BLE001 (this student's row alone)
-                out.failed[student] = one_line(exc)
-                continue
-            out.graded.append(student)
-    out.missing = sorted(set(grades) - seen)
-    out.text = sheet.edited(changes)
+    fill_column(
+        sheet, col,
+        # '' on Manual Posting/Muted rows; the points row holds no student
+        lambda r: None if r == found.points_row else sheet.value(r, found.id_col).strip(),
+        grades, lambda points: plain(on_column(points), mark), out,
+    )  # fmt: skip
     return out
