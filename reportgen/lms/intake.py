@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .names import PARSERS, Entry, recognise, skipped
+from .names import PARSERS, Entry, assignment_of, blackboard, recognise, skipped
 from .unpack import unpack
 
 
@@ -63,9 +63,10 @@ def _download(folder: Path, shown: str, intake: Intake) -> bool:
     lms = recognise(names)
     if lms is None:
         return False
+    assignment = assignment_of(names) if lms == "blackboard" else None
     for name in names:
         path = folder / name
-        entry = PARSERS[lms](name)
+        entry = blackboard(name, assignment) if lms == "blackboard" else PARSERS[lms](name)
         item = Item(str(path), f"{shown}/{name}", entry, name, _what_is_wrong(path))
         if entry is None:
             item.problem = f"its name is not in {lms.capitalize()}'s form: which student is it?"

@@ -13,6 +13,7 @@ The forms, from the LMSs' own code (README, "The LMS round trip"):
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 
@@ -94,14 +95,35 @@ def moodle(name: str) -> Entry | None:
     return Entry("moodle", match["id"], student, None, None, file, key)  # its names say no lateness
 
 
-def blackboard(name: str) -> Entry | None:
+def blackboard(name: str, assignment: str | None = None) -> Entry | None:
+    """`assignment`: the part before `_{username}_attempt_` that every entry of the download
+    shares (assignment_of); without it the username is the last part free of `_`."""
     match = _BLACKBOARD.fullmatch(name.split("/")[-1])
     if not match or not match["file"]:
         return None
+    head = f"{match['assignment']}_{match['id']}"
+    username = head[len(assignment) :] if assignment and head.startswith(assignment) else ""
     date, time = match["when"][:10], match["when"][11:].replace("-", ":")
     key = name[: match.start("file") - 1]
     # a username is no name to compare a title page with: student_name None
-    return Entry("blackboard", match["id"], None, None, f"{date}T{time}", match["file"], key)
+    return Entry(
+        "blackboard", username or match["id"], None, None, f"{date}T{time}", match["file"], key
+    )
+
+
+def assignment_of(names: list[str]) -> str | None:
+    """The `{assignment}_` that a Blackboard download's entries share, so that a username may
+    hold `_` (`anna_s`); None where fewer than two students are in it (then nothing tells
+    the assignment's last `_` from the username's)."""
+    heads = set()
+    for name in names:
+        match = _BLACKBOARD.fullmatch(name.split("/")[-1])
+        if match:
+            heads.add(f"{match['assignment']}_{match['id']}")
+    if len(heads) < 2:
+        return None
+    shared = os.path.commonprefix(sorted(heads))
+    return shared[: shared.rfind("_") + 1] or None
 
 
 PARSERS = {"canvas": canvas, "moodle": moodle, "blackboard": blackboard}

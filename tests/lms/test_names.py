@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from reportgen.lms.identity import identity, same_person, words
-from reportgen.lms.names import blackboard, canvas, moodle, recognise, skipped
+from reportgen.lms.names import assignment_of, blackboard, canvas, moodle, recognise, skipped
 
 
 @pytest.mark.parametrize(
@@ -62,6 +62,22 @@ def test_blackboard_names_and_attempts():
     assert (entry.lms, entry.student_id, entry.student_name) == ("blackboard", "asaob", None)
     assert (entry.attempt, entry.file) == ("2026-01-15T10:30:00", "Rapport_v2.pdf")
     assert blackboard("KK_asaob_attempt_2026-01-15-10-30-00.txt") is None
+
+
+def test_blackboard_usernames_with_underscores_from_the_download_as_a_whole():
+    names = [
+        "Lab_1_anna_s_attempt_2026-01-15-10-30-00_Rapport.pdf",
+        "Lab_1_bo_attempt_2026-01-15-11-00-00_rapport_final.pdf",
+        "Lab_1_anna_s_attempt_2026-01-15-10-30-00.txt",
+    ]
+    assignment = assignment_of(names)
+    assert assignment == "Lab_1_"
+    ids = [blackboard(n, assignment).student_id for n in names[:2]]
+    assert ids == ["anna_s", "bo"]
+    assert blackboard(names[1], assignment).file == "rapport_final.pdf"
+    # one student: nothing tells the assignment's `_` from the username's; the last part is taken
+    assert assignment_of(names[:1]) is None
+    assert blackboard(names[0]).student_id == "s"
 
 
 def test_what_is_no_submission_and_which_lms():
