@@ -116,6 +116,14 @@ def pick(sheet: Sheet, found: Layout, wanted: str | None) -> int:
     )
 
 
+def excused(cell: str) -> str | None:
+    """Why a grade cell stays: Canvas writes an excused student's grade as `EX`, and its
+    importer reads a number there as lifting the excuse."""
+    if cell.strip().upper() == "EX":
+        return "excused in the gradebook (EX), kept: lift the excuse in Canvas to grade it"
+    return None
+
+
 def write(sheet: Sheet, grades: dict[str, tuple[float, str]], wanted: str | None,
           plain: Callable[[float, str], str], scale: Scale) -> Written:  # fmt: skip
     """Canvas's gradebook `sheet` with each student's grade (`grades`: user id -> (points out
@@ -131,6 +139,6 @@ def write(sheet: Sheet, grades: dict[str, tuple[float, str]], wanted: str | None
         sheet, col,
         # '' on Manual Posting/Muted rows; the points row holds no student
         lambda r: None if r == found.points_row else sheet.value(r, found.id_col).strip(),
-        grades, lambda points: plain(on_column(points), mark), out,
+        grades, lambda points: plain(on_column(points), mark), out, excused,
     )  # fmt: skip
     return out

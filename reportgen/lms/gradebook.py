@@ -44,11 +44,13 @@ def fill_column(
     grades: dict[str, tuple[float, str]],
     cell: Callable[[float], str],
     out: Written,
+    kept: Callable[[str], str | None] = lambda _: None,
 ) -> None:
     """Each graded student's cell of column `col` (the row's student: `student_of(row)`, None on
-    rows that hold no student) written as `cell(points)`; `out` gets the new text, who was
-    graded, who the file lacks, and whose cell failed (one student's row never stops the others').
-    Every other cell stays as it came."""
+    rows that hold no student) written as `cell(points)`, unless `kept(its text)` says why the
+    instructor's cell stays (Canvas's `EX`, excused); `out` gets the new text, who was graded,
+    who the file lacks, and whose cell failed or was kept (one student's row never stops the
+    others'). Every other cell stays as it came."""
     changes: dict[tuple[int, int], str] = {}
     seen = set()
     for r in range(1, len(sheet.rows)):
@@ -56,6 +58,10 @@ def fill_column(
         if student is None or student not in grades or col >= len(sheet.rows[r]):
             continue
         seen.add(student)
+        why = kept(sheet.value(r, col))
+        if why:
+            out.failed[student] = why
+            continue
         try:
             changes[(r, col)] = cell(grades[student][0])
         except Exception as exc:  # noqa: BLE001 (this student's row alone)

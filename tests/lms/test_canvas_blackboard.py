@@ -243,3 +243,17 @@ def test_blackboard_tab_delimited_xls_download_in_utf16(tmp_path):
     out = blackboard.write(sheet, {"bobsm": (7.5, "")}, "Kunskapskontroll 2", OUT_OF_10)
     expected = text.replace('"20.00"\t"12.00"', '"20.00"\t"18.75"')
     assert expected != text and sheet.encoded(out.text) == expected.encode("utf-16-le")
+
+
+def test_an_excused_student_keeps_ex_and_is_named(tmp_path):
+    """Canvas writes an excused grade `EX`; a number there would lift the excuse on import: the
+    cell is kept, the student named, the others graded."""
+    excused = (b'"sent, men ok",55.00,', b'"sent, men ok",EX,')
+    data = replaced((FIXTURES / "canvas-real.csv").read_bytes(), excused)
+    out = canvas.write(_sheet(tmp_path, data), {"101": (10.0, ""), "102": (7.25, "")}, "7001",
+                       plain, OUT_OF_10)  # fmt: skip
+    assert out.graded == ["101"]
+    assert out.failed == {
+        "102": "excused in the gradebook (EX), kept: lift the excuse in Canvas to grade it"
+    }
+    assert out.text.encode() == replaced(data, (b"asaob,KK2 A,,,4.50", b"asaob,KK2 A,,100,4.50"))
