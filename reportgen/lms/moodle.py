@@ -98,7 +98,7 @@ def lateness(sheet: Sheet) -> dict[str, bool]:
         return {}
     out = {}
     for r in range(1, len(sheet.rows)):
-        found = IDENTIFIER.fullmatch(sheet.value(r, 0).strip())
+        found = IDENTIFIER.fullmatch(sheet.value(r, cols["id"]).strip())
         if found:
             out[found[1]] = bool(LATE.search(sheet.value(r, cols["status"])))
     return out
