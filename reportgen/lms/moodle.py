@@ -133,6 +133,15 @@ def write(
         r: _maximum(sheet.value(r, cols["max"])) if "max" in cols else None
         for r in range(1, len(sheet.rows))
     }
+    scaled = {
+        sheet.value(r, cols["max"]).strip() for r in maxima if "max" in cols and maxima[r] is None
+    } - set(_EMPTY)
+    if scaled:  # a scale's words (`Godkänd`), no points: Moodle's import reads a word there
+        raise InputError(
+            f"the worksheet's '{title}' is graded on a scale (its maximum reads "
+            f"'{sorted(scaled)[0]}'), not in points: give the assignment a point grade in "
+            "Moodle, or grade by hand"
+        )
     # every maximum of the worksheet reconciled (or refused) before a cell is edited
     on_sheet = {m: scale(m, title) for m in sorted(set(maxima.values()), key=str)}
     out = Written("", column=title)

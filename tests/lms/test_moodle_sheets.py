@@ -173,6 +173,17 @@ def test_a_maximum_of_zero_is_refused_and_no_grade_is_above_the_maximum(tmp_path
     assert grades == ["7", "2.33"]  # 10 of 10 is 7 of 7; 3.33 * 7 / 10 = 2.331 -> 2.33
 
 
+def test_a_scale_graded_worksheet_is_refused_in_one_line(tmp_path):
+    """A scale (`Godkänd`/`Underkänd`) has no points: a number in its grade cell is no grade."""
+    data = (FIXTURES / "moodle-en-100.csv").read_bytes().replace(b",100.00,", b",Godk\xc3\xa4nd,")
+    with pytest.raises(InputError) as caught:
+        _write(_sheet(tmp_path, data), _grading(tmp_path), {"501": 10.0})
+    assert str(caught.value) == (
+        "the worksheet's 'Grade' is graded on a scale (its maximum reads 'Godkänd'), not in "
+        "points: give the assignment a point grade in Moodle, or grade by hand"
+    )
+
+
 # ---- languages: French, Spanish, one reportgen does not know -------------------------------
 
 LANGUAGES = {
