@@ -150,7 +150,8 @@ def test_the_site_loads_nothing_from_outside(site):
 
 
 def test_every_picture_is_there_described_and_shown(site):
-    """Each <img> of a page is a file of the site with its alt text, and at least one is shown."""
+    """Each <img> of a page is a file of the site with its alt text, and each picture that
+    `make docs-pictures` made is shown somewhere."""
     shown = set()
     for page in site.rglob("*.html"):
         for tag in re.findall(r"<img [^>]*>", page.read_text()):
@@ -160,4 +161,17 @@ def test_every_picture_is_there_described_and_shown(site):
             picture = (page.parent / src).resolve()
             assert picture.is_file(), f"{page}: {src} is missing"
             shown.add(picture.name)
-    assert shown
+    made = {p.name for p in (ROOT / "docs" / "pictures").glob("*.png")}
+    assert len(made) >= 9
+    assert made <= shown, f"pictures no page shows: {sorted(made - shown)}"
+
+
+def test_readme_is_the_front_door():
+    """README.md: at most 150 lines, and every file it links to or shows is there."""
+    readme = (ROOT / "README.md").read_text()
+    assert len(readme.splitlines()) <= 150
+    targets = re.findall(r"\]\(([^)#]+)[^)]*\)|src=\"([^\"]+)\"", readme)
+    paths = [a or b for a, b in targets if not (a or b).startswith("http")]
+    assert len(paths) > 10
+    missing = [p for p in paths if not (ROOT / p).exists()]
+    assert not missing

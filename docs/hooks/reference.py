@@ -9,7 +9,7 @@ its place, so the reference cannot go stale:
 - `results`: every object of results.json, from results.py's pydantic model (its JSON Schema).
 
 argparse has no public way to list a parser's arguments: this walks `_actions` (stable since
-Python 3.2), as sphinx-argparse and mkdocs-click do.
+Python 3.2), as sphinx-argparse does.
 """
 
 from __future__ import annotations
