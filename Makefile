@@ -16,7 +16,7 @@ MNIST_DIR ?= $(abspath ../shared/data/mnist)
 
 .PHONY: all install setup-run setup-app setup-cluster setup-dev sysdeps sysdeps-run sysdeps-test \
         report render test test-slow test-full lint format bench update-golden check-determinism \
-        check-wheel lock schema i18n app app-screenshots clean
+        check-wheel lock schema i18n app app-screenshots docs docs-serve docs-pictures clean
 
 all: report
 
@@ -39,6 +39,7 @@ $(BIN)/uv: | $(BIN)/python
 STAMP_run     := $(VENV)/.stamp-run
 STAMP_app     := $(VENV)/.stamp-app
 STAMP_cluster := $(VENV)/.stamp-cluster
+STAMP_docs    := $(VENV)/.stamp-docs
 STAMP_dev     := $(VENV)/.stamp-dev
 
 $(STAMP_run): pyproject.toml uv.lock | $(BIN)/uv
@@ -50,9 +51,12 @@ $(STAMP_app): pyproject.toml uv.lock | $(BIN)/uv
 $(STAMP_cluster): pyproject.toml uv.lock | $(BIN)/uv
 	$(SYNC) --extra cluster
 	touch $@ $(STAMP_run)
+$(STAMP_docs): pyproject.toml uv.lock | $(BIN)/uv
+	$(SYNC) --extra docs
+	touch $@ $(STAMP_run)
 $(STAMP_dev): pyproject.toml uv.lock | $(BIN)/uv
 	$(SYNC) --all-extras
-	touch $@ $(STAMP_run) $(STAMP_app) $(STAMP_cluster)
+	touch $@ $(STAMP_run) $(STAMP_app) $(STAMP_cluster) $(STAMP_docs)
 
 # uv.lock again from pyproject.toml (after a change of a dependency), then the venv from it.
 lock: | $(BIN)/uv
@@ -116,7 +120,7 @@ test-full: setup-dev
 
 # ruff, then import-linter: the layers, no import circle, report and compare fitting nothing
 # (the contracts are in pyproject.toml, [tool.importlinter]).
-LINTED := reportgen tests benchmarks
+LINTED := reportgen tests benchmarks docs
 lint: setup-dev
 	$(BIN)/ruff check $(LINTED)
 	$(BIN)/ruff format --check $(LINTED)
@@ -129,6 +133,26 @@ format: setup-dev
 # docs/results.schema.json: the JSON Schema of results.json, for other tools (a test keeps it fresh)
 schema: setup-run
 	$(BIN)/reportgen schema > docs/results.schema.json
+
+# The documentation site (mkdocs.yml): docs/*.md into site/, strict (a broken link, a missing page
+# or an anchor that is not there stops the build), offline (no web fonts, no CDN; the search index
+# is built into site/search/). The reference pages are written from the code as the site is built
+# (docs/hooks/reference.py). NO_MKDOCS_2_WARNING: Material's notice about MkDocs 2.0 on every build
+# (the docs extra pins mkdocs 1.6.1 and Material below 10; see docs/how/site.md).
+MKDOCS := NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs
+docs: $(STAMP_docs)
+	$(MKDOCS) build --strict --clean --site-dir site
+	@echo "site/: $$(find site -name index.html | wc -l) pages, $$(find site/pictures -name '*.png' 2>/dev/null | wc -l) pictures"
+
+# Served on 127.0.0.1:8000 (ARGS="--dev-addr 127.0.0.1:8001"), rebuilt on every change of docs/.
+docs-serve: $(STAMP_docs)
+	$(MKDOCS) serve --strict $(ARGS)
+
+# docs/pictures/*.png again from real runs (a build on the sample, a small class verified, diff,
+# compare, the app) through pdftoppm and chromium: docs/pictures.py. The PNGs are committed, so
+# `make docs` needs none of this.
+docs-pictures: setup-dev
+	$(BIN)/python docs/pictures.py $(ARGS)
 
 # The gettext catalogs: extract every marked string (Python and the shared templates) into
 # reportgen/locale/reportgen.pot, then merge it into each language's .po (translate the new ones).
@@ -173,7 +197,7 @@ check-wheel: sysdeps-run
 	@echo "wheel install: report.pdf written from an empty folder"
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache .import_linter_cache $(WHEEL_DIR) $(DET)
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache .import_linter_cache $(WHEEL_DIR) $(DET) site
 	find $(OUT) -mindepth 1 ! -name .gitkeep -exec rm -rf {} +
 
 # The benchmark of issue "fast on full MNIST": never part of `make test`. It lives in benchmarks/,
