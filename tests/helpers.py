@@ -311,9 +311,10 @@ def edit_a_digit(pdf: bytes, seed: int = 7) -> tuple[bytes, str]:
     return with_digit(doc, spot, new), f"page {spot[0] + 1}: {old} -> {new}"
 
 
-def start_preview(folder: Path, log: Path, timeout: float = 120.0):
-    """`reportgen preview FOLDER --port 0` in its own process, its output in `log`: (the process,
-    the URL it printed) once it serves; the process is ended if it never does."""
+def start_preview(folder: Path, log: Path, timeout: float = 120.0, env: dict | None = None):
+    """`reportgen preview FOLDER --port 0` in its own process (in `env`, else this one's), its
+    output in `log`: (the process, the URL it printed) once it serves; the process is ended if
+    it never does."""
     import re
     import subprocess
     import sys
@@ -322,7 +323,7 @@ def start_preview(folder: Path, log: Path, timeout: float = 120.0):
     out = open(log, "w")  # noqa: SIM115 (the process writes to it until it ends)
     proc = subprocess.Popen(
         [sys.executable, "-m", "reportgen", "preview", str(folder), "--port", "0"],
-        stdout=out, stderr=subprocess.STDOUT,
+        stdout=out, stderr=subprocess.STDOUT, env=env,
     )  # fmt: skip
     out.close()
     deadline = time.monotonic() + timeout
