@@ -133,6 +133,7 @@ def test_the_analysis_keys_are_those_outside_report(student, monkeypatch):
     assert analysis_changes(results, load_config(config)) == ["grids.ridge"]
 
 
+@pytest.mark.slow  # a rebuild: fits and a PDF, 10-25 s
 def test_a_new_analysis_is_said_then_rebuilt_and_shown(preview, student):
     config = student / "report.toml"
     text = config.read_text(encoding="utf-8")
