@@ -203,6 +203,7 @@ clean:
 # The benchmark of issue "fast on full MNIST": never part of `make test`. It lives in benchmarks/,
 # outside the package (not in the wheel, not in a report's code digest), and runs from here.
 # ARGS=--quick: a 10,000-digit subset; ARGS=--no-reference: skip the seed's method (27 min);
-# ARGS=--verify-only; ARGS=--class: a class of 12 (a Dask LocalCluster: the [cluster] extras)
-bench: setup-cluster
+# ARGS=--verify-only; ARGS=--class: a class of 12 (a Dask LocalCluster: the [cluster] extras);
+# ARGS=--preview: a save to the open page of `reportgen preview` in chromium (playwright: dev)
+bench: setup-cluster $(if $(findstring --preview,$(ARGS)),setup-dev)
 	MNIST_DIR=$(MNIST_DIR) $(BIN)/python -m benchmarks.bench --out $(OUT)/bench.json $(ARGS)

@@ -16,7 +16,9 @@ Each stage runs in its own process so its wall time and peak memory (max RSS) ar
 `--verify-only` runs the verify stages alone (no reference, no floor); `--class` verifies a
 class of 12 on the sample (bench_class.py); `--compare` times `reportgen compare` over 200 runs
 made from the frozen real runs (bench_compare.py; no MNIST needed); `--drift` verifies a class
-of 12 where 4 students rendered with another WeasyPrint (bench_drift.py; no MNIST needed).
+of 12 where 4 students rendered with another WeasyPrint (bench_drift.py; no MNIST needed);
+`--preview` times a save to the open page of `reportgen preview` in chromium (bench_preview.py;
+no MNIST needed).
 
 Prints a table and writes output/bench.json.
 """
@@ -191,6 +193,11 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="a class of 12, 4 with another WeasyPrint, verified --jobs 2 (no MNIST needed)",
     )
+    p.add_argument(
+        "--preview",
+        action="store_true",
+        help="reportgen preview: a save to the open page in chromium, on the sample (no MNIST)",
+    )
     p.add_argument("--out", default="output/bench.json")
     p.add_argument("--stage", help=argparse.SUPPRESS)
     p.add_argument("--limit", type=int, default=0, help=argparse.SUPPRESS)
@@ -202,13 +209,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.stage == "floor":
         print(json.dumps(floor(args.limit, args.results)))
         return 0
-    side = "compare" if args.compare else "drift" if args.drift else None
+    side = next((s for s in ("compare", "drift", "preview") if getattr(args, s)), None)
     if side is not None:  # a bench of its own module, in a work folder of its own
-        from . import bench_compare, bench_drift
+        from . import bench_compare, bench_drift, bench_preview
 
         run, fmt = {
             "compare": (bench_compare.compare_bench, bench_compare.format_compare),
             "drift": (bench_drift.drift_bench, bench_drift.format_drift),
+            "preview": (bench_preview.preview_bench, bench_preview.format_preview),
         }[side]
         work = Path(tempfile.mkdtemp(prefix="reportgen-bench-"))
         env = {**os.environ, "REPORTGEN_CACHE_DIR": str(work / "cache")}

@@ -19,6 +19,7 @@ from .commands.cache import run as cache
 from .commands.compare import run as compare
 from .commands.diff import run as diff
 from .commands.init import run as init
+from .commands.preview import run as preview
 from .commands.render import run as render
 from .commands.schema import run as schema
 from .commands.verify import run as verify
@@ -107,6 +108,7 @@ def main(argv: list[str] | None = None) -> int:
         "init": init,
         "build": build,
         "render": render,
+        "preview": preview,
         "diff": diff,
         "compare": compare,
         "verify": verify,

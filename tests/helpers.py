@@ -309,3 +309,41 @@ def edit_a_digit(pdf: bytes, seed: int = 7) -> tuple[bytes, str]:
     spot, old, others = rng.choice(spots)
     new = rng.choice(others)
     return with_digit(doc, spot, new), f"page {spot[0] + 1}: {old} -> {new}"
+
+
+def start_preview(folder: Path, log: Path, timeout: float = 120.0, env: dict | None = None):
+    """`reportgen preview FOLDER --port 0` in its own process (in `env`, else this one's), its
+    output in `log`: (the process, the URL it printed) once it serves; the process is ended if
+    it never does."""
+    import re
+    import subprocess
+    import sys
+    import time
+
+    out = open(log, "w")  # noqa: SIM115 (the process writes to it until it ends)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "reportgen", "preview", str(folder), "--port", "0"],
+        stdout=out, stderr=subprocess.STDOUT, env=env,
+    )  # fmt: skip
+    out.close()
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and proc.poll() is None:
+        found = re.search(r"serving (http://127\.0\.0\.1:\d+/)", log.read_text(encoding="utf-8"))
+        if found:
+            return proc, found.group(1)
+        time.sleep(0.1)
+    proc.kill()
+    proc.wait()
+    raise AssertionError(f"the preview did not serve: {log.read_text(encoding='utf-8')[-800:]}")
+
+
+def time_save(page, file: Path, sentence: str, timeout_ms: int = 10_000) -> float:
+    """Save `file` with `sentence` added (as an editor does: the whole file written), then wait
+    until the open page shows the sentence: the seconds from the save to the text."""
+    import time
+
+    text = file.read_text(encoding="utf-8")
+    t0 = time.perf_counter()
+    file.write_text(f"{text}\n{sentence}\n", encoding="utf-8")
+    page.get_by_text(sentence).wait_for(timeout=timeout_ms)
+    return time.perf_counter() - t0

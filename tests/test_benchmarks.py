@@ -27,6 +27,7 @@ BENCHMARKS = ROOT / "benchmarks"
 def test_the_benchmarks_are_outside_the_package_and_its_wheel():
     assert (BENCHMARKS / "bench.py").is_file() and (BENCHMARKS / "bench_class.py").is_file()
     assert (BENCHMARKS / "bench_compare.py").is_file()
+    assert (BENCHMARKS / "bench_preview.py").is_file()
     assert not list(PACKAGE_DIR.rglob("bench*.py"))
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     shipped = pyproject["tool"]["setuptools"]["packages"]
@@ -54,7 +55,7 @@ def test_make_bench_entry_point_runs_from_the_checkout():
         cwd=ROOT,
     )
     assert proc.returncode == 0, proc.stderr
-    for flag in ("--quick", "--no-reference", "--verify-only", "--class", "--compare"):
+    for flag in ("--quick", "--no-reference", "--verify-only", "--class", "--compare", "--preview"):
         assert flag in proc.stdout
 
 

@@ -7,9 +7,9 @@ Heavy imports happen inside `run`, so `reportgen --help` and `render` stay light
 
 from __future__ import annotations
 
-from . import app, build, cache, compare, diff, init, render, schema, verify
+from . import app, build, cache, compare, diff, init, preview, render, schema, verify
 
 COMMANDS = {
     module.__name__.rsplit(".", 1)[1]: module
-    for module in (init, build, render, diff, compare, verify, schema, app, cache)
+    for module in (init, build, render, preview, diff, compare, verify, schema, app, cache)
 }
