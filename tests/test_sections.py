@@ -187,3 +187,17 @@ def test_a_replaced_section_keeps_its_heading_and_drops_its_subsections(results_
     assert 'id="resultat-modell"' in follows and follows.index("Tillägg.") > follows.index(
         'id="resultat-modell"'
     )
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_no_reference_is_left_without_its_target_whichever_section_is_replaced(results_data, lang):
+    import re
+
+    from reportgen.report.html import render_html
+    from reportgen.sections import SECTION_KEYS
+
+    for key in SECTION_KEYS:
+        html = render_html(_with_section(results_data, key, "Egen text.", lang))
+        ids = set(re.findall(r'id="([^"]+)"', html))
+        dangling = {x for x in re.findall(r'href="#([^"]+)"', html) if x not in ids}
+        assert not dangling, (key, dangling)

@@ -187,7 +187,7 @@ def live_value_count(results: Any) -> tuple[int, str]:
     from ..sections import count_live
 
     counts = {k: count_live(s.text) for k, s in results.sections.items()}
-    each = ", ".join(f"{k} ({results.sections[k].source}) {n}" for k, n in counts.items())
+    each = ", ".join(f"{k}: {n} in {results.sections[k].source}" for k, n in counts.items())
     total = sum(counts.values())
     return total, (
         f"own sections: {total} live value(s), regenerated from the attached results ({each}); "
