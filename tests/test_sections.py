@@ -201,3 +201,14 @@ def test_no_reference_is_left_without_its_target_whichever_section_is_replaced(r
         ids = set(re.findall(r'id="([^"]+)"', html))
         dangling = {x for x in re.findall(r'href="#([^"]+)"', html) if x not in ids}
         assert not dangling, (key, dangling)
+
+
+def test_docs_list_every_name_of_the_vocabulary(root):
+    from reportgen.sections import vocabulary_lines
+
+    listed = (root / "docs" / "sections.md").read_text(encoding="utf-8")
+    lines = vocabulary_lines()
+    assert len(lines) == len(VOCABULARY)
+    for line in lines:
+        name, what = line.split(": ", 1)
+        assert f"- `{{{{ {name} }}}}`: {what}" in listed, "docs/sections.md is stale: " + line
