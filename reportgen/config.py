@@ -30,6 +30,7 @@ from pydantic_core import PydanticCustomError
 from .errors import ConfigError
 from .models import CLASSIFICATION, DIVIDE_BY_255, MODELS, STANDARD_SCALER, estimator_grid
 from .numbers import LOCALES
+from .sections import MAX_SECTION_BYTES, PLACES, SECTION_KEYS, SUFFIXES, section_problems
 from .values import HyperValue, Positive, problem, whole
 
 DEFAULT_CONFIG = "report.toml"
@@ -48,6 +49,7 @@ Language = Literal[LANGUAGES]  # type: ignore[valid-type]
 PdfVariant = Literal[PDF_VARIANTS]  # type: ignore[valid-type]
 Backend = Literal[BACKENDS]  # type: ignore[valid-type]
 ModelKey = Literal[tuple(MODELS)]  # type: ignore[valid-type]  # the registry's keys, in order
+SectionKey = Literal[SECTION_KEYS]  # type: ignore[valid-type]  # sections.py's, in order
 
 
 def _choices(options: tuple[str, ...]) -> str:
@@ -129,6 +131,7 @@ Folds = whole(0, says="0 (validation split) or at least 2", rule=lambda k: k != 
 Jobs = whole(-1, says="-1 or positive", rule=lambda n: n != 0)
 Grid = dict[str, Annotated[list[HyperValue], Field(min_length=1)]]
 Grids = dict[ModelKey, Grid]
+Sections = dict[SectionKey, Text]
 
 
 def option(default: Any, doc: str) -> Any:
@@ -158,6 +161,11 @@ class ReportConfig:
     date: Date = option("", "YYYY-MM-DD; empty: SOURCE_DATE_EPOCH, else undated")
     self_evaluation: Text = option(
         "", "your Självutvärdering (Markdown); empty: a marked placeholder"
+    )
+    sections: Sections = option(
+        dict,
+        'your own sections in Markdown with live values, e.g. slutsats = "slutsats.md" '
+        "(docs/sections.md)",
     )
     templates_dir: Text = option("", "a folder of your own templates, searched first")
     lang: Language = option("sv", f"the report's language: {' | '.join(LANGUAGES)}")
@@ -253,6 +261,7 @@ class Config:
         report, data = record["report"], record["data"]
         for key in ("self_evaluation", "templates_dir"):
             report[key] = _last_name(report[key])
+        report["sections"] = {k: _last_name(v) for k, v in report["sections"].items()} or None
         data["mnist_dir"] = _last_name(data["mnist_dir"])
         if data["dataset"].startswith("idx:"):
             data["dataset"] = "idx:" + _last_name(data["dataset"][4:])
@@ -401,6 +410,8 @@ def _problem(error: Any) -> str:
             return f"{where} must be a list, got {value!r}"
         if kind == "too_short":
             return f"{where} is empty: give at least one value"
+    if kind == "literal_error" and loc[-1] == "[key]" and keys[:2] == ["report", "sections"]:
+        return f"unknown section {where}{_closest(keys[-1], list(SECTION_KEYS))}"
     if kind == "literal_error" and isinstance(loc[-1], int):  # a list of model names
         return f"{where}: unknown model '{value}'{_closest(str(value), sorted(MODELS))}"
     if kind == "model":
@@ -455,11 +466,64 @@ def _on_this_machine(raw: dict[str, Any], bad: set[tuple[str, ...]]) -> list[str
         folder = report.get("templates_dir")
         if folder and isinstance(folder, str) and not Path(folder).is_dir():
             problems.append(f"report.templates_dir {folder} is not a folder: fix the path")
+        own_sections = report.get("sections")
+        if isinstance(own_sections, dict):
+            for key, name in own_sections.items():
+                if key in PLACES and isinstance(name, str):
+                    problems += _section_file(key, name)
     grids = raw.get("grids")
     for model, grid in grids.items() if isinstance(grids, dict) else ():
         if model in MODELS and ("grids", model) not in bad and grid != dict(MODELS[model].grid):
             _validate_grid(model, grid, problems)
     return problems
+
+
+def shown_path(path: str | Path) -> str:
+    """A path as a user typed it: relative to the working folder where it lies under it."""
+    path = Path(path)
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return str(path)
+
+
+def read_section(key: str, name: str) -> str:
+    """The text of report.sections.<key>'s file, bounded and UTF-8, or ConfigError naming it."""
+    path = Path(name)
+    shown = shown_path(path)
+    fix = f"fix report.sections.{key} (a .md file, relative to the config)"
+    if path.suffix.lower() not in SUFFIXES:
+        raise ConfigError([f"report.sections.{key} {shown} is not Markdown (.md): {fix}"])
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_SECTION_BYTES + 1)
+    except OSError as exc:
+        raise ConfigError(
+            [f"report.sections.{key} {shown}: {exc.strerror or exc}: {fix}"]
+        ) from None
+    if len(data) > MAX_SECTION_BYTES:
+        raise ConfigError(
+            [
+                f"report.sections.{key} {shown} is larger than {MAX_SECTION_BYTES // 1024} KiB: "
+                "shorten it"
+            ]
+        )
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ConfigError(
+            [f"report.sections.{key} {shown} is not UTF-8 text: save it as UTF-8"]
+        ) from None
+
+
+def _section_file(key: str, name: str) -> list[str]:
+    """A section file's problems: unreadable, too large, not Markdown, or a live value that is
+    not one (with its line, column and the nearest name)."""
+    try:
+        text = read_section(key, name)
+    except ConfigError as exc:
+        return exc.problems
+    return section_problems(shown_path(name), text)
 
 
 # ---- reading --------------------------------------------------------------------------------
@@ -512,6 +576,12 @@ def _merged(raw: dict[str, Any], overrides: dict[str, Any], base_dir: Path) -> d
         own = report.get("self_evaluation")
         if own and isinstance(own, str) and not Path(own).is_absolute():
             report["self_evaluation"] = str(base_dir / own)
+        own_sections = report.get("sections")
+        if isinstance(own_sections, dict):
+            report["sections"] = {
+                k: str(base_dir / v) if isinstance(v, str) and v else v
+                for k, v in own_sections.items()
+            }
         if report:
             raw["report"] = report
     grids = raw.get("grids")
@@ -559,7 +629,8 @@ def config_from_record(record: dict[str, Any], dataset: str) -> Config:
     (check_grid). A key an older schema lacks (null) takes its default, except
     tuning.epoch_halving: a run from before the race raced nothing."""
     tables = {name: {k: v for k, v in record[name].items() if v is not None} for name in SECTIONS}
-    tables["report"].update(self_evaluation="", templates_dir="")  # the text is in results.json
+    # the texts are in results.json
+    tables["report"].update(self_evaluation="", templates_dir="", sections={})
     tables["data"].update(dataset=dataset, mnist_dir="")
     tables["tuning"].setdefault("epoch_halving", ())
     problems: list[str] = []

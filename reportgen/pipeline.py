@@ -30,6 +30,7 @@ from .results import (
     RESULTS_FILE,
     RUN_FILE,
     SCHEMA_VERSION,
+    OwnSection,
     ReportSettings,
     Results,
     SelfEvaluation,
@@ -84,6 +85,22 @@ def read_self_evaluation(cfg: Config) -> SelfEvaluation | None:
     return SelfEvaluation(source=path.name, format=fmt, text=text)
 
 
+def read_sections(cfg: Config) -> dict[str, OwnSection] | None:
+    """The student's own sections (report.sections), in the report's order, or None: each
+    file's name and text, its live values checked (load_config checked them first)."""
+    from .config import read_section
+    from .sections import SECTION_KEYS
+
+    named = cfg.report.sections
+    if not named:
+        return None
+    return {
+        key: OwnSection(source=Path(named[key]).name, text=read_section(key, named[key]))
+        for key in SECTION_KEYS
+        if key in named
+    }
+
+
 def apply_report_config(results: Results, cfg: Config) -> Results:
     """The report's words from `cfg` (title, author, date, self-evaluation); numbers untouched."""
     report = ReportSettings.model_validate(cfg.to_record()["report"])
@@ -92,6 +109,7 @@ def apply_report_config(results: Results, cfg: Config) -> Results:
             "config": results.config.model_copy(update={"report": report}),
             "report_date": cfg.report_date(),
             "self_evaluation": read_self_evaluation(cfg),
+            "sections": read_sections(cfg),
         }
     )
 
@@ -102,6 +120,7 @@ def preflight(cfg: Config, render: bool = True, renderer: bool = True) -> dict[s
     character of the title page and the self-evaluation, and (`renderer`) check_renderer.
     Returns the custom templates (relative path -> text)."""
     own = read_self_evaluation(cfg)
+    sections = read_sections(cfg) or {}
     if not render:
         return {}
     import html
@@ -112,6 +131,7 @@ def preflight(cfg: Config, render: bool = True, renderer: bool = True) -> dict[s
     templates = read_templates(cfg.report.templates_dir)
     check_templates(templates)
     words = [cfg.report.title, cfg.report.author, own.text if own else ""]
+    words += [s.text for s in sections.values()]
     check_fonts(html.escape("\n".join(words)))
     if renderer:
         check_renderer()
@@ -176,6 +196,7 @@ def analyse(
             "config": cfg.to_record(),
             "report_date": cfg.report_date(),
             "self_evaluation": read_self_evaluation(cfg),
+            "sections": read_sections(cfg),
             "dataset": ds.describe(),
             "environment": environment(),
             "system": system_record(),

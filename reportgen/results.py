@@ -23,11 +23,12 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from .config import Config, ModelKey
+from .config import Config, ModelKey, SectionKey
 from .errors import InputError
 from .files import MAX_DOCUMENT_BYTES, read_bounded
 from .metrics import ACCURACY, RMSE
 from .models import MODELS, STANDARD_SCALER
+from .sections import MAX_SECTION_BYTES, LiveError, live_values
 from .values import (
     Count,
     Digit,
@@ -93,6 +94,7 @@ LATER_KEYS: dict[tuple[str, str], Any] = {
     ("tuning", "epoch_halving"): None,  # schema 3: before the race over epochs
     ("tuning", "blas_threads"): None,  # before the key: BLAS threads as the machine had
     ("tuning", "backend"): None,  # before the key: threads
+    ("report", "sections"): None,  # before own sections; left out when the config names none
 }
 
 
@@ -150,6 +152,25 @@ class SelfEvaluation(Schema):
     source: str
     format: Literal["markdown", "text"]
     text: str
+
+
+class OwnSection(Schema):
+    """A section the student wrote (report.sections): its file's name and Markdown text, whose
+    live values (sections.py) the report evaluates from this run's numbers each time it is
+    rendered, so verify's regenerated report shows them from the attached results."""
+
+    source: str
+    text: Annotated[str, Field(max_length=MAX_SECTION_BYTES)]
+
+    @model_validator(mode="after")
+    def _live_values_are_known(self) -> OwnSection:
+        try:
+            live_values(self.text)
+        except LiveError as exc:
+            raise PydanticCustomError(
+                "live", "{source}:{where}", {"source": self.source, "where": str(exc)}
+            ) from None
+        return self
 
 
 class DataFile(Schema):
@@ -482,6 +503,7 @@ class Results(Schema):
     config: ConfigRecord
     report_date: str
     self_evaluation: SelfEvaluation | None
+    sections: dict[SectionKey, OwnSection] | None = None  # left out when there are none
     dataset: DatasetRecord
     environment: dict[str, str]
     system: SystemRecord | None = None  # schema 7 has it
@@ -603,7 +625,7 @@ def violation(exc: ValidationError, where: str) -> InputError:
         )
     elif kind == "string_pattern_mismatch":
         message = "expected " + ("a SHA-256 in hex" if loc[-1] == "fingerprint" else "a valid id")
-    if kind == "family":
+    if kind in ("family", "live"):
         return InputError(f"{where}: {path}: {message}")
     if kind == "models":
         return InputError(f"{where}: {message}")

@@ -14,6 +14,7 @@ from .errors import ReportgenError
 from .files import write_temp
 
 SELF_EVALUATION = "sjalvutvardering.md"
+OWN_SECTION = "slutsats.md"  # an example of report.sections, with two live values
 
 HEADER = """\
 # reportgen's config for your report. Every key is optional: delete a line to get the default.
@@ -30,20 +31,29 @@ COMMENT_COLUMN = 26  # where a key's explanation starts; a longer line has it ab
 def starter_toml(today: dt.date) -> str:
     """report.toml for a student: every option of every section at its default (today's date,
     the self-evaluation file), each followed by the doc its declaration gives (config.py)."""
-    given = {("report", "date"): today.isoformat(), ("report", "self_evaluation"): SELF_EVALUATION}
+    given = {
+        ("report", "date"): today.isoformat(),
+        ("report", "self_evaluation"): SELF_EVALUATION,
+        ("report", "sections"): {"slutsats": OWN_SECTION},
+    }
     lines = [HEADER]
     for name, section in SECTIONS.items():
         lines.append(f"[{name}]")
         defaults = section()
+        tables = []  # an option that is a table of its own ([report.sections]) comes last
         for option in dataclasses.fields(section):
             value = given.get((name, option.name), getattr(defaults, option.name))
-            line = f"{option.name} = {_toml_value(value)}"
             doc = option_doc(section, option.name)
+            if isinstance(value, dict):
+                tables += ["", f"[{name}.{option.name}]", f"# {doc}"]
+                tables += [f"{k} = {_toml_value(v)}" for k, v in value.items()]
+                continue
+            line = f"{option.name} = {_toml_value(value)}"
             if len(line) >= COMMENT_COLUMN - 1:
                 lines += [f"# {doc}", line]
             else:
                 lines.append(f"{line.ljust(COMMENT_COLUMN - 1)} # {doc}")
-        lines.append("")
+        lines += [*tables, ""]
     return "\n".join(lines).rstrip("\n") + "\n" + FOOTER
 
 
@@ -70,8 +80,24 @@ Något du vill lyfta fram?
 """
 
 
+OWN_SECTION_TEXT = """\
+## Min slutsats
+
+Det här är din egen slutsats: den ersätter rapportens kapitel Slutsats och diskussion. Skriv
+med egna ord. Ett namn mellan dubbla klammerparenteser är ett levande värde: rapporten hämtar
+det ur din körning och skriver det som rapporten skriver samma tal, så det stämmer alltid.
+
+Den bästa klassificeraren, {{ best_classifier.name }}, klassade
+{{ best_classifier.tuned.test.accuracy }} av testbilderna rätt.
+
+Alla namn du kan använda står i reportgens dokumentation (docs/sections.md). Vill du behålla
+rapportens egen slutsats: ta bort raden slutsats = "slutsats.md" i report.toml.
+"""
+
+
 def write_starter(folder: Path, today: dt.date | None = None) -> list[tuple[Path, bool]]:
-    """Write report.toml (today's date filled in) and sjalvutvardering.md into `folder`.
+    """Write report.toml (today's date filled in), sjalvutvardering.md and slutsats.md (an own
+    section with two live values) into `folder`.
 
     Never overwrites: an existing file is kept. Returns (path, written) for each file.
     """
@@ -85,6 +111,7 @@ def write_starter(folder: Path, today: dt.date | None = None) -> list[tuple[Path
     files = {
         folder / DEFAULT_CONFIG: starter_toml(today),
         folder / SELF_EVALUATION: SELF_EVALUATION_TEXT,
+        folder / OWN_SECTION: OWN_SECTION_TEXT,
     }
     done = []
     for path, text in files.items():

@@ -8,7 +8,8 @@ import tomllib
 
 from reportgen.cli import main
 from reportgen.config import Config, load_config
-from reportgen.starter import SELF_EVALUATION, write_starter
+from reportgen.sections import count_live
+from reportgen.starter import OWN_SECTION, SELF_EVALUATION, write_starter
 
 
 def test_init_writes_a_config_with_every_key_and_today(tmp_path, capsys):
@@ -24,6 +25,9 @@ def test_init_writes_a_config_with_every_key_and_today(tmp_path, capsys):
     cfg = load_config(tmp_path / "kurs" / "report.toml")  # valid as written
     assert cfg.report.self_evaluation == str(tmp_path / "kurs" / SELF_EVALUATION)
     assert (tmp_path / "kurs" / SELF_EVALUATION).read_text(encoding="utf-8").startswith("<!--")
+    assert toml["report"]["sections"] == {"slutsats": OWN_SECTION}  # an example, checked above
+    assert cfg.report.sections == {"slutsats": str(tmp_path / "kurs" / OWN_SECTION)}
+    assert count_live((tmp_path / "kurs" / OWN_SECTION).read_text(encoding="utf-8")) == 2
 
 
 def test_init_never_overwrites(tmp_path, capsys):
@@ -32,11 +36,14 @@ def test_init_never_overwrites(tmp_path, capsys):
     assert [(p.name, written) for p, written in done] == [
         ("report.toml", False),
         (SELF_EVALUATION, True),
+        (OWN_SECTION, True),
     ]
     assert (tmp_path / "report.toml").read_text() == "# mine\n"
     assert main(["init", str(tmp_path)]) == 0
-    assert capsys.readouterr().out.count("(exists)") == 2
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.toml", SELF_EVALUATION]
+    assert capsys.readouterr().out.count("(exists)") == 3
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["report.toml", SELF_EVALUATION, OWN_SECTION]
+    )
 
 
 def test_init_into_an_unwritable_place_is_one_line(tmp_path, capsys):

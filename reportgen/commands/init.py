@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..config import DEFAULT_CONFIG
 
-HELP = "make a starter folder: report.toml and sjalvutvardering.md"
+HELP = "make a starter folder: report.toml, sjalvutvardering.md and slutsats.md"
 EXAMPLE = "example:\n  reportgen init my-report && cd my-report && reportgen build"
 
 

@@ -31,8 +31,9 @@ def template_files(folder: str) -> list[Path]:
 
 def watched_files(config_file: Path, cfg: Config | None, run_dir: Path) -> list[Path]:
     """The files whose save changes the page: the config file, the run's results.json (a build
-    in another terminal), and what the config names: report.self_evaluation and every file of
-    report.templates_dir. With no valid config (`cfg` None), the config file and the run.
+    in another terminal), and what the config names: report.self_evaluation, each own
+    section's file ([report.sections]) and every file of report.templates_dir. With no valid
+    config (`cfg` None), the config file and the run.
 
     A function of the loaded config alone, asked again at every poll: a file the config starts
     to name is watched from the next poll on, a new file in the templates folder is a change."""
@@ -41,8 +42,8 @@ def watched_files(config_file: Path, cfg: Config | None, run_dir: Path) -> list[
         return files
     if cfg.report.self_evaluation:
         files.append(Path(cfg.report.self_evaluation))
+    files += [Path(own) for own in cfg.report.sections.values()]  # [report.sections]
     files += template_files(cfg.report.templates_dir)
-    # the students' Markdown section files ([report.sections]) join the list here, one line
     return files
 
 

@@ -15,6 +15,7 @@ from ..models import DIVIDE_BY_255, MODELS
 from ..results import ModelResult, Results
 from .heatmap import confusion_heatmaps
 from .language import N_, Language, language
+from .own_sections import own_sections
 from .theory import theory_alts, theory_context
 
 # Plain linear regression "blew up" when its test RMSE exceeds Ridge's by this factor.
@@ -460,6 +461,7 @@ def build_context(results: Results, lang: Language | None = None) -> dict[str, A
         "warned_models": sorted({w["model_name_mid"] for w in warnings}),
         "convergence_warnings": [w for w in warnings if w["category"] == "ConvergenceWarning"],
         "self_evaluation": selfeval.model_dump() if selfeval else None,
+        "own": own_sections(results, lang, names, best_reg["key"], best_clf["key"]),
         "alts": figure_alts(results, lang),
         "theory": theory_context(results, lang),
         "heatmaps": confusion_heatmaps(results),

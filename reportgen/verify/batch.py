@@ -145,6 +145,9 @@ def check(
         entry["author"] = sub.author
         entry["config"] = sub.results.config.model_dump(mode="json")
         entry["facts"] = facts(sub.results)
+        if sub.results.sections:
+            entry["live_values"], line = live_value_count(sub.results)
+            entry["details"].append(line)
         entry["checks"]["attachments"] = "tampered" if sub.problems else "ok"
         integrity = check_integrity(sub, use_cache)
         entry["checks"]["integrity"] = integrity.status
@@ -175,6 +178,21 @@ def check(
         _CHECKED[memo] = copy.deepcopy(entry)
     log.info("checked %s: %s in %.1f s", Path(path).name, entry["verdict"], entry["seconds"])
     return entry
+
+
+def live_value_count(results: Any) -> tuple[int, str]:
+    """How many live values the report's own sections hold, and the line that says so: each is
+    rendered again from the attached results when the report is regenerated (an edited one is
+    tampering); a number typed by hand is prose."""
+    from ..sections import count_live
+
+    counts = {k: count_live(s.text) for k, s in results.sections.items()}
+    each = ", ".join(f"{k}: {n} in {results.sections[k].source}" for k, n in counts.items())
+    total = sum(counts.values())
+    return total, (
+        f"own sections: {total} live value(s), regenerated from the attached results ({each}); "
+        "numbers typed by hand are prose"
+    )
 
 
 def _diff_html(theirs: Any, ours: Any) -> str:

@@ -5,7 +5,9 @@ In order of priority, each with its evidence:
    (SHA-256), under two files;
 2. `same_self_evaluation`, `near_copy`: the same self-evaluation text (whitespace and case
    normalised), or a near-copy (Jaccard similarity of word 5-shingles at or above the course's
-   [flags] near_copy);
+   [flags] near_copy); `same_section`, `near_copy_section`: the same of an own section
+   (report.sections) both wrote, compared by its prose: the live values left out, since they
+   are each run's numbers;
 3. `same_analysis`: identical confusion matrices and metrics where both configs depart from the
    course (`--expect`) in the same way; the course's own analysis is expected to repeat;
    `claimed_config`: one submission's attached analysis does not follow from its own config
@@ -28,9 +30,10 @@ from typing import Any
 
 from ..numbers import decimal_number
 from ..pages.text import sanitize
+from ..sections import prose
 
-KINDS = ("same_pdf", "same_results", "same_self_evaluation", "near_copy", "same_analysis",
-         "claimed_config")  # fmt: skip
+KINDS = ("same_pdf", "same_results", "same_self_evaluation", "near_copy", "same_section",
+         "near_copy_section", "same_analysis", "claimed_config")  # fmt: skip
 SHINGLE = 5  # words per shingle
 SHOWN_WORDS = 8  # of a shared text, the words a flag quotes
 
@@ -47,6 +50,7 @@ def evidence(sub: Any) -> dict[str, Any]:
         **pdf_digest(sub.pdf),
         "results": sub.results_sha256,
         "self_evaluation": own.text if own is not None else None,
+        "sections": {k: prose(s.text) for k, s in (sub.results.sections or {}).items()},
         "analysis": analysis_digest(sub.results),
     }
 
@@ -110,13 +114,17 @@ def _read_text(text: str | None) -> _Text | None:
     return _Text(text, tuple(words(text)), frozenset(shingles(text)))
 
 
-def _text_flags(a: _Text | None, b: _Text | None, near_copy: float) -> list[dict]:
-    """The same self-evaluation, or a near-copy of it (the Jaccard score shown)."""
+def _text_flags(
+    a: _Text | None, b: _Text | None, near_copy: float, section: str | None = None
+) -> list[dict]:
+    """The same self-evaluation, or a near-copy of it (the Jaccard score shown); with
+    `section`, the same of that own section's prose."""
     if a is None or b is None:
         return []
+    what = f"section {section}" if section else "self-evaluation"
     if a.words == b.words:
-        said = f"the same self-evaluation ({len(a.words)} words): \u201c{_quote(a.text)}\u201d"
-        return [_flag("same_self_evaluation", said)]
+        said = f"the same {what} ({len(a.words)} words): \u201c{_quote(a.text)}\u201d"
+        return [_flag("same_section" if section else "same_self_evaluation", said)]
     small, large = sorted((len(a.shingles), len(b.shingles)))
     if small < near_copy * large:  # their Jaccard is at most small / large
         return []
@@ -124,8 +132,9 @@ def _text_flags(a: _Text | None, b: _Text | None, near_copy: float) -> list[dict
     if score < near_copy:
         return []
     shown, limit = decimal_number(score, "en"), decimal_number(near_copy, "en")
-    said = f"self-evaluations alike: Jaccard {shown} of word 5-shingles (flagged from {limit})"
-    return [_flag("near_copy", said, score=round(score, 4))]
+    said = f"{what}s alike: Jaccard {shown} of word 5-shingles (flagged from {limit})"
+    kind = "near_copy_section" if section else "near_copy"
+    return [_flag(kind, said, score=round(score, 4))]
 
 
 def _pair_flags(
@@ -138,6 +147,9 @@ def _pair_flags(
     if a.get("results") and a.get("results") == b.get("results"):
         return [_flag("same_results", f"the same results.json bytes (SHA-256 {a['results'][:12]})")]
     found = _text_flags(a.get("text"), b.get("text"), near_copy)
+    theirs = b.get("own") or {}
+    for key, text in (a.get("own") or {}).items():
+        found += _text_flags(text, theirs.get(key), near_copy, key)
     alike = departs is not None and departs[0] and departs[0] == departs[1]
     if alike and a.get("analysis") and a.get("analysis") == b.get("analysis"):
         said = "identical confusion matrices and metrics, departing from the course alike: "
@@ -175,7 +187,18 @@ def add_flags(report: dict[str, Any], course_known: bool, near_copy: float) -> l
     a copied one: no same_analysis)."""
     done = report["submissions"]
     known = [(e, e.pop("_evidence", None)) for e in done]
-    known = [(e, {**ev, "text": _read_text(ev.get("self_evaluation"))}) for e, ev in known if ev]
+    known = [
+        (
+            e,
+            {
+                **ev,
+                "text": _read_text(ev.get("self_evaluation")),
+                "own": {k: _read_text(t) for k, t in (ev.get("sections") or {}).items()},
+            },
+        )
+        for e, ev in known
+        if ev
+    ]
     pairs: list[dict[str, Any]] = []
     for entry in done:
         entry["flags"] = []

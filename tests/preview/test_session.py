@@ -170,8 +170,25 @@ def test_the_watched_files_follow_the_config(student, monkeypatch):
         config,
         student / "output" / "results.json",
         student / "sjalvutvardering.md",
+        student / "slutsats.md",  # reportgen init's own section
     ]
     assert watched_files(config, None, student / "output") == files[:2]
+
+
+def test_an_own_section_follows_each_save_and_a_typo_is_its_line_until_fixed(preview, student):
+    section = student / "slutsats.md"
+    section.write_text("Min egen mening: {{ mlp.tuned.test.accuracy }} rätt.\n", "utf-8")
+    preview.refresh([section])
+    assert preview.shown.banner == "", preview.shown.banner
+    assert re.search(r"Min egen mening: \d+,\d %", _text(preview.shown.html))
+    section.write_text("Rad ett.\n\nRad tre {{ mlp.tuned.test.acuracy }}.\n", "utf-8")
+    preview.refresh([section])
+    assert preview.shown.kind == "error"
+    assert "slutsats.md:3:" in preview.shown.banner
+    assert "did you mean 'mlp.tuned.test.accuracy'" in preview.shown.banner
+    section.write_text("Rättat.\n", "utf-8")
+    preview.refresh([section])
+    assert preview.shown.banner == "" and "Rättat." in preview.shown.html
 
 
 def test_the_watcher_sees_a_save_made_in_place_or_by_renaming(student):

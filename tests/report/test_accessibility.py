@@ -320,3 +320,46 @@ def test_every_text_colour_has_contrast_4_5_on_white():
     for colour in colours:
         ratio = 1.05 / (_luminance(colour) + 0.05)
         assert ratio >= 4.5, (colour, round(ratio, 2))
+
+
+OWN_SECTION = """\
+## Min slutsats
+
+Nätet klassade {{ mlp.tuned.test.accuracy }} rätt.
+
+#### En djup rubrik
+
+| modell | träffsäkerhet | RMSE |
+|---|--:|--:|
+| MLP | {{ mlp.tuned.test.accuracy }} | – |
+| {{ best_regressor.name }} | {{ best_regressor.tuned.test.rounded_accuracy }} | \
+{{ best_regressor.tuned.test.rmse }} |
+"""
+
+
+def test_own_sections_headings_and_tables_are_tagged_like_the_shipped_ones(
+    swedish, tmp_path, results_module_data
+):
+    """A student's Markdown in four sections: its headings nest under the section's without a
+    gap, its table is a /Table with header cells; and, with outloud installed, no PDF/UA-1
+    checkpoint fails."""
+    data = results_module_data()
+    data["sections"] = {
+        key: {"source": "own.md", "text": OWN_SECTION}
+        for key in ("inledning", "resultat", "slutsats", "fraga3")
+    }
+    pdf = render(data, tmp_path)
+    s = check_structure(pdf, "sv")
+    assert s["headings"].count(2) >= 4  # each section's "Min slutsats" under its level-1 heading
+    tables = lambda pdf: [t for t in _elements(pdf) if t.get("/S") == "/Table"]  # noqa: E731
+    assert len(tables(pdf)) == len(tables(swedish)) + 4
+    header_cells = [e for e in _elements(pdf) if e.get("/S") == "/TH"]
+    assert header_cells and all("/Scope" in str(e.get("/A", "")) for e in header_cells[-3:])
+    try:
+        import outloud
+        from outloud.report import to_json
+    except ImportError:
+        return
+    result = json.loads(to_json([outloud.check(str(pdf))]))["results"][0]
+    failing = [c["id"] for c in result["criteria"]["pdfua1"] if c["status"] == "fail"]
+    assert failing == [], failing
