@@ -120,8 +120,8 @@ def _score(metric: str, value: float | None) -> str:
 
 def class_table(report: dict[str, Any], links: bool = False) -> Table:
     """One row per submission: what it is (and whose, for a download), its verdict (and why,
-    but for `reproduced`: reasons.reason, in English), its tuned test scores, where it was checked; `links`: a file links to its page of
-    the class summary (s/N.html)."""
+    but for `reproduced`: reasons.reason, in English), its tuned test scores, where it was
+    checked; `links`: a file links to its page of the class summary (s/N.html)."""
     lms = from_lms(report)
     graded = any("grade" in e for e in report["submissions"])
     columns = (

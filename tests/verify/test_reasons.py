@@ -23,16 +23,16 @@ def test_reproduced_has_no_reason():
 def test_tampered_names_the_changed_words_and_their_page():
     change = {"page": 11, "before": "Logistisk regression 93,3 % 73,3 % – MLPClassifier",
               "after": "Logistisk regression 93,3 % 99,9 % – MLPClassifier"}  # fmt: skip
-    entry = _entry("tampered", text_changes=[change, change, change],
-                   details=["reproduction not run: the PDF was changed after the build"])  # fmt: skip
+    not_run = "reproduction not run: the PDF was changed after the build"
+    entry = _entry("tampered", text_changes=[change, change, change], details=[not_run])
     assert reason(entry, "en") == "page 11: “73,3” → “99,9” (and 2 more changes)"
     assert reason(entry, "sv") == "sida 11: ”73,3” → ”99,9” (och 2 ändringar till)"
     assert reason(_entry("tampered", text_changes=[change]), "sv") == "sida 11: ”73,3” → ”99,9”"
 
 
 def test_tampered_without_a_changed_text_says_its_first_detail():
-    entry = _entry("tampered", details=["an attachment was changed: results.json",
-                                        "reproduction not run: the PDF was changed after the build"])  # fmt: skip
+    not_run = "reproduction not run: the PDF was changed after the build"
+    entry = _entry("tampered", details=["an attachment was changed: results.json", not_run])
     assert reason(entry) == "an attachment was changed: results.json"
 
 
@@ -52,10 +52,10 @@ def test_a_score_that_differs_in_its_last_digits_reads_differently():
 
 
 def test_differs_elsewhere_than_the_test_scores_says_the_first_detail():
+    best = "MLPClassifier best parameters: alpha 0.01 -> alpha 0.0001"
     entry = _entry("differs", facts={"scores": SCORES, "metrics": METRICS},
-                   rebuilt={"scores": SCORES},
-                   details=["MLPClassifier best parameters: alpha 0.01 -> alpha 0.0001"])  # fmt: skip
-    assert reason(entry, "sv") == "MLPClassifier best parameters: alpha 0.01 -> alpha 0.0001"
+                   rebuilt={"scores": SCORES}, details=[best])  # fmt: skip
+    assert reason(entry, "sv") == best
 
 
 def test_an_error_says_its_reason_and_unverifiable_its_first_detail():
