@@ -117,11 +117,11 @@ def index_table(report: dict[str, Any], code: str) -> Table:
     graded = any("grade" in e for e in report["submissions"])
     folder = shared_folder(report)
     columns = (
-        Column(_("student"), width="18%"),
+        Column(_("student"), width="16%"),
         Column(_("verdict"), width="13%"),
         *((Column(_("grade"), align="right", width="7%"),) if graded else ()),
         *((Column(_("identity"), width="10%"), Column(_("late"), width="5%")) if lms else ()),
-        Column(_("flags"), width="12%"),
+        Column(_("flags"), width="14%"),
         Column(_("reason")),
     )
     rows = []
