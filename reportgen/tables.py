@@ -22,12 +22,14 @@ STYLESHEET = Path(__file__).with_name("tables.css")
 @dataclass(frozen=True)
 class Column:
     """A column: its heading, `key` (its name in CSV, for a program; default: the heading),
-    `align` (right for numbers) and `code` (a path or a key: `code` in Markdown and HTML)."""
+    `align` (right for numbers), `code` (a path or a key: `code` in Markdown and HTML) and
+    `width` (in HTML)."""
 
     name: str
     key: str = ""
     align: Literal["left", "right"] = "left"
     code: bool = False
+    width: str = ""  # an HTML table's column width (a CSS length: "9em", "30%"); default: auto
 
     @property
     def csv_name(self) -> str:
@@ -38,25 +40,28 @@ class Column:
 class Cell:
     """A cell whose HTML carries more than its text: `css`, a class (a verdict's colour; the
     text always says it in words too), `href`, a link, and `value`, what CSV writes instead of
-    the text (a verdict's key where the text is its label), and `sort`, what a sortable HTML
-    table sorts it by instead of its text (a number behind its formatted text)."""
+    the text (a verdict's key where the text is its label), `sort`, what a sortable HTML
+    table sorts it by instead of its text (a number behind its formatted text), and `title`,
+    the text a pointer resting on it shows (a cell cut short: its whole text)."""
 
     text: str
     css: str = ""
     href: str = ""
     value: str | None = None
     sort: str | None = None
+    title: str = ""
 
 
 @dataclass(frozen=True)
 class Table:
     """Columns and rows of cells (a plain string is a cell without extras). `sortable`: the
-    HTML table sorts by a click on a column's heading."""
+    HTML table sorts by a click on a column's heading; `css`, the HTML table's class."""
 
     columns: tuple[Column, ...]
     rows: tuple[tuple[Cell | str, ...], ...]
     caption: str = ""
     sortable: bool = False
+    css: str = ""
 
     def cells(self) -> list[list[Cell]]:
         """The rows with every cell a Cell."""
@@ -121,11 +126,19 @@ def to_html(table: Table) -> str:
             attrs = f" class='{e(css)}'" if css else ""
             if table.sortable and cell.sort is not None:
                 attrs += f" data-sort='{e(cell.sort)}'"
+            if cell.title:
+                attrs += f" title='{e(cell.title)}'"
             tds.append(f"<td{attrs}>{text}</td>")
         body.append("<tr>" + "".join(tds) + "</tr>")
     caption = f"<caption>{e(table.caption)}</caption>" if table.caption else ""
+    cols = ""
+    if any(c.width for c in table.columns):
+        cols = "<colgroup>" + "".join(
+            f"<col style='width:{e(c.width)}'>" if c.width else "<col>" for c in table.columns
+        ) + "</colgroup>"  # fmt: skip
+    css = f" class='{e(table.css)}'" if table.css else ""
     return (
-        f"<table>{caption}<thead><tr>{''.join(heads)}</tr></thead>"
+        f"<table{css}>{caption}{cols}<thead><tr>{''.join(heads)}</tr></thead>"
         f"<tbody>{''.join(body)}</tbody></table>"
     )
 
@@ -187,13 +200,17 @@ document.querySelectorAll('th[data-col]').forEach(function (th) {
 """
 
 
-def html_page(title: str, body: str, sortable: bool = False, style: str = "") -> str:
-    """A standalone page: the stylesheet inlined (and `style`, a page's own rules), nothing
-    loaded from outside; `sortable`: with the few lines of script that sort a sortable table by
-    a click on a heading (by a cell's data-sort where it has one: a number behind its text)."""
+def html_page(
+    title: str, body: str, sortable: bool = False, style: str = "", lang: str = "en"
+) -> str:
+    """A standalone page in the language `lang`: the stylesheet inlined (and `style`, a page's
+    own rules), nothing loaded from outside; `sortable`: with the few lines of script that sort
+    a sortable table by a click on a heading (by a cell's data-sort where it has one: a number
+    behind its text)."""
     tail = f"<script>{SORT_SCRIPT}</script>" if sortable else ""
     return (
-        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        f"<!DOCTYPE html><html lang='{html.escape(lang)}'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
         f"<title>{html.escape(title)}</title><style>{stylesheet()}{style}</style></head>"
         f"<body>{body}{tail}</body></html>\n"
     )

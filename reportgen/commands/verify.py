@@ -228,7 +228,7 @@ def write_outputs(args: argparse.Namespace, checked: Any, course: Any, grading: 
             lines += [line.replace(str(staged["feedback"]), str(shown["feedback"]))
                       for line in written]  # fmt: skip
         if args.summary:
-            for path in summary.write_summary(checked, staged["summary"]):
+            for path in summary.write_summary(checked, staged["summary"], course):
                 lines.append(f"wrote {shown['summary'] / path.relative_to(staged['summary'])}")
         with deferred_interrupts() as pending:
             stage.publish()

@@ -33,3 +33,16 @@ def departures(course: dict[str, Any], submitted: dict[str, Any]) -> list[str]:
             if grid.get(param) != theirs.get(param):
                 out.append(f"grids.{model}.{param}: {grid.get(param)} -> {theirs.get(param)}")
     return out
+
+
+def course_language(course: dict[str, Any] | None, submissions: list[dict[str, Any]]) -> str:
+    """The language of the class's pages: the course's (its report.lang); without a course's
+    config, the one language every readable submission is written in; else English."""
+    from ..report.language import LANGUAGES
+
+    code = ((course or {}).get("report") or {}).get("lang")
+    if code in LANGUAGES:
+        return code
+    theirs = {((e.get("config") or {}).get("report") or {}).get("lang") for e in submissions}
+    theirs.discard(None)
+    return theirs.pop() if len(theirs) == 1 and theirs <= set(LANGUAGES) else "en"

@@ -15,6 +15,7 @@ from .. import numbers, tables
 from ..models import MODELS
 from ..tables import Cell, Column, Table, spreadsheet_safe
 from .flags import flag_words
+from .reasons import reason
 
 LABELS = {
     "reproduced": "reproduced",
@@ -118,9 +119,9 @@ def _score(metric: str, value: float | None) -> str:
 
 
 def class_table(report: dict[str, Any], links: bool = False) -> Table:
-    """One row per submission: what it is (and whose, for a download), its verdict (an error's
-    reason), its tuned test scores, where it was checked; `links`: a file links to its page of
-    the class summary (s/N.html)."""
+    """One row per submission: what it is (and whose, for a download), its verdict (and why,
+    but for `reproduced`: reasons.reason, in English), its tuned test scores, where it was
+    checked; `links`: a file links to its page of the class summary (s/N.html)."""
     lms = from_lms(report)
     graded = any("grade" in e for e in report["submissions"])
     columns = (
@@ -154,7 +155,7 @@ def class_table(report: dict[str, Any], links: bool = False) -> Table:
                 entry.get("author") or "",
                 *(student_cells(entry) if lms else ()),
                 verdict_cell(entry["verdict"]),
-                entry.get("reason", ""),
+                reason(entry),
                 "; ".join(entry.get("output_errors", [])),
                 *((_points(entry.get("grade")), entry.get("grade_rule", "")) if graded else ()),
                 f"{facts['dataset']} ({facts['n_samples']} digits)" if facts else "",
@@ -231,13 +232,13 @@ def spreadsheet_table(table: Table) -> Table:
     rows = tuple(
         tuple(
             Cell(spreadsheet_safe(c.text), c.css, c.href,
-                 None if c.value is None else spreadsheet_safe(c.value), c.sort)
+                 None if c.value is None else spreadsheet_safe(c.value), c.sort, c.title)
             if wanted else c
             for c, wanted in zip(row, untrusted, strict=True)
         )
         for row in table.cells()
     )  # fmt: skip
-    return Table(table.columns, rows, table.caption, table.sortable)
+    return Table(table.columns, rows, table.caption, table.sortable, table.css)
 
 
 FORMATS = {

@@ -151,7 +151,7 @@ def test_unexplained_changes_come_first(checked_twice):
 def test_the_pages_link_the_changes(checked_twice):
     *_, s2, _ = checked_twice
     index = (s2 / "index.html").read_text(encoding="utf-8")
-    assert "<a href='changes.html'>Changes since the earlier check</a>" in index
+    assert "<a href='changes.html'>Ändringar sedan förra kontrollen</a>" in index
     page = (s2 / "changes.html").read_text(encoding="utf-8")
     assert "What differs between the two checks" in page and "tolerance 1e-06 -&gt; 0.001" in page
     assert "<script src" not in page and "http" not in page.replace("http-equiv", "")

@@ -82,8 +82,13 @@ def test_the_summary_files_agree_with_the_verdicts(klass, local_class):
     assert FORMATS["csv"](data).splitlines() == csv_text.splitlines()
     index = (summary / "index.html").read_text(encoding="utf-8")
     assert index.count("<tr>") == 13  # the header and twelve submissions
-    assert "checked on</th>" in index and "MLPClassifier</th>" in index
-    assert "Distinct builds needed: 3" in index
+    assert "<html lang='sv'>" in index  # the course's language: its config's default
+    assert (
+        "utlåtande" in index and "orsak" in index and "Antal olika byggen som behövdes: 3" in index
+    )
+    assert "MLPClassifier" not in index  # the details are on each submission's page
+    first = (summary / "s" / "0.html").read_text(encoding="utf-8")
+    assert "Kontrollerad på" in first and "MLPClassifier" in first
     assert "http" not in index  # nothing from outside: no script, style or font
     for n in range(12):
         assert f"href='s/{n}.html'" in index and (summary / "s" / f"{n}.html").is_file()
@@ -112,17 +117,17 @@ def test_the_summary_in_a_real_browser_sorts_and_links_offline(local_class):
             ),
         )
         page.goto((summary / "index.html").as_uri())
-        verdict_column = page.locator("th", has_text="verdict")
+        verdict_column = page.locator("th", has_text="utlåtande")
+        verdict_column.click()  # by how bad: reproduced first, then an error first
+        first = page.locator("tbody tr").first.locator("td").nth(1).inner_text()
         verdict_column.click()
-        first = page.locator("tbody tr").first.locator("td").nth(2).inner_text()
-        verdict_column.click()
-        last_first = page.locator("tbody tr").first.locator("td").nth(2).inner_text()
-        assert (first, last_first) == ("ERROR", "TAMPERED"), (first, last_first)
+        last_first = page.locator("tbody tr").first.locator("td").nth(1).inner_text()
+        assert (first, last_first) == ("reproducerad", "FEL"), (first, last_first)
         assert page.locator("tbody tr").count() == 12
         page.locator("tbody tr").first.locator("a").click()
         page.wait_for_load_state()
-        assert "forged.pdf" in page.locator("h1").inner_text()
-        assert page.locator("text=Verification").count() >= 1
+        assert "broken.pdf" in page.locator("h1").inner_text()
+        assert page.locator("text=Kontroll").count() >= 1
         browser.close()
     assert outside == []
 
@@ -364,7 +369,7 @@ def test_copies_across_the_class_are_flagged_in_every_summary_format(klass, loca
         flags = {rel(r["file"]): r["flags"] for r in csv.DictReader(fh)}
     assert flags["sent/c1.pdf"] == f"same_pdf with {folder / 'sent/c2.pdf'}"
     index = (summary / "index.html").read_text(encoding="utf-8")
-    assert "<h2>Flagged pairs</h2>" in index and index.count("the same PDF bytes (SHA-256") >= 14
+    assert "<h2>Flaggade par</h2>" in index and index.count("the same PDF bytes (SHA-256") >= 14
     assert console.count("flagged: ") == len(report["pairs"])
 
 
