@@ -72,7 +72,7 @@ def attachments_of(
 ) -> dict[str, list[bytes]]:
     """The attachments of the PDF bytes `raw` (read from `path`), as read_attachments."""
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError, PyPdfError
+    from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, PyPdfError
 
     if len(raw) > MAX_PDF_BYTES:
         raise InputError(f"{path} is larger than {size_limit_text(MAX_PDF_BYTES)}: refused")
@@ -89,6 +89,10 @@ def attachments_of(
             found.setdefault(attachment.name, []).append(_stream_bytes(stream, limit, where))
     except InputError:
         raise
+    except (DependencyError, FileNotDecryptedError):  # AES: pypdf stops before is_encrypted
+        raise InputError(
+            f"{path} is encrypted: ask for the report PDF without a password"
+        ) from None
     except Exception as exc:  # a hostile PDF can break the parser in any way: one line, no trace
         if not isinstance(exc, PdfReadError | PyPdfError | OSError | ValueError | LookupError):
             exc = PdfReadError(f"{exc.__class__.__name__} in the PDF parser")

@@ -2,13 +2,15 @@
 
 Every verdict but `reproduced` has one: `tampered`, the first text changed after the build and
 its page; `differs` and `within_tolerance`, the first tuned test score that differs from the
-rebuilt analysis's; `error` and `unverifiable`, what stopped the check. Where the entry holds
-no such fact, its first detail (verify's own words, in English) stands in. The class summary's
+rebuilt analysis's; `error` and `unverifiable`, what stopped the check (the errors a class meets
+most in the page's language: KNOWN_ERRORS). Where the entry holds no such fact, its first detail
+(verify's own words, in English) stands in. The class summary's
 index.html shows it in a cell cut short (its title holds the whole); summary.csv, in English.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from .. import numbers
@@ -19,6 +21,48 @@ from ..report.language import Language, language
 NOT_A_REASON = ("reproduction not run",)
 
 
+def N_(message: str) -> str:  # noqa: N802 (gettext's marker: extracted, translated later)
+    return message
+
+
+# The errors a class meets most (what was handed in, a PDF that cannot be read), as the intake
+# and the attachment reader word them (tests/verify/test_reasons.py makes each with the code that
+# writes it): in the page's language. Any other error stays in verify's own words, English.
+KNOWN_ERRORS = (
+    (re.compile(r"(?:refused: )?handed in a file without an extension, not a report PDF: ask "
+                r"for the PDF reportgen built"),
+     N_("handed in a file without an extension, not a report PDF: ask for the PDF reportgen "
+        "built")),
+    (re.compile(r"(?:refused: )?handed in a (?P<suffix>\.\S+) file, not a report PDF: ask for "
+                r"the PDF reportgen built"),
+     N_("handed in a %(suffix)s file, not a report PDF: ask for the PDF reportgen built")),
+    (re.compile(r"(?:refused: )?handed in an empty file: ask for the PDF reportgen built"),
+     N_("handed in an empty file: ask for the PDF reportgen built")),
+    (re.compile(r"(?P<file>.+) is not a PDF \(no %PDF- header\): give a report PDF made by "
+                r"`reportgen build`"),
+     N_("%(file)s is not a PDF: ask for the PDF reportgen built")),
+    (re.compile(r"(?P<file>.+) is not a readable PDF \((?P<why>.*)\): give a report PDF made "
+                r"by `reportgen build`"),
+     N_("%(file)s cannot be read as a PDF (%(why)s): ask for the PDF reportgen built")),
+    (re.compile(r"(?P<file>.+) is encrypted: ask for the report PDF without a password"),
+     N_("%(file)s is encrypted: ask for the report PDF without a password")),
+    (re.compile(r"(?:refused: )?its name is not in (?P<lms>\w+)'s form: which student is it\?"),
+     N_("its name is not in %(lms)s's form: which student is it?")),
+)  # fmt: skip
+
+
+def error_line(text: str, lang: Language) -> str:
+    """An error's line in `lang` where it is one of KNOWN_ERRORS, else as verify wrote it (in
+    English always as verify wrote it)."""
+    if lang.code == "en":
+        return text
+    for pattern, message in KNOWN_ERRORS:
+        found = pattern.fullmatch(text)
+        if found:
+            return lang.gettext(message) % found.groupdict()
+    return text
+
+
 def reason(entry: dict[str, Any], code: str = "en") -> str:
     """One line: why `entry` is not `reproduced` ('' when it is), in the language `code`."""
     verdict = entry["verdict"]
@@ -26,7 +70,7 @@ def reason(entry: dict[str, Any], code: str = "en") -> str:
         return ""
     lang = language(code)
     if verdict == "error":
-        return entry.get("reason") or _first_detail(entry, last=True)
+        return error_line(entry.get("reason") or _first_detail(entry, last=True), lang)
     if verdict == "tampered":
         return _changed_text(entry, lang) or _first_detail(entry)
     if verdict in ("differs", "within_tolerance"):

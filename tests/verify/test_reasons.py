@@ -3,6 +3,9 @@ error; in the class summary's language."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from reportgen.bundle.attachments import attachments_of
 from reportgen.verify.reasons import changed_words, reason
 
 SCORES = {"linear": 2.35, "lasso": 1.68, "ridge": 2.5875, "elasticnet": 1.69, "logreg": 0.733,
@@ -69,3 +72,56 @@ def test_changed_words_keep_what_both_lines_share_out():
     assert changed_words("a b c d", "a x d") == ("b c", "x")
     assert changed_words("a b", "a b c") == ("", "c")
     assert changed_words("a  b", "a b") == ("a  b", "a b")  # spaces alone: the whole lines
+
+
+def _errors_as_written(tmp_path) -> list[str]:
+    """The errors of KNOWN_ERRORS, each made by the code that writes it."""
+    import pikepdf
+    import pytest
+
+    from reportgen.errors import InputError
+    from reportgen.lms.intake import collect
+
+    def refused(raw: bytes, name: str) -> str:
+        path = tmp_path / name
+        path.write_bytes(raw)
+        with pytest.raises(InputError) as caught:
+            attachments_of(raw, Path(name))
+        return str(caught.value)
+
+    folder = tmp_path / "download"
+    folder.mkdir()
+    for name, data in {
+        "smithbob_102_9003_Rapport.docx": b"PK",
+        "smithbob_102_9004_Rapport": b"x",
+        "smithbob_102_9005_Rapport.pdf": b"",
+        "rapport av bob.pdf": b"%PDF-",
+    }.items():
+        (folder / name).write_bytes(data)
+    problems = sorted(item.problem for item in collect([folder], tmp_path).items if item.problem)
+    encrypted = tmp_path / "locked.pdf"
+    with pikepdf.new() as pdf:
+        pdf.add_blank_page()
+        pdf.save(encrypted, encryption=pikepdf.Encryption(owner="a", user="b"))
+    return problems + [
+        refused(b"PK\x03\x04", "a.pdf"),
+        refused(b"%PDF-1.7\ngarbage", "b.pdf"),
+        refused(encrypted.read_bytes(), "c.pdf"),
+    ]
+
+
+def test_the_errors_a_class_meets_most_read_in_swedish_as_written_by_their_code(tmp_path):
+    written = _errors_as_written(tmp_path)
+    swedish = [reason(_entry("error", reason=text), "sv") for text in written]
+    assert swedish[:4] == [
+        "lämnade in en .docx-fil, ingen rapport-PDF: be om den PDF som reportgen byggde",
+        "lämnade in en fil utan filändelse, ingen rapport-PDF: be om den PDF som reportgen byggde",
+        "lämnade in en tom fil: be om den PDF som reportgen byggde",
+        "namnet har inte Canvas form: vilken student är det?",
+    ]
+    assert swedish[4] == "a.pdf är ingen PDF: be om den PDF som reportgen byggde"
+    assert swedish[5].startswith("b.pdf går inte att läsa som PDF (")
+    assert swedish[6] == "c.pdf är krypterad: be om rapporten utan lösenord"
+    # in English, and for an error not in the table, verify's own words
+    assert [reason(_entry("error", reason=text), "en") for text in written] == written
+    assert reason(_entry("error", reason="a new kind of error"), "sv") == "a new kind of error"
