@@ -33,10 +33,12 @@ def summary_line(report: dict[str, Any]) -> str:
     return f"{len(report['submissions'])} submission(s): " + ", ".join(parts)
 
 
-def detail_lines(entry: dict[str, Any]) -> list[str]:
-    """A submission's checks, details, changed texts and departures, a line each."""
+def detail_lines(entry: dict[str, Any], checks: bool = True) -> list[str]:
+    """A submission's checks (unless `checks` is false), details, changed texts and departures,
+    a line each."""
     lines = [
-        f"{k}: {v if isinstance(v, str) else ', '.join(v)}" for k, v in entry["checks"].items()
+        f"{k}: {v if isinstance(v, str) else ', '.join(v)}"
+        for k, v in (entry["checks"].items() if checks else ())
     ]
     lines += entry["details"]
     lines += [

@@ -15,14 +15,10 @@ from typing import Any
 
 from .. import numbers
 from ..models import MODELS
-from ..report.language import Language, language
+from ..report.language import N_, Language, language
 
 # the details verify adds that say what was not done, not why: never a reason
 NOT_A_REASON = ("reproduction not run",)
-
-
-def N_(message: str) -> str:  # noqa: N802 (gettext's marker: extracted, translated later)
-    return message
 
 
 # The errors a class meets most (what was handed in, a PDF that cannot be read), as the intake

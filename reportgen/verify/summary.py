@@ -26,6 +26,7 @@ from .outcome import Checked, output_failed
 from .reasons import reason
 from .summary_table import (
     FLAGS,
+    check_lines,
     facts_html,
     facts_rows,
     index_table,
@@ -122,7 +123,8 @@ def _submission_page(
 ) -> str:
     e, lang = html.escape, language(code)
     _ = lang.gettext
-    items = "".join(f"<li>{e(line)}</li>" for line in detail_lines(entry))
+    lines = check_lines(entry, lang) + detail_lines(entry, checks=False)
+    items = "".join(f"<li>{e(line)}</li>" for line in lines)
     if regenerated:
         said = _("The report regenerated from its attachments, to compare with the submission:")
         items += f"<li>{e(said)} <a href='{e(regenerated)}'>{e(regenerated)}</a></li>"

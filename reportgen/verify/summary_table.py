@@ -36,9 +36,47 @@ FLAGS = {
     "same_results": N_("same results"),
     "same_self_evaluation": N_("same self-evaluation"),
     "near_copy": N_("near copy"),
+    "same_section": N_("same own section"),
+    "near_copy_section": N_("near copy of an own section"),
     "same_analysis": N_("same analysis"),
     "claimed_config": N_("claimed configuration"),
 }
+
+
+# verify's checks of a submission (its "checks": key -> status) as the submission's page says
+# them; a status not listed (an environment's differences) is shown as verify wrote it
+CHECKS = {
+    "attachments": N_("attachments"),
+    "integrity": N_("integrity"),
+    "render_environment": N_("render environment"),
+    "reproduction": N_("reproduction"),
+    "analysis_environment": N_("analysis environment"),
+}
+CHECK_STATUSES = {
+    "ok": N_("ok"),
+    "tampered": N_("changed after the build"),
+    "byte-identical": N_("byte-identical"),
+    "consistent": N_("consistent"),
+    "same": N_("same as the build's"),
+    "reproduced": N_("reproduced"),
+    "within_tolerance": N_("within tolerance"),
+    "differs": N_("differs"),
+}
+
+
+def check_lines(entry: dict[str, Any], lang: Language) -> list[str]:
+    """'integrity: byte-identical', a line per check, in `lang`."""
+    lines = []
+    for key, status in entry.get("checks", {}).items():
+        said = (
+            ", ".join(status)
+            if not isinstance(status, str)
+            else lang.gettext(CHECK_STATUSES[status])
+            if status in CHECK_STATUSES
+            else status
+        )
+        lines.append(f"{lang.gettext(CHECKS[key]) if key in CHECKS else key}: {said}")
+    return lines
 
 
 def verdict_word(verdict: str, lang: Language) -> str:

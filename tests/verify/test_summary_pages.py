@@ -33,7 +33,9 @@ def _report() -> dict:
     return {
         "submissions": [
             entry("inl/a.pdf", "reproduced"),
-            entry("inl/b.pdf", "tampered", text_changes=[change]),
+            entry("inl/b.pdf", "tampered", text_changes=[change],
+                  checks={"attachments": "ok", "integrity": "tampered",
+                          "render_environment": ["weasyprint 68.1 -> 70.0"]}),
             entry("inl/c.pdf", "differs", rebuilt={"scores": dict(SCORES, ridge=2.64)}),
             {"path": "inl/d.pdf", "author": None, "verdict": "error", "checks": {},
              "details": ["inl/d.pdf is not a PDF"], "reason": "inl/d.pdf is not a PDF"},
@@ -61,6 +63,14 @@ def test_the_pages_are_in_the_course_s_language(tmp_path, lang, words):
     for n in range(4):
         page = (tmp_path / "s" / f"{n}.html").read_text(encoding="utf-8")
         assert f"<html lang='{lang}'>" in page and tables.stylesheet() in page
+    checks = {
+        "sv": ("bilagor: ok", "integritet: ändrad efter bygget",
+               "renderingsmiljö: weasyprint 68.1 -&gt; 70.0"),
+        "en": ("attachments: ok", "integrity: changed after the build",
+               "render environment: weasyprint 68.1 -&gt; 70.0"),
+    }[lang]  # fmt: skip
+    page = (tmp_path / "s" / "1.html").read_text(encoding="utf-8")
+    assert all(f"<li>{line}</li>" in page for line in checks), page
 
 
 def test_the_csv_keeps_every_column_in_english(tmp_path):
