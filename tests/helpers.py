@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
 import os
@@ -37,6 +38,25 @@ CHROMIUM_FLAGS = [
     "--no-first-run",
     "--disable-quic",
 ]
+
+
+@contextlib.contextmanager
+def chromium_browser():
+    """Debian's chromium driven by playwright, closed afterwards; the test is skipped, with the
+    reason, where chromium or playwright is missing."""
+    import pytest
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip("chromium is not installed (make test installs Debian's chromium)")
+    pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
 
 
 def mnist_dir() -> Path | None:

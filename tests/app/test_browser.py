@@ -19,7 +19,7 @@ import pytest
 
 from reportgen.cli import main
 
-from ..helpers import CHROMIUM, CHROMIUM_FLAGS, write_fast_toml
+from ..helpers import CHROMIUM, chromium_browser, write_fast_toml
 
 PAGES = {  # the first page is the default: Streamlit serves it at the root
     "": "Körningar",
@@ -73,12 +73,8 @@ def server(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser(server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+    with chromium_browser() as chromium:
         yield chromium
-        chromium.close()
 
 
 def _settled(page) -> None:

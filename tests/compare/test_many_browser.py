@@ -14,20 +14,13 @@ from reportgen.cli import main
 from reportgen.compare.confusion import signed
 from reportgen.results import read_results
 
-from ..helpers import CHROMIUM, CHROMIUM_FLAGS
+from ..helpers import chromium_browser
 
 
 @pytest.fixture(scope="module")
 def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip("chromium is not installed (make test installs Debian's chromium)")
-    pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+    with chromium_browser() as chromium:
         yield chromium
-        chromium.close()
 
 
 def _runs_column(page) -> list[str]:

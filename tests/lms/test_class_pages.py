@@ -19,7 +19,7 @@ import pytest
 from reportgen.cli import main
 from reportgen.results import Results
 
-from ..helpers import BUILD_ARGS, CHROMIUM, CHROMIUM_FLAGS, COURSE_DATA, report_pdf, run_verify
+from ..helpers import BUILD_ARGS, COURSE_DATA, chromium_browser, report_pdf, run_verify
 from ..helpers import write_fast_toml as fast_toml
 from .downloads import zip_of
 
@@ -91,15 +91,8 @@ def summaries(tmp_path_factory) -> dict[str, Path]:
 
 @pytest.fixture(scope="module")
 def browser(summaries):
-    if not Path(CHROMIUM).exists():
-        pytest.skip("chromium is not installed (make test installs Debian's chromium)")
-    pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+    with chromium_browser() as chromium:
         yield chromium
-        chromium.close()
 
 
 def _shots(tmp_path: Path) -> Path:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from ..helpers import CHROMIUM, CHROMIUM_FLAGS, start_preview, time_save
+from ..helpers import CHROMIUM, chromium_browser, start_preview, time_save
 
 pytestmark = pytest.mark.slow  # a real chromium and a server in its own process
 
@@ -44,12 +44,8 @@ def served(student_run, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser(served):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+    with chromium_browser() as chromium:
         yield chromium
-        chromium.close()
 
 
 @pytest.fixture
