@@ -15,7 +15,7 @@ from typing import Any
 
 from ..config import GradingConfig
 from ..files import write_atomic
-from ..lms.grading import graded, terms
+from ..lms.grading import graded
 from ..report.fonts import uncovered
 from ..report.language import language
 from ..report.pdf import write_pdf
@@ -93,15 +93,18 @@ def _number(value: float, lang: str) -> str:
     return language(lang).decimal(value, 2).rstrip("0").rstrip(",.")
 
 
-def _rule(entry: dict[str, Any], grading: GradingConfig, lang: str) -> str:
-    """How the grade was reached, in the page's language."""
+def rule_text(entry: dict[str, Any], lang: str) -> str:
+    """How the grade was reached (roundtrip.add_grades's grade_terms), in `lang` (sv or en);
+    an entry graded without them keeps its grade_rule as it is."""
+    if "grade_terms" not in entry or lang not in WORDS:
+        return entry.get("grade_rule", "")
     w = WORDS[lang]
     parts = [
         f"{n} {w['terms'][kind]} × {_number(p, lang)}" if kind in w["terms"]
         else f"{w['verdicts'][kind]}: {_number(p, lang)}"
-        for kind, p, n in terms(entry, grading)
+        for kind, p, n in entry["grade_terms"]
     ]  # fmt: skip
-    total = f"{_number(entry['grade'], lang)} {w['of']} {_number(grading.max, lang)}"
+    total = f"{_number(entry['grade'], lang)} {w['of']} {_number(entry['grade_max'], lang)}"
     return "; ".join(parts) + f" → {total}"
 
 
@@ -113,7 +116,7 @@ def feedback_html(entry: dict[str, Any], lang: str, grading: GradingConfig | Non
             (w["verdict"], w["verdicts"][entry["verdict"]])]  # fmt: skip
     if grading is not None and "grade" in entry:
         total = f"{_number(entry['grade'], lang)} {w['of']} {_number(grading.max, lang)}"
-        rows += [(w["grade"], total), (w["rule"], _rule(entry, grading, lang))]
+        rows += [(w["grade"], total), (w["rule"], rule_text(entry, lang))]
     table = "".join(f"<tr><th scope='row'>{e(k)}</th><td>{e(v)}</td></tr>" for k, v in rows)
     checks = "".join(
         f"<li><code>{e(k)}</code>: {e(v if isinstance(v, str) else ', '.join(v))}</li>"

@@ -13,7 +13,7 @@ from ..config import GRADING_EXAMPLE, GradingConfig, load_grading
 from ..errors import ReportgenError
 from ..files import write_atomic
 from ..lms import blackboard, canvas, moodle
-from ..lms.grading import grade, graded, plain, scaler
+from ..lms.grading import grade, graded, plain, scaler, terms
 from ..lms.sheet import BOM, read_sheet
 from .formats import LABELS
 from .outcome import output_failed
@@ -48,9 +48,13 @@ def preflight(downloaded: Path, assignment: str | None, expect: str | None) -> G
 
 
 def add_grades(report: dict[str, Any], grading: GradingConfig) -> None:
-    """Each submission's `grade` and `grade_rule` (the student is graded on the latest)."""
+    """Each submission's `grade` and `grade_rule` (the student is graded on the latest), and
+    what the rule adds up (`grade_terms`: verdict or departs/mismatch, points, how many; out of
+    `grade_max`), for the pages that say the rule in their language (feedback.rule_text)."""
     for entry in report["submissions"]:
         entry["grade"], entry["grade_rule"] = grade(entry, grading)
+        entry["grade_terms"] = [list(term) for term in terms(entry, grading)]
+        entry["grade_max"] = grading.max
 
 
 def _stamp() -> str:

@@ -19,6 +19,7 @@ from .. import numbers
 from ..models import MODELS
 from ..report.language import N_, Language, language
 from ..tables import Cell, Column, Table
+from .feedback import rule_text
 from .formats import from_lms
 from .reasons import reason
 
@@ -240,7 +241,7 @@ def facts_rows(entry: dict[str, Any], code: str, folder: str) -> list[tuple[str,
         (_("Late"), _yes(entry.get("late"), lang)),
         (_("Attempt"), str(entry.get("attempt") or "")),
         (_("Grade"), grade_text(entry.get("grade"), lang)),
-        (_("Grade rule"), entry.get("grade_rule", "")),
+        (_("Grade rule"), rule_text(entry, code)),
         (_("Data set"), _("%(dataset)s (%(n)s digits)") % {
             "dataset": facts["dataset"], "n": lang.integer(facts["n_samples"])} if facts else ""),
         (_("Seed"), str(facts.get("seed", ""))),

@@ -4,6 +4,7 @@ line per student in index.html, every column in summary.csv, the stylesheet on e
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 
@@ -35,7 +36,9 @@ def _report() -> dict:
             entry("inl/a.pdf", "reproduced"),
             entry("inl/b.pdf", "tampered", text_changes=[change],
                   checks={"attachments": "ok", "integrity": "tampered",
-                          "render_environment": ["weasyprint 68.1 -> 70.0"]}),
+                          "render_environment": ["weasyprint 68.1 -> 70.0"]},
+                  grade=0.0, grade_rule="tampered: 0 -> 0 of 10",
+                  grade_terms=[["tampered", 0.0, 1], ["mismatch", -2.5, 1]], grade_max=10.0),
             entry("inl/c.pdf", "differs", rebuilt={"scores": dict(SCORES, ridge=2.64)}),
             {"path": "inl/d.pdf", "author": None, "verdict": "error", "checks": {},
              "details": ["inl/d.pdf is not a PDF"], "reason": "inl/d.pdf is not a PDF"},
@@ -71,6 +74,12 @@ def test_the_pages_are_in_the_course_s_language(tmp_path, lang, words):
     }[lang]  # fmt: skip
     page = (tmp_path / "s" / "1.html").read_text(encoding="utf-8")
     assert all(f"<li>{line}</li>" in page for line in checks), page
+    rule = {
+        "sv": ("ändrad efter bygget: 0; 1 en annan students namn × ", " → 0 av 10"),
+        "en": ("changed after its build: 0; 1 another student's name × ", " → 0 of 10"),
+    }
+    start, end = rule[lang]  # the grade's rule in the page's language
+    assert re.search(re.escape(html.escape(start)) + r"\S+" + re.escape(end), page), page
 
 
 def test_the_csv_keeps_every_column_in_english(tmp_path):
