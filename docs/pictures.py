@@ -20,13 +20,12 @@ import shutil
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.helpers import CHROMIUM, CHROMIUM_FLAGS, digit_spots, spot_digit, with_digit  # noqa: E402
+from tests.helpers import CHROMIUM, CHROMIUM_FLAGS, app_answers, digit_spots, spot_digit, with_digit  # noqa: E402
 
 WORK = ROOT / "output" / "docs-pictures"
 PICTURES = ROOT / "docs" / "pictures"
@@ -193,13 +192,8 @@ def app_pages(browser) -> None:
         )
         url = f"http://127.0.0.1:{port}"
         try:
-            for _ in range(150):
-                try:
-                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as answer:
-                        if answer.read() == b"ok":
-                            break
-                except OSError:
-                    time.sleep(0.2)
+            if not app_answers(url):
+                raise SystemExit(f"reportgen app gave no answer at {url}: see {WORK / 'app.log'}")
             page = browser.new_page(viewport={"width": WIDTH, "height": 900})
             for path, name in [("", "app-runs"), ("resultat", "app-results")]:
                 page.goto(f"{url}/{path}")

@@ -8,6 +8,8 @@ import json
 import os
 import shutil
 import struct
+import time
+import urllib.request
 from pathlib import Path
 
 import numpy as np
@@ -38,6 +40,19 @@ CHROMIUM_FLAGS = [
     "--no-first-run",
     "--disable-quic",
 ]
+
+
+def app_answers(url: str, tries: int = 150) -> bool:
+    """Whether `reportgen app` at `url` answers its health check ("ok") within about half a
+    minute (it answers within seconds)."""
+    for _ in range(tries):
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as answer:
+                if answer.read() == b"ok":
+                    return True
+        except OSError:
+            time.sleep(0.2)
+    return False
 
 
 @contextlib.contextmanager

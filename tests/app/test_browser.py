@@ -12,14 +12,13 @@ import re
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from reportgen.cli import main
 
-from ..helpers import CHROMIUM, chromium_browser, write_fast_toml
+from ..helpers import CHROMIUM, app_answers, chromium_browser, write_fast_toml
 
 PAGES = {  # the first page is the default: Streamlit serves it at the root
     "": "Körningar",
@@ -55,14 +54,7 @@ def server(tmp_path_factory):
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(150):  # the health check answers within seconds
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as answer:
-                    if answer.read() == b"ok":
-                        break
-            except OSError:
-                time.sleep(0.2)
-        else:
+        if not app_answers(url):
             pytest.fail(f"no answer from {url}: {(tmp / 'server.log').read_text()[-500:]}")
         yield url
     finally:
