@@ -11,7 +11,7 @@ from .. import tables
 from ..files import write_atomic
 from ..lms.grading import plain
 from ..tables import Cell, Column, Table
-from .formats import spreadsheet_table, verdict_cell
+from .formats import verdict_cell
 
 STATUS_CSS = {"unexplained": "differs", "changed": "unverifiable", "new": "", "vanished": ""}
 NOTE = {
@@ -109,5 +109,5 @@ def write_changes(report: dict[str, Any], folder: Path) -> list[Path]:
     pages = {entry["path"]: n for n, entry in enumerate(report["submissions"])}
     written = [folder / "changes.html", folder / "changes.csv"]
     write_atomic(written[0], _page(changes, pages))
-    write_atomic(written[1], tables.to_csv(spreadsheet_table(changes_table(changes))))
+    write_atomic(written[1], tables.to_csv(changes_table(changes)))
     return written

@@ -13,7 +13,7 @@ from typing import Any
 
 from .. import numbers, tables
 from ..models import MODELS
-from ..tables import Cell, Column, Table, spreadsheet_safe
+from ..tables import Cell, Column, Table
 from .flags import flag_words
 from .reasons import reason
 
@@ -220,27 +220,7 @@ def to_html(report: dict[str, Any]) -> str:
 
 def to_csv(report: dict[str, Any]) -> str:
     """The class table: a row per submission (as the class summary's summary.csv)."""
-    return tables.to_csv(spreadsheet_table(class_table(report)))
-
-
-# columns whose text a submission (or an LMS download's names) decides
-UNTRUSTED_COLUMNS = {"file", "author", "student", "reason", "not_written", "path_before"}
-
-
-def spreadsheet_table(table: Table) -> Table:
-    """`table` for a CSV file: the cells of its UNTRUSTED_COLUMNS never run as a spreadsheet's
-    formula (untrusted.spreadsheet_safe)."""
-    untrusted = [c.csv_name in UNTRUSTED_COLUMNS for c in table.columns]
-    rows = tuple(
-        tuple(
-            Cell(spreadsheet_safe(c.text), c.css, c.href,
-                 None if c.value is None else spreadsheet_safe(c.value), c.sort, c.title)
-            if wanted else c
-            for c, wanted in zip(row, untrusted, strict=True)
-        )
-        for row in table.cells()
-    )  # fmt: skip
-    return Table(table.columns, rows, table.caption, table.sortable, table.css)
+    return tables.to_csv(class_table(report))  # every cell spreadsheet-safe
 
 
 FORMATS = {
