@@ -176,6 +176,21 @@ def test_raw_html_stays_text_and_headings_never_skip_a_level(results_data):
     assert "<img" not in html
 
 
+def test_a_student_cannot_forge_a_live_value_s_place(results_data):
+    """The marks that hold a live value's place while the Markdown is parsed are keyed by the
+    text itself: the same characters typed by a student stay their text, never a value."""
+    from reportgen.report.context import build_context
+
+    text = (
+        "{{ mlp.tuned.test.accuracy }} \ue0000\ue001 \ue0007\ue001 "
+        "[a](http://x/%EE%80%800%EE%80%81)\n"
+    )
+    own = build_context(_with_section(results_data, "slutsats", text))["own"]["slutsats"]
+    assert own["live"] == 1 and own["html"].count('<span class="live">') == 1
+    assert "\ue0000\ue001 \ue0007\ue001" in own["html"]
+    assert 'href="http://x/%EE%80%800%EE%80%81"' in own["html"]
+
+
 def test_a_replaced_section_keeps_its_heading_and_drops_its_subsections(results_data):
     from reportgen.report.html import render_html
 

@@ -9,6 +9,7 @@ dict of strings and lists made here and nothing else, and stands in the HTML as
 
 from __future__ import annotations
 
+import hashlib
 import re
 from typing import Any
 
@@ -21,9 +22,15 @@ from ..sections import BEST, FAMILY_METRICS, PHASES, PLACES, SPLITS, live_values
 from .language import Language
 
 SECTION_LEVEL = 1  # every section a student may write sits under a level-1 heading
-# a live value's place in the Markdown while it is parsed: private-use characters around its
-# number, which Markdown leaves as they are (percent-encoded inside a link's address)
-MARK = re.compile(r"\ue000(\d+)\ue001|%EE%80%80(\d+)%EE%80%81")
+
+
+def _marks(text: str) -> tuple[str, re.Pattern]:
+    """A live value's place in the Markdown while it is parsed: private-use characters around
+    a key and its number, which Markdown leaves as they are (percent-encoded inside a link's
+    address). The key is the text's own digest, so no text can hold a mark of its own (a
+    student's own private-use characters stay text): (a mark's start, the pattern of marks)."""
+    key = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    return f"\ue000{key}", re.compile(f"\ue000{key}(\\d+)\ue001|%EE%80%80{key}(\\d+)%EE%80%81")
 
 
 def values(results: Results, lang: Language, names: dict[str, str], best: dict[str, str]) -> dict:
@@ -105,9 +112,10 @@ def render_section(text: str, given: dict[str, Any]) -> tuple[Markup, int]:
     """A section's Markdown as HTML with its live values from `given`: (HTML, how many)."""
     lives = live_values(text)
     shown = _evaluate([live.expression for live in lives], given)
+    start, marks = _marks(text)
     parts, at = [], 0
     for i, live in enumerate(lives):
-        parts += [text[at : live.start], f"\ue000{i}\ue001"]
+        parts += [text[at : live.start], f"{start}{i}\ue001"]
         at = live.end
     parts.append(text[at:])
     md = _parser()
@@ -123,8 +131,8 @@ def render_section(text: str, given: dict[str, Any]) -> tuple[Markup, int]:
 
     # inside an attribute (a link's address or title) a value stays plain text; Markdown
     # escapes every quote of the text, so `="…"` is an attribute
-    html = re.sub(r'="[^"]*"', lambda attribute: MARK.sub(plain, attribute.group(0)), html)
-    return Markup(MARK.sub(live, html)), len(lives)
+    html = re.sub(r'="[^"]*"', lambda attribute: marks.sub(plain, attribute.group(0)), html)
+    return Markup(marks.sub(live, html)), len(lives)
 
 
 def own_sections(
